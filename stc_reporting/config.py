@@ -1,0 +1,198 @@
+"""The program config (`config/program.yaml`), typed and validated.
+
+Every config error stops a run before any tracker is read, with a message that
+names the file, the entry and the key (docs/configuration.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigError(Exception):
+    """The config cannot be used; the message names the file, entry and key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProgramConfig(_Strict):
+    """The program: its name, funder, window and the years to report."""
+
+    name: str
+    funder: str
+    start: date = Field(description="First day of program year 1.")
+    end: date = Field(description="Last day of the program window.")
+    years: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _check_window(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        if self.years != sorted(set(self.years)):
+            raise ValueError("years must be listed once each, in increasing order")
+        return self
+
+
+class CollaborativeConfig(_Strict):
+    """One collaborative and where its tracker is kept (exactly one source)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    name: str
+    city: str
+    workbook: Path | None = None
+    sheet_id: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.workbook is None) == (self.sheet_id is None):
+            raise ValueError("give exactly one of 'workbook' (an .xlsx path) or 'sheet_id'")
+        return self
+
+
+class GoogleConfig(_Strict):
+    """Google access, needed only for Google Sheets trackers or Drive publishing."""
+
+    credentials: Path | None = None
+    sheets_endpoint: str = "https://sheets.googleapis.com"
+    drive_endpoint: str = "https://www.googleapis.com"
+    token_uri: str = "https://oauth2.googleapis.com/token"
+    drive_folder_id: str | None = None
+
+
+class Config(_Strict):
+    """The whole config file."""
+
+    program: ProgramConfig
+    collaboratives: Annotated[list[CollaborativeConfig], Field(min_length=1)]
+    google: GoogleConfig | None = None
+
+    def collaborative(self, collaborative_id: str) -> CollaborativeConfig:
+        """Return the collaborative with this id."""
+        return next(c for c in self.collaboratives if c.id == collaborative_id)
+
+
+def load_config(path: Path) -> Config:
+    """Load and validate a config file; resolve workbook paths against its folder.
+
+    Args:
+        path: The YAML config file.
+
+    Returns:
+        The validated config, with absolute workbook and credentials paths.
+
+    Raises:
+        ConfigError: The file is missing, is not YAML, or breaks a rule.
+    """
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: is not valid YAML ({error})") from error
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: must be a mapping with 'program' and 'collaboratives'")
+    try:
+        config = Config.model_validate(document)
+    except ValidationError as error:
+        raise ConfigError(_describe(path, document, error)) from error
+    _check_unique_ids(path, config)
+    return _resolve_paths(config, path.parent)
+
+
+def _describe(path: Path, document: dict[str, Any], error: ValidationError) -> str:
+    lines = [f"{path}: {error.error_count()} problem(s)"]
+    for problem in error.errors():
+        location = list(problem["loc"])
+        key = str(location[-1]) if location else ""
+        entry = _entry_name(document, location)
+        if problem["type"] == "extra_forbidden":
+            what = f"unknown key '{key}'"
+        elif problem["type"] == "missing":
+            what = f"missing key '{key}'"
+        elif problem["type"] == "value_error":
+            what = problem["msg"].removeprefix("Value error, ")
+        else:
+            what = f"key '{key}': {problem['msg']}"
+        lines.append(f"  - {entry}: {what}")
+    return "\n".join(lines)
+
+
+def _entry_name(document: dict[str, Any], location: list[int | str]) -> str:
+    """Name the config entry a problem is in: `collaboratives[2] (id 'oakland')`."""
+    if not location:
+        return "top level"
+    section = str(location[0])
+    if section == "collaboratives" and len(location) > 1 and isinstance(location[1], int):
+        index = location[1]
+        entries = document.get("collaboratives") or []
+        entry = entries[index] if index < len(entries) else None
+        identifier = entry.get("id") if isinstance(entry, dict) else None
+        suffix = f" (id '{identifier}')" if identifier is not None else ""
+        return f"collaboratives[{index}]{suffix}"
+    return section if len(location) > 1 else "top level"
+
+
+def _check_unique_ids(path: Path, config: Config) -> None:
+    seen: dict[str, int] = {}
+    for index, collaborative in enumerate(config.collaboratives):
+        if collaborative.id in seen:
+            raise ConfigError(
+                f"{path}: collaboratives[{index}]: key 'id': '{collaborative.id}' is already "
+                f"used by collaboratives[{seen[collaborative.id]}]; ids must be unique"
+            )
+        seen[collaborative.id] = index
+
+
+def _resolve(path: Path, folder: Path) -> Path:
+    """Resolve a path against the config's folder.
+
+    When nothing exists there but the path exists from the current directory,
+    that one is taken: the contract's own example (`config/program.yaml` naming
+    `data/sample/x.xlsx`) is written relative to the repository root.
+    """
+    beside_config = (folder / path).resolve()
+    from_cwd = path.resolve()
+    return from_cwd if not beside_config.exists() and from_cwd.exists() else beside_config
+
+
+def _resolve_paths(config: Config, folder: Path) -> Config:
+    collaboratives = [
+        c.model_copy(update={"workbook": _resolve(c.workbook, folder)}) if c.workbook else c
+        for c in config.collaboratives
+    ]
+    google = config.google
+    if google is not None and google.credentials is not None:
+        google = google.model_copy(update={"credentials": _resolve(google.credentials, folder)})
+    return config.model_copy(update={"collaboratives": collaboratives, "google": google})
+
+
+def select_collaboratives(config: Config, only: list[str] | None) -> list[CollaborativeConfig]:
+    """Return the collaboratives a run covers, in config order.
+
+    Args:
+        config: The loaded config.
+        only: Ids to keep; None or empty keeps all.
+
+    Returns:
+        The selected collaboratives.
+
+    Raises:
+        ConfigError: An id in `only` is not in the config.
+    """
+    if not only:
+        return list(config.collaboratives)
+    known = {c.id for c in config.collaboratives}
+    unknown = [identifier for identifier in only if identifier not in known]
+    if unknown:
+        raise ConfigError(
+            f"--only: no collaborative with id {', '.join(repr(u) for u in unknown)}; "
+            f"known ids: {', '.join(sorted(known))}"
+        )
+    return [c for c in config.collaboratives if c.id in only]

@@ -1,0 +1,241 @@
+"""Cell parsers: one spreadsheet cell in, one typed value out, or a `CellError`.
+
+Each parser accepts exactly the spellings `docs/tracker-format.md` lists and
+raises `CellError` (with a rule id and a plain-words fix) for anything else.
+Parsers never see blank cells: the reader handles blanks before calling them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+from stc_reporting.contract import normalise_choice
+
+SHEETS_EPOCH = date(1899, 12, 30)
+_MAX_SERIAL = (date(9999, 12, 31) - SHEETS_EPOCH).days
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WHOLE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$")
+_DECIMAL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\.\d+$")
+_MONEY = re.compile(r"^(-)?\$?\s*(-)?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)$")
+_LIST_SEPARATORS = re.compile(r"[;,]")
+_YES = frozenset({"yes", "y", "true"})
+_NO = frozenset({"no", "n", "false"})
+SPREADSHEET_ERRORS = frozenset(
+    {"#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!"}
+)
+
+DATE_HINT = "write it as 2020-03-15 or 3/15/2020, or use a date cell"
+
+
+class CellError(ValueError):
+    """A cell that does not read as its column's type.
+
+    Attributes:
+        rule: The stable rule id (see docs/data-quality-rules.md).
+        message: What is wrong and how to fix it, in plain words.
+    """
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def is_blank(cell: object) -> bool:
+    """Return whether a cell is empty or only whitespace."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def is_spreadsheet_error(cell: object) -> bool:
+    """Return whether a cell shows a spreadsheet error such as `#REF!`."""
+    return isinstance(cell, str) and cell.strip().upper() in SPREADSHEET_ERRORS
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
+
+
+def clean_text(cell: object) -> str:
+    """Return a cell as trimmed text with internal whitespace collapsed.
+
+    Whole-valued numbers print without a fraction (`12.0` -> `"12"`) so that an ID
+    typed as a number matches the same ID typed as text; dates print as ISO.
+    """
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if _is_midnight(cell) else cell.isoformat(sep=" ")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return " ".join(str(cell).split())
+
+
+def _is_midnight(moment: datetime) -> bool:
+    return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+
+
+def parse_choice(cell: object, choices: tuple[str, ...]) -> str:
+    """Return the canonical label a cell names, or its cleaned text if none.
+
+    An unknown label is not an error here: the Great Expectations suite checks
+    membership, so the issue names the allowed labels in one place.
+    """
+    text = clean_text(cell)
+    wanted = normalise_choice(text)
+    return next((label for label in choices if normalise_choice(label) == wanted), text)
+
+
+def parse_date(cell: object) -> date:
+    """Read a date cell, a Sheets serial number, `YYYY-MM-DD` or US `M/D/YYYY`.
+
+    Raises:
+        CellError: For anything else (rule `bad-date`).
+    """
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    if _is_number(cell):
+        return _date_from_serial(float(cell))  # type: ignore[arg-type]
+    text = clean_text(cell)
+    parsed = _date_from_text(text)
+    if parsed is None:
+        raise CellError("bad-date", f"'{text}' is not a date: {DATE_HINT}.")
+    return parsed
+
+
+def _date_from_serial(serial: float) -> date:
+    if not math.isfinite(serial) or not 1 <= serial <= _MAX_SERIAL:
+        raise CellError("bad-date", f"{serial:g} is not a date: {DATE_HINT}.")
+    return SHEETS_EPOCH + timedelta(days=math.floor(serial))
+
+
+def _date_from_text(text: str) -> date | None:
+    if match := _ISO_DATE.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _US_DATE.match(text):
+        month, day, year = (int(part) for part in match.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_month(cell: object) -> date:
+    """Read a `YYYY-MM` month, or any date (its month is taken), as the month's first day.
+
+    Raises:
+        CellError: For anything else (rule `bad-month`).
+    """
+    text = clean_text(cell)
+    if isinstance(cell, str) and (match := _MONTH.match(text)):
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12:
+            return date(year, month, 1)
+    try:
+        day = parse_date(cell)
+    except CellError:
+        raise CellError(
+            "bad-month", f"'{text}' is not a month: write it as 2020-03, or use a date cell."
+        ) from None
+    return day.replace(day=1)
+
+
+def parse_whole_number(cell: object) -> int:
+    """Read a whole number: `12`, `12.0`, or text such as `"1,200"`.
+
+    Raises:
+        CellError: For fractions, negatives or words (rule `bad-whole-number`).
+    """
+    if _is_number(cell):
+        number = float(cell)  # type: ignore[arg-type]
+        if math.isfinite(number) and number.is_integer() and number >= 0:
+            return int(number)
+        raise CellError(
+            "bad-whole-number",
+            f"{clean_text(cell)} is not a whole number: enter a count such as 12 "
+            "(no fractions, no negatives).",
+        )
+    text = clean_text(cell)
+    if not _WHOLE.match(text):
+        raise CellError(
+            "bad-whole-number",
+            f"'{text}' is not a whole number: enter digits only, such as 12 or 1,200.",
+        )
+    return int(text.replace(",", "").split(".")[0])
+
+
+def parse_number(cell: object) -> float:
+    """Read a number with optional decimals, thousands commas and a trailing `%`.
+
+    A trailing `%` is dropped, not divided: `45%` reads as 45, the way a
+    `Percent` indicator's targets are written.
+
+    Raises:
+        CellError: For anything that is not a number (rule `bad-number`).
+    """
+    if _is_number(cell):
+        number = float(cell)  # type: ignore[arg-type]
+        if math.isfinite(number):
+            return number
+    text = clean_text(cell)
+    digits = text[:-1].rstrip() if text.endswith("%") else text
+    if not _DECIMAL.match(digits):
+        raise CellError(
+            "bad-number", f"'{text}' is not a number: enter digits only, such as 42 or 12.5."
+        )
+    return float(digits.replace(",", ""))
+
+
+def parse_money(cell: object) -> float:
+    """Read an amount of money: digits, optional decimals, commas and a leading `$`.
+
+    Raises:
+        CellError: For anything else (rule `bad-money`).
+    """
+    if _is_number(cell):
+        number = float(cell)  # type: ignore[arg-type]
+        if math.isfinite(number):
+            return number
+    text = clean_text(cell)
+    match = _MONEY.match(text)
+    if not match or (match.group(1) and match.group(2)):
+        raise CellError(
+            "bad-money",
+            f"'{text}' is not an amount of money: enter it as 12500 or $12,500.50.",
+        )
+    sign = -1.0 if (match.group(1) or match.group(2)) else 1.0
+    return sign * float(match.group(3).replace(",", ""))
+
+
+def parse_yes_no(cell: object) -> bool:
+    """Read Yes/No, Y/N, TRUE/FALSE (any case) or a spreadsheet boolean.
+
+    Raises:
+        CellError: For anything else (rule `bad-yes-no`).
+    """
+    if isinstance(cell, bool):
+        return cell
+    text = clean_text(cell)
+    if text.lower() in _YES:
+        return True
+    if text.lower() in _NO:
+        return False
+    raise CellError("bad-yes-no", f"'{text}' is not Yes or No: enter Yes or No.")
+
+
+def parse_list(cell: object) -> tuple[str, ...]:
+    """Split a list cell on `;` or `,`, trimming items and dropping blanks."""
+    if not isinstance(cell, str):
+        return (clean_text(cell),)
+    items = (clean_text(item) for item in _LIST_SEPARATORS.split(cell))
+    return tuple(item for item in items if item)

@@ -1,0 +1,465 @@
+"""Reading a tracker: raw cells in, typed rows and reading issues out.
+
+This applies the reading rules of docs/tracker-format.md: tab and header
+tolerance, blank rows, text cleanup, choices, every accepted spelling of dates,
+numbers, money and yes/no, lists, the personal-data column rule and the free-text
+privacy scan. Rule checks that need whole columns or other tabs (required,
+unique, choice membership, ranges, windows, references) are the Great
+Expectations suites' job (`validation.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from stc_reporting.contract import (
+    PRIVACY_HEADERS,
+    TABS,
+    Column,
+    Kind,
+    Tab,
+    normalise_header,
+    target_field,
+    target_year,
+)
+from stc_reporting.issues import Issue, Severity, cell_reference
+from stc_reporting.parsing import (
+    CellError,
+    clean_text,
+    is_blank,
+    is_spreadsheet_error,
+    parse_choice,
+    parse_date,
+    parse_list,
+    parse_money,
+    parse_month,
+    parse_number,
+    parse_whole_number,
+    parse_yes_no,
+)
+from stc_reporting.privacy import (
+    WITHHELD_TEXT,
+    PersonalData,
+    find_personal_data,
+    mask,
+    mask_if_personal,
+)
+from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerSource, TrackerUnreadableError
+
+Row = dict[str, object]
+"""One typed record: `row` (the sheet row number) plus a value per field."""
+
+# Free text the pipeline never needs after the privacy scan: not stored at all.
+_DISCARDED_AFTER_SCAN = frozenset({"notes", "note"})
+
+_PARSERS: dict[Kind, Callable[[object], object]] = {
+    Kind.DATE: parse_date,
+    Kind.MONTH: parse_month,
+    Kind.WHOLE: parse_whole_number,
+    Kind.MONEY: parse_money,
+    Kind.NUMBER: parse_number,
+    Kind.YES_NO: parse_yes_no,
+    Kind.LIST: parse_list,
+}
+
+
+@dataclass
+class TabData:
+    """One tab's typed rows and where its columns sit in the sheet.
+
+    Attributes:
+        tab: The contract tab.
+        sheet_title: The tab's title as the tracker spells it.
+        gid: The Google Sheets tab id, if any.
+        rows: Typed rows, blank rows skipped, in sheet order.
+        positions: Zero-based sheet column of each field present.
+        target_years: Program years with a `Target Y<N>` column (Indicators).
+    """
+
+    tab: Tab
+    sheet_title: str
+    gid: int | None
+    rows: list[Row] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+    target_years: tuple[int, ...] = ()
+
+
+@dataclass
+class ParsedTracker:
+    """One collaborative's tracker after reading.
+
+    Attributes:
+        collaborative: The collaborative's config id.
+        description: Where the tracker was read from.
+        tabs: Tabs that were present and readable, by contract tab name.
+        issues: Reading issues (parse errors, privacy, structure).
+        failure: Why the collaborative cannot report this run, if it cannot.
+        unparsed_cells: (tab, row, field) of cells that failed to read, so the
+            rule checks do not report the same cell twice.
+        spreadsheet_id: The Google Sheets id, when the tracker is a Google Sheet.
+    """
+
+    collaborative: str
+    description: str
+    tabs: dict[str, TabData] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    failure: str | None = None
+    unparsed_cells: set[tuple[str, int, str]] = field(default_factory=set)
+    spreadsheet_id: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether a structural problem stops this collaborative from reporting."""
+        return self.failure is not None
+
+
+def read_tracker(source: TrackerSource, collaborative: str) -> ParsedTracker:
+    """Fetch a tracker from its source and read it.
+
+    Args:
+        source: Where the tracker's cells come from.
+        collaborative: The collaborative's config id.
+
+    Returns:
+        The typed tracker; a tracker that cannot be fetched comes back failed.
+    """
+    try:
+        raw = source.read()
+    except TrackerUnreadableError as error:
+        tracker = ParsedTracker(collaborative, description="")
+        _fail(tracker, "", "", "unreadable-tracker", f"The tracker could not be read: {error}.")
+        tracker.failure = f"the tracker could not be read: {error}"
+        return tracker
+    return parse_tracker(raw, collaborative)
+
+
+def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
+    """Read every contract tab of a raw tracker.
+
+    Args:
+        raw: The tracker's raw cells.
+        collaborative: The collaborative's config id.
+
+    Returns:
+        Typed rows per tab, the reading issues, and a failure reason when a
+        required tab or column is missing.
+    """
+    tracker = ParsedTracker(collaborative, raw.description, spreadsheet_id=raw.spreadsheet_id)
+    reasons: list[str] = []
+    for tab in TABS:
+        raw_tab = _find_tab(tracker, raw, tab)
+        if raw_tab is None:
+            if tab.required:
+                reasons.append(f"tab '{tab.name}' is missing")
+            continue
+        missing = _read_tab(tracker, tab, raw_tab)
+        reasons.extend(f"tab '{tab.name}' has no column '{header}'" for header in missing)
+    if reasons:
+        tracker.failure = "; ".join(reasons)
+    return tracker
+
+
+def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | None:
+    matches = [t for t in raw.tabs if t.title.strip().lower() == tab.name.lower()]
+    if not matches:
+        if tab.required:
+            _fail(
+                tracker,
+                tab.name,
+                "",
+                "missing-tab",
+                f"The required tab '{tab.name}' is missing: add a tab named {tab.name} "
+                "(copy it from the tracker template).",
+            )
+        else:
+            _note(
+                tracker,
+                tab.name,
+                "optional-tab-missing",
+                f"There is no '{tab.name}' tab, so its figures are reported as zero or empty. "
+                "Add the tab from the tracker template if this collaborative has such records.",
+            )
+        return None
+    if len(matches) > 1:
+        titles = ", ".join(f"'{t.title}'" for t in matches)
+        _note(
+            tracker,
+            tab.name,
+            "duplicate-tab",
+            f"Several tabs are named {tab.name} ({titles}); only the first is read. "
+            "Merge them into one tab.",
+        )
+    return matches[0]
+
+
+def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
+    """Read one tab into `tracker.tabs`; return the headers of missing required columns."""
+    data = TabData(tab, raw_tab.title, raw_tab.gid)
+    _map_headers(tracker, data, raw_tab)
+    missing = [c.header for c in tab.columns if c.must_be_present and c.field not in data.positions]
+    for header in missing:
+        _fail(
+            tracker,
+            tab.name,
+            header,
+            "missing-column",
+            f"The {tab.name} tab has no '{header}' column: add it to row 1 "
+            "(header spellings are in the tracker template).",
+            sheet_title=raw_tab.title,
+        )
+    if missing:
+        return missing
+    for raw_row in raw_tab.rows:
+        if all(is_blank(cell) for cell in raw_row.cells):
+            continue
+        data.rows.append(_read_row(tracker, data, raw_row))
+    tracker.tabs[tab.name] = data
+    return []
+
+
+def _map_headers(tracker: ParsedTracker, data: TabData, raw_tab: RawTab) -> None:
+    known = {normalise_header(c.header): c.field for c in data.tab.columns}
+    years: list[int] = []
+    for position, header in enumerate(raw_tab.header):
+        name = normalise_header(header)
+        if not name:
+            continue
+        year = target_year(name) if data.tab.dynamic_targets else None
+        field_name = known.get(name) or (target_field(year) if year is not None else None)
+        if name in PRIVACY_HEADERS:
+            _header_issue(
+                tracker,
+                data,
+                position,
+                str(header),
+                Severity.PRIVACY,
+                "personal-data-column",
+                f"The column '{clean_text(header)}' holds personal data, which trackers must "
+                "never contain. It was ignored and its values were not read: delete the column.",
+            )
+        elif field_name is None:
+            _header_issue(
+                tracker,
+                data,
+                position,
+                clean_text(header),
+                Severity.WARNING,
+                "extra-column",
+                f"The column '{clean_text(header)}' is not part of the tracker format and was "
+                "ignored. Check its spelling against the template, or delete it.",
+            )
+        elif field_name in data.positions:
+            _header_issue(
+                tracker,
+                data,
+                position,
+                clean_text(header),
+                Severity.WARNING,
+                "duplicate-column",
+                f"The column '{clean_text(header)}' appears twice; only the first one "
+                f"(column {cell_reference(data.positions[field_name], None)}) is read. "
+                "Merge the two columns.",
+            )
+        else:
+            data.positions[field_name] = position
+            if year is not None:
+                years.append(year)
+    data.target_years = tuple(sorted(years))
+
+
+def _read_row(tracker: ParsedTracker, data: TabData, raw_row: RawRow) -> Row:
+    row: Row = {"row": raw_row.number}
+    for column in data.tab.columns:
+        if column.field in _DISCARDED_AFTER_SCAN:
+            _scan_discarded_text(tracker, data, column, raw_row)
+            continue
+        row[column.field] = _read_cell(tracker, data, column, raw_row)
+    for year in data.target_years:
+        number_column = Column(f"Target Y{year}", target_field(year), Kind.NUMBER)
+        row[number_column.field] = _read_cell(tracker, data, number_column, raw_row)
+    return row
+
+
+def _cell(data: TabData, field_name: str, raw_row: RawRow) -> object:
+    position = data.positions.get(field_name)
+    if position is None or position >= len(raw_row.cells):
+        return None
+    return raw_row.cells[position]
+
+
+def _read_cell(tracker: ParsedTracker, data: TabData, column: Column, raw_row: RawRow) -> object:
+    cell = _cell(data, column.field, raw_row)
+    if is_blank(cell):
+        return () if column.kind is Kind.LIST else column.default
+    if is_spreadsheet_error(cell):
+        tracker.unparsed_cells.add((data.tab.name, raw_row.number, column.field))
+        _cell_issue(
+            tracker,
+            data,
+            column,
+            raw_row.number,
+            clean_text(cell),
+            Severity.ERROR,
+            "spreadsheet-error",
+            f"{column.header} shows the spreadsheet error {clean_text(cell)}: fix the formula "
+            "or type the value in.",
+        )
+        return None
+    if column.is_free_text or column.kind is Kind.ID:
+        return _read_text(tracker, data, column, raw_row.number, cell)
+    if column.kind is Kind.CHOICE:
+        return parse_choice(cell, column.choices)
+    try:
+        return _PARSERS[column.kind](cell)
+    except CellError as error:
+        tracker.unparsed_cells.add((data.tab.name, raw_row.number, column.field))
+        _cell_issue(
+            tracker,
+            data,
+            column,
+            raw_row.number,
+            mask_if_personal(clean_text(cell)),
+            Severity.ERROR,
+            error.rule,
+            f"{column.header}: {error.message}",
+        )
+        return None
+
+
+def _read_text(
+    tracker: ParsedTracker, data: TabData, column: Column, row_number: int, cell: object
+) -> str:
+    text = clean_text(cell)
+    if column.is_free_text and (kind := find_personal_data(text)) is not None:
+        _privacy_issue(tracker, data, column, row_number, kind)
+        return WITHHELD_TEXT
+    return text
+
+
+def _scan_discarded_text(
+    tracker: ParsedTracker, data: TabData, column: Column, raw_row: RawRow
+) -> None:
+    cell = _cell(data, column.field, raw_row)
+    if is_blank(cell):
+        return
+    kind = find_personal_data(clean_text(cell))
+    if kind is not None:
+        _privacy_issue(tracker, data, column, raw_row.number, kind)
+
+
+def _privacy_issue(
+    tracker: ParsedTracker,
+    data: TabData,
+    column: Column,
+    row_number: int,
+    kind: PersonalData,
+) -> None:
+    _cell_issue(
+        tracker,
+        data,
+        column,
+        row_number,
+        mask(kind),
+        Severity.PRIVACY,
+        "personal-data-text",
+        f"{column.header} looks like it contains {kind.with_article}. Trackers must never hold "
+        "personal details: remove it. The row still counts; the text is never printed.",
+    )
+
+
+def _cell_issue(
+    tracker: ParsedTracker,
+    data: TabData,
+    column: Column,
+    row_number: int,
+    value: str,
+    severity: Severity,
+    rule: str,
+    message: str,
+) -> None:
+    tracker.issues.append(
+        Issue(
+            collaborative=tracker.collaborative,
+            tab=data.tab.name,
+            row=row_number,
+            column=column.header,
+            value=value,
+            severity=severity,
+            rule=rule,
+            message=message,
+            cell=cell_reference(data.positions.get(column.field), row_number),
+            sheet_title=data.sheet_title,
+            gid=data.gid,
+            spreadsheet_id=tracker.spreadsheet_id,
+        )
+    )
+
+
+def _header_issue(
+    tracker: ParsedTracker,
+    data: TabData,
+    position: int,
+    header: str,
+    severity: Severity,
+    rule: str,
+    message: str,
+) -> None:
+    # A personal-data header is itself not personal data, but its cells are: the
+    # issue names the column and carries no value.
+    tracker.issues.append(
+        Issue(
+            collaborative=tracker.collaborative,
+            tab=data.tab.name,
+            row=1,
+            column=clean_text(header),
+            value="",
+            severity=severity,
+            rule=rule,
+            message=message,
+            cell=cell_reference(position, 1),
+            sheet_title=data.sheet_title,
+            gid=data.gid,
+            spreadsheet_id=tracker.spreadsheet_id,
+        )
+    )
+
+
+def _fail(
+    tracker: ParsedTracker,
+    tab: str,
+    column: str,
+    rule: str,
+    message: str,
+    sheet_title: str = "",
+) -> None:
+    tracker.issues.append(
+        Issue(
+            collaborative=tracker.collaborative,
+            tab=tab,
+            row=None,
+            column=column,
+            value="",
+            severity=Severity.STRUCTURAL,
+            rule=rule,
+            message=message,
+            sheet_title=sheet_title,
+            spreadsheet_id=tracker.spreadsheet_id,
+        )
+    )
+
+
+def _note(tracker: ParsedTracker, tab: str, rule: str, message: str) -> None:
+    tracker.issues.append(
+        Issue(
+            collaborative=tracker.collaborative,
+            tab=tab,
+            row=None,
+            column="",
+            value="",
+            severity=Severity.WARNING,
+            rule=rule,
+            message=message,
+            spreadsheet_id=tracker.spreadsheet_id,
+        )
+    )

@@ -1,0 +1,68 @@
+"""Tracker sources: where a tracker's raw cells come from.
+
+A source returns every tab's raw cells with their sheet row numbers and knows
+nothing of the contract; `reading.py` does all interpretation. Swapping an
+`.xlsx` file for a Google Sheet (or a test double) touches nothing downstream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One sheet row: its number as a person sees it (header = 1) and its cells."""
+
+    number: int
+    cells: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RawTab:
+    """One tab as stored: its title, header cells and data rows."""
+
+    title: str
+    header: tuple[object, ...]
+    rows: tuple[RawRow, ...]
+    gid: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawTracker:
+    """Every tab of one tracker, plus where it came from.
+
+    Attributes:
+        description: Where the tracker was read from, for messages.
+        tabs: The tabs in sheet order.
+        spreadsheet_id: The Google Sheets id, when the tracker is a Google Sheet.
+    """
+
+    description: str
+    tabs: tuple[RawTab, ...]
+    spreadsheet_id: str | None = None
+
+
+class TrackerUnreadableError(Exception):
+    """The tracker could not be read at all (a structural problem).
+
+    The message is shown to program managers, so it says what to do.
+    """
+
+
+class TrackerSource(Protocol):
+    """Anything that can fetch one tracker's raw cells."""
+
+    def read(self) -> RawTracker:
+        """Fetch the tracker.
+
+        Raises:
+            TrackerUnreadableError: The tracker cannot be read at all.
+        """
+        ...
+
+
+def rows_from_grid(grid: list[tuple[object, ...]] | list[list[object]]) -> tuple[RawRow, ...]:
+    """Number the data rows of a grid whose first row is the header (sheet row 1)."""
+    return tuple(RawRow(number, tuple(cells)) for number, cells in enumerate(grid[1:], start=2))
