@@ -24,6 +24,15 @@ ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_file_mode()
+
+
 @dataclass(frozen=True)
 class WrittenFile:
     """One file a run wrote, as listed in `manifest.json`."""
@@ -49,6 +58,7 @@ def write_atomically(path: Path, content: bytes) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; outputs are shared files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

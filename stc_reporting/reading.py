@@ -127,11 +127,21 @@ def read_tracker(source: TrackerSource, collaborative: str) -> ParsedTracker:
     try:
         raw = source.read()
     except TrackerUnreadableError as error:
-        tracker = ParsedTracker(collaborative, description="")
-        _fail(tracker, "", "", "unreadable-tracker", f"The tracker could not be read: {error}.")
-        tracker.failure = f"the tracker could not be read: {error}"
-        return tracker
+        return unreadable_tracker(collaborative, str(error))
     return parse_tracker(raw, collaborative)
+
+
+def unreadable_tracker(collaborative: str, reason: str) -> ParsedTracker:
+    """Return a failed tracker for a collaborative whose tracker could not be fetched.
+
+    Args:
+        collaborative: The collaborative's config id.
+        reason: Why, in plain words (no personal data).
+    """
+    tracker = ParsedTracker(collaborative, description="")
+    _fail(tracker, "", "", "unreadable-tracker", f"The tracker could not be read: {reason}.")
+    tracker.failure = f"the tracker could not be read: {reason}"
+    return tracker
 
 
 def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:

@@ -51,6 +51,10 @@ class TrackerUnreadableError(Exception):
     """
 
 
+class TrackerTemporarilyUnavailableError(Exception):
+    """The source failed in a way that may clear on retry (rate limit, 5xx, time-out)."""
+
+
 class TrackerSource(Protocol):
     """Anything that can fetch one tracker's raw cells."""
 

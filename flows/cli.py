@@ -1,0 +1,225 @@
+"""`stc-report`: the command line for program managers and schedulers.
+
+`run` runs the Prefect flow `monthly-report` end to end; `validate` only reads
+and checks the trackers and prints what to fix. Exit status: 0 every selected
+collaborative reported, 1 at least one failed, 2 a config or usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from stc_reporting.config import Config, ConfigError, load_config, select_collaboratives
+from stc_reporting.issues import Issue, Severity
+
+EXIT_OK, EXIT_COLLABORATIVE_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Defaults for running Prefect in-process from a terminal; an explicit environment
+# (a worker, a Prefect profile) wins. Console logs stay quiet: progress is shown
+# by this CLI, and the full logs still reach the Prefect API and UI.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+}
+
+app = typer.Typer(
+    help="Safety Through Connection reporting: check trackers, compute figures, write outputs.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+console = Console()
+errors = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", help="The program config file.", show_default=True)
+]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Count records up to this day (YYYY-MM-DD). Default: last day of previous month.",
+        show_default=False,
+    ),
+]
+OnlyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Only these collaborative ids: --only fresno oakland, or repeat --only.",
+        show_default=False,
+    ),
+]
+_EXTRA_ARGS = {"allow_extra_args": True}
+
+
+def _only_ids(ctx: typer.Context, only: list[str] | None) -> list[str] | None:
+    """Collect `--only a b` as well as `--only a --only b` and `--only a,b`."""
+    extra = list(ctx.args)
+    if extra and not only:
+        raise typer.BadParameter(f"unexpected argument(s): {' '.join(extra)}")
+    ids = [part.strip() for item in [*(only or []), *extra] for part in item.split(",")]
+    return [identifier for identifier in ids if identifier] or None
+
+
+def _load(config_path: Path, only: list[str] | None) -> Config:
+    try:
+        config = load_config(config_path)
+        select_collaboratives(config, only)
+    except ConfigError as error:
+        errors.print(f"[bold red]Config error[/] {error}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
+    return config
+
+
+@app.command(context_settings=_EXTRA_ARGS)
+def run(
+    ctx: typer.Context,
+    config: ConfigOption = Path("config/program.yaml"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the outputs.")] = Path("out"),
+    as_of: AsOfOption = None,
+    only: OnlyOption = None,
+) -> None:
+    """Run the monthly-report flow: check trackers, compute figures, write outputs."""
+    ids = _only_ids(ctx, only)
+    _load(config, ids)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from flows.monthly_report import monthly_report  # deferred: Prefect takes ~1 s to import
+
+    handler = _ProgressHandler()
+    logging.getLogger("prefect.flow_runs").addHandler(handler)
+    try:
+        with console.status("Starting the monthly-report flow...", spinner="dots") as status:
+            handler.status = status
+            summary = monthly_report(
+                config_path=str(config),
+                as_of=as_of.date() if as_of else None,
+                only=ids,
+                out_dir=str(out),
+            )
+    finally:
+        logging.getLogger("prefect.flow_runs").removeHandler(handler)
+    _print_run_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+class _ProgressHandler(logging.Handler):
+    """Shows the flow's progress lines under the spinner as they are logged."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.status: object | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "progress", False):
+            console.print(f"  [dim]•[/] {escape(record.getMessage())}", highlight=False)
+            update = getattr(self.status, "update", None)
+            if update is not None:
+                update(record.getMessage() + "...")
+
+
+def _print_run_summary(summary: object) -> None:
+    from stc_reporting.summary import RunSummary
+
+    assert isinstance(summary, RunSummary)
+    table = Table(title=f"Data as of {summary.as_of}", title_justify="left")
+    for header in ("Collaborative", "Status", "Errors", "Warnings", "Privacy", "Rows excluded"):
+        table.add_column(
+            header, justify="left" if header in ("Collaborative", "Status") else "right"
+        )
+    for c in summary.collaboratives:
+        status = "[green]ok[/]" if c.status == "ok" else f"[red]failed[/]: {escape(c.reason or '')}"
+        counts = (str(c.errors), str(c.warnings), str(c.privacy), str(c.rows_excluded))
+        table.add_row(Text(c.name), status, *counts)
+    console.print(table)
+    console.print(f"Wrote to [bold]{summary.out_dir}[/]: {', '.join(summary.files)}")
+    if summary.failed:
+        names = ", ".join(c.id for c in summary.failed)
+        console.print(f"[bold red]{len(summary.failed)} collaborative(s) failed:[/] {names}")
+    else:
+        console.print("[bold green]Every collaborative reported.[/]")
+
+
+@app.command(context_settings=_EXTRA_ARGS)
+def validate(
+    ctx: typer.Context,
+    config: ConfigOption = Path("config/program.yaml"),
+    as_of: AsOfOption = None,
+    only: OnlyOption = None,
+) -> None:
+    """Read and check the trackers only, and print what to fix, cell by cell."""
+    from stc_reporting.pipeline import check_trackers, fetch_tracker
+
+    ids = _only_ids(ctx, only)
+    loaded = _load(config, ids)
+    collaboratives = select_collaboratives(loaded, ids)
+    del as_of  # rules compare against the day of the run, never as_of (tracker-format.md)
+    with console.status("Reading trackers...") as status:
+        trackers = []
+        for collaborative in collaboratives:
+            status.update(f"Reading {collaborative.name}...")
+            trackers.append(fetch_tracker(collaborative))
+        status.update("Checking the data-quality rules...")
+        issues = check_trackers(loaded, trackers, date.today())
+    _print_issues(issues)
+    failed = 0
+    for collaborative, tracker in zip(collaboratives, trackers, strict=True):
+        own = [i for i in issues if i.collaborative == collaborative.id]
+        counts = ", ".join(f"{sum(1 for i in own if i.severity is s)} {s.value}" for s in Severity)
+        state = (
+            f"[red]failed: {escape(tracker.failure or '')}[/]" if tracker.failed else "[green]ok[/]"
+        )
+        console.print(f"{collaborative.id}: {state} ({counts})", highlight=False)
+        failed += tracker.failed
+    raise typer.Exit(EXIT_COLLABORATIVE_FAILED if failed else EXIT_OK)
+
+
+_SEVERITY_STYLE = {
+    Severity.STRUCTURAL: "bold red",
+    Severity.ERROR: "red",
+    Severity.PRIVACY: "magenta",
+    Severity.WARNING: "yellow",
+}
+
+
+def _print_issues(issues: list[Issue]) -> None:
+    if not issues:
+        console.print("[green]No data-quality issues.[/]")
+        return
+    table = Table(show_lines=False, expand=True)
+    for header in ("Collaborative", "Tab", "Row", "Column", "Value", "Severity", "Problem"):
+        table.add_column(header, overflow="fold")
+    for issue in issues:
+        style = _SEVERITY_STYLE[issue.severity]
+        table.add_row(
+            issue.collaborative,
+            issue.tab,
+            "" if issue.row is None else str(issue.row),
+            Text(issue.column),
+            Text(issue.value),
+            Text(issue.severity.value, style=style),
+            Text(issue.message),
+        )
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point for `python -m flows.cli`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

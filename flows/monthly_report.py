@@ -1,0 +1,109 @@
+"""The `monthly-report` flow: read every tracker, check it, roll up, write outputs.
+
+Run it from the Prefect UI (a deployment in `prefect.yaml`), on the monthly
+schedule, with `stc-report run`, or directly: `python -m flows.monthly_report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from stc_reporting.config import CollaborativeConfig, load_config, select_collaboratives
+from stc_reporting.periods import last_day_of_previous_month
+from stc_reporting.pipeline import RunSelection
+from stc_reporting.reading import ParsedTracker, unreadable_tracker
+from stc_reporting.summary import RunSummary, summarise_run
+from tasks.outputs import publish_run_summary, write_outputs
+from tasks.rollups import compute_rollups
+from tasks.sources import read_tracker
+from tasks.validate import check_trackers
+
+# Progress lines carry this marker so `stc-report run` can show them as they come.
+PROGRESS = {"progress": True}
+
+# Reads are I/O-bound; four at once stays well inside Google's 60 reads/minute.
+MAX_PARALLEL_READS = 4
+
+
+@flow(
+    name="monthly-report",
+    description="Check each collaborative's tracker and write rollups.json, issues.csv "
+    "and manifest.json.",
+    task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_READS),  # type: ignore[arg-type]
+    persist_result=False,
+)
+def monthly_report(
+    config_path: str = "config/program.yaml",
+    as_of: date | None = None,
+    only: list[str] | None = None,
+    out_dir: str = "out",
+) -> RunSummary:
+    """Check every collaborative's tracker and write this month's outputs.
+
+    Args:
+        config_path: The program config file that lists the collaboratives and where
+            each tracker is kept, relative to the working folder.
+        as_of: Count records dated up to this day. Leave blank for the last day of the
+            previous month.
+        only: Collaborative ids to include (for example fresno). Leave blank for all.
+        out_dir: Folder for rollups.json, issues.csv, manifest.json and the reports.
+
+    Returns:
+        What was written, and each collaborative's outcome.
+    """
+    logger = get_run_logger()
+    config = load_config(Path(config_path))
+    run_date = date.today()
+    selection = RunSelection(
+        tuple(select_collaboratives(config, only)),
+        as_of or last_day_of_previous_month(run_date),
+    )
+    logger.info(
+        "Reading %d trackers (data as of %s)",
+        len(selection.collaboratives),
+        selection.as_of,
+        extra=PROGRESS,
+    )
+    futures = [read_tracker.submit(c) for c in selection.collaboratives]
+    trackers = _collect(selection.collaboratives, futures)
+    logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
+    issues = check_trackers(config, trackers, run_date)
+    logger.info("Found %d data-quality issues; computing figures", len(issues), extra=PROGRESS)
+    rollups = compute_rollups(config, selection, trackers, issues)
+    files = write_outputs(Path(out_dir), rollups, issues)
+    summary = summarise_run(rollups, out_dir, files)
+    publish_run_summary(summary)
+    logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)
+    return summary
+
+
+def _collect(
+    collaboratives: Sequence[CollaborativeConfig],
+    futures: Sequence[PrefectFuture[ParsedTracker]],
+) -> list[ParsedTracker]:
+    """Wait for every read; a read that failed for good fails its collaborative only."""
+    logger = get_run_logger()
+    trackers = []
+    for collaborative, future in zip(collaboratives, futures, strict=True):
+        future.wait()
+        if future.state.is_completed():
+            tracker = future.result()
+        else:
+            tracker = unreadable_tracker(
+                collaborative.id, "reading kept failing after several tries; try again later"
+            )
+        status = f"failed: {tracker.failure}" if tracker.failed else "read"
+        rows = sum(len(tab.rows) for tab in tracker.tabs.values())
+        logger.info("%s: %s (%d rows)", collaborative.name, status, rows, extra=PROGRESS)
+        trackers.append(tracker)
+    return trackers
+
+
+if __name__ == "__main__":
+    monthly_report()

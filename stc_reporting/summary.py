@@ -1,0 +1,80 @@
+"""What a run produced, for the CLI's closing lines and the flow's return value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs import WrittenFile
+
+
+class CollaborativeSummary(BaseModel):
+    """One collaborative's outcome: counts only, never tracker text."""
+
+    id: str
+    name: str
+    status: str
+    reason: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    privacy: int = 0
+    rows_excluded: int = 0
+
+
+class RunSummary(BaseModel):
+    """A run's outcome.
+
+    Attributes:
+        out_dir: Where the outputs were written.
+        as_of: The data-as-of date (ISO).
+        collaboratives: Each selected collaborative's outcome, config order.
+        files: Paths written, relative to `out_dir`.
+    """
+
+    out_dir: str
+    as_of: str
+    collaboratives: list[CollaborativeSummary]
+    files: list[str]
+
+    @property
+    def failed(self) -> list[CollaborativeSummary]:
+        """Collaboratives that could not report."""
+        return [c for c in self.collaboratives if c.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every selected collaborative reported, 1 when any failed."""
+        return 1 if self.failed else 0
+
+
+def summarise_run(
+    rollups: dict[str, Any], out_dir: str, files: Sequence[WrittenFile]
+) -> RunSummary:
+    """Summarise a run from its rollups document and the files it wrote."""
+    collaboratives = [
+        CollaborativeSummary(
+            id=identifier,
+            name=entry["name"],
+            status=entry["status"],
+            reason=entry.get("reason"),
+            errors=entry["data_quality"]["errors"],
+            warnings=entry["data_quality"]["warnings"],
+            privacy=entry["data_quality"]["privacy"],
+            rows_excluded=entry["data_quality"]["rows_excluded"],
+        )
+        for identifier, entry in rollups["collaboratives"].items()
+    ]
+    return RunSummary(
+        out_dir=out_dir,
+        as_of=rollups["as_of"],
+        collaboratives=collaboratives,
+        files=[f.path for f in files],
+    )
+
+
+def count_by_severity(issues: Sequence[Issue]) -> dict[str, int]:
+    """Count issues per severity, every severity present."""
+    return {s.value: sum(1 for i in issues if i.severity is s) for s in Severity}

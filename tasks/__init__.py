@@ -1,0 +1,1 @@
+"""Prefect tasks: thin wrappers that add retries, naming and visibility to domain steps."""

@@ -1,0 +1,40 @@
+"""Writing the run's files and showing what was written in the Prefect UI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from stc_reporting.issues import Issue
+from stc_reporting.outputs import WrittenFile, write_run_outputs
+from stc_reporting.summary import RunSummary
+
+
+@task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)
+def write_outputs(
+    out_dir: Path, rollups: dict[str, Any], issues: Sequence[Issue]
+) -> list[WrittenFile]:
+    """Write rollups.json, issues.csv and manifest.json atomically."""
+    return write_run_outputs(out_dir, rollups, issues, extra=())
+
+
+@task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)
+def publish_run_summary(summary: RunSummary) -> None:
+    """Show each collaborative's outcome as artifacts (counts only, no tracker text)."""
+    create_table_artifact(
+        key="collaborative-status",
+        table=[c.model_dump() for c in summary.collaboratives],
+        description=f"Data as of {summary.as_of}: status and data-quality counts.",
+    )
+    failed = "".join(f"\n- **{c.name}**: {c.reason}" for c in summary.failed)
+    lines = [
+        f"# Monthly report, data as of {summary.as_of}",
+        f"Written to `{summary.out_dir}`: " + ", ".join(f"`{f}`" for f in summary.files),
+        f"Failed collaboratives:{failed}" if failed else "Every collaborative reported.",
+    ]
+    create_markdown_artifact(key="monthly-report-summary", markdown="\n\n".join(lines))
