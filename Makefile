@@ -1,0 +1,79 @@
+# Developer commands. `make` (or `make help`) lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+MAKEFLAGS += --warn-undefined-variables
+.DEFAULT_GOAL := help
+.PHONY: help install check fmt test test-all validate-sample run-sample samples suites benchmark server deploy worker clean
+
+VENV := .venv
+BIN := $(VENV)/bin
+PREFECT_LOCAL_API := http://127.0.0.1:4200/api
+
+$(VENV): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)
+
+## help: list the commands
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/## //' | column -t -s ':'
+
+## install: create .venv with the project and its dev tools
+install: $(VENV)
+
+## check: lint, type-check and the import contract (no Prefect in the domain package)
+check: $(VENV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## fmt: format and auto-fix
+fmt: $(VENV)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## test: fast unit and contract tests (no Prefect server)
+test: $(VENV)
+	$(BIN)/python -m pytest -m "unit or contract"
+
+## test-all: every test, integration included
+test-all: $(VENV)
+	$(BIN)/python -m pytest
+
+## validate-sample: check the sample trackers and print what to fix
+validate-sample: $(VENV)
+	$(BIN)/stc-report validate
+
+## run-sample: run the monthly-report flow on the sample trackers into out/
+run-sample: $(VENV)
+	$(BIN)/stc-report run --as-of 2021-10-31
+
+## samples: regenerate data/sample/ from data/generate_samples.py
+samples: $(VENV)
+	$(BIN)/python data/generate_samples.py
+
+## suites: regenerate expectations/*.json from stc_reporting/contract.py
+suites: $(VENV)
+	$(BIN)/python -m stc_reporting.suites
+
+## benchmark: time and measure a run on scaled-up trackers
+benchmark: $(VENV)
+	$(BIN)/python benchmarks/run_pipeline.py
+
+## server: start the Prefect server and UI on http://127.0.0.1:4200
+server: $(VENV)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server start --host 127.0.0.1
+
+## deploy: create the work pool and the deployments in prefect.yaml (server must be up)
+deploy: $(VENV)
+	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect work-pool create stc-reporting --type process || true
+	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect --no-prompt deploy --all
+
+## worker: start a worker for the stc-reporting pool from this folder
+worker: $(VENV)
+	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect worker start --pool stc-reporting
+
+## clean: remove outputs and caches
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,147 @@
+"""Small, readable trackers for tests: tabs as lists of rows, header first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from stc_reporting.sources import RawTab, RawTracker, rows_from_grid
+
+Grid = Sequence[Sequence[Any]]
+
+ACTIVITIES_HEADER = [
+    "Activity ID",
+    "Date",
+    "Core component",
+    "Strategy",
+    "Title",
+    "Status",
+    "Participants",
+    "Lived experience participants",
+    "Partner IDs",
+    "Modality",
+    "Notes",
+]
+PARTNERS_HEADER = [
+    "Partner ID",
+    "Organization",
+    "Sector",
+    "Joined",
+    "Left",
+    "Engagement level",
+    "Prior IPV focus",
+    "Formal commitment date",
+]
+
+OPTIONAL_HEADERS = {
+    "Milestones": ["Milestone ID", "Date", "Type", "Level", "Status", "Description"],
+    "Funding": ["Funding ID", "Source", "Source type", "Status", "Amount (USD)", "Date", "Purpose"],
+    "Indicators": [
+        "Indicator ID",
+        "Indicator",
+        "Outcome",
+        "Unit",
+        "Aggregation",
+        "Direction",
+        "Baseline",
+        "Target Y2",
+        "Target Y3",
+    ],
+    "Measurements": ["Indicator ID", "Date", "Value", "Note"],
+    "Lessons": ["Lesson ID", "Date", "Kind", "Core component", "Lesson", "Share with funder"],
+    "Submissions": ["Month", "Submitted on"],
+}
+
+
+def activity(
+    identifier: str = "A1",
+    day: Any = date(2020, 1, 15),
+    component: str = "Collaborative capacity building",
+    strategy: str | None = None,
+    title: str = "Partner convening",
+    status: str = "Completed",
+    participants: Any = 10,
+    lived: Any = None,
+    partners: Any = None,
+    modality: str | None = None,
+    notes: str | None = None,
+) -> list[Any]:
+    """One Activities row with sensible defaults."""
+    return [
+        identifier,
+        day,
+        component,
+        strategy,
+        title,
+        status,
+        participants,
+        lived,
+        partners,
+        modality,
+        notes,
+    ]
+
+
+def partner(
+    identifier: str = "P1",
+    organization: str = "Community clinic",
+    sector: str = "Health care",
+    joined: Any = date(2019, 1, 1),
+    left: Any = None,
+    level: str | None = None,
+    prior_ipv: Any = "No",
+    commitment: Any = None,
+) -> list[Any]:
+    """One Partners row with sensible defaults."""
+    return [identifier, organization, sector, joined, left, level, prior_ipv, commitment]
+
+
+def minimal_tabs(
+    activities: Sequence[Sequence[Any]] = (), partners: Sequence[Sequence[Any]] = ()
+) -> dict[str, list[list[Any]]]:
+    """A tracker with these Activities and Partners rows and every optional tab empty."""
+    return {
+        "Activities": [ACTIVITIES_HEADER, *[list(r) for r in activities]],
+        "Partners": [PARTNERS_HEADER, *[list(r) for r in partners]],
+        **{name: [list(header)] for name, header in OPTIONAL_HEADERS.items()},
+    }
+
+
+def raw_tracker(tabs: dict[str, Grid], spreadsheet_id: str | None = None) -> RawTracker:
+    """A tracker as a source would return it."""
+    return RawTracker(
+        description="test tracker",
+        tabs=tuple(
+            RawTab(
+                title=name,
+                header=tuple(grid[0]) if grid else (),
+                rows=rows_from_grid([tuple(r) for r in grid]),
+            )
+            for name, grid in tabs.items()
+        ),
+        spreadsheet_id=spreadsheet_id,
+    )
+
+
+def write_workbook(path: Path, tabs: dict[str, Grid]) -> Path:
+    """Save tabs as an .xlsx workbook, dates as date cells."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, grid in tabs.items():
+        sheet = workbook.create_sheet(name)
+        for row in grid:
+            sheet.append(
+                [
+                    datetime(v.year, v.month, v.day)
+                    if isinstance(v, date) and not isinstance(v, datetime)
+                    else v
+                    for v in row
+                ]
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

@@ -1,0 +1,118 @@
+"""`stc-report` exit statuses, config errors and output, as interface.md says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+pytestmark = pytest.mark.integration
+
+runner = CliRunner()
+
+
+def test_run_on_the_samples_exits_zero_and_summarises(sample_config: Path, tmp_path: Path) -> None:
+    """Progress lines, then what was written; exit 0."""
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--config",
+            str(sample_config),
+            "--out",
+            str(out),
+            "--as-of",
+            "2021-10-31",
+            "--only",
+            "fresno",
+            "oakland",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Reading 2 trackers" in result.output
+    assert "Every collaborative reported." in result.output
+    rollups = json.loads((out / "rollups.json").read_text())
+    assert list(rollups["collaboratives"]) == ["oakland", "fresno"]
+
+
+def test_run_exits_one_when_a_collaborative_fails(
+    config_with_broken_tracker: Path, tmp_path: Path
+) -> None:
+    """The run finishes, says which failed, and exits 1."""
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--config",
+            str(config_with_broken_tracker),
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2021-10-31",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "failed" in result.output and "oakland" in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["run", "--as-of", "31/10/2021"],
+        ["run", "--only", "sacramento"],
+        ["validate", "--only", "sacramento"],
+        ["run", "stray-argument"],
+    ],
+)
+def test_usage_errors_exit_two_and_write_nothing(
+    sample_config: Path, tmp_path: Path, arguments: list[str]
+) -> None:
+    """Bad dates, unknown ids and stray arguments stop before anything is read."""
+    out = tmp_path / "out"
+    command, *rest = arguments
+    result = runner.invoke(
+        app,
+        [command, "--config", str(sample_config), *rest]
+        + (["--out", str(out)] if command == "run" else []),
+    )
+    assert result.exit_code == 2, result.output
+    assert not out.exists()
+
+
+def test_a_config_error_exits_two_naming_file_entry_and_key(tmp_path: Path) -> None:
+    """Nothing is read or written."""
+    config = tmp_path / "program.yaml"
+    config.write_text(
+        "program: {name: P, funder: F, start: 2018-11-01, end: 2021-10-31, years: [2, 3]}\n"
+        "collaboratives:\n  - {id: fresno, name: M, city: Fresno, workbok: f.xlsx}\n"
+    )
+    result = runner.invoke(app, ["run", "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "collaboratives[0] (id 'fresno'): unknown key 'workbok'" in result.output
+    assert str(config) in result.output.replace("\n", "")
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate_prints_an_actionable_table(sample_config: Path) -> None:
+    """Collaborative, tab, row, column, value and the fix; exit 0 when none failed."""
+    result = runner.invoke(
+        app, ["validate", "--config", str(sample_config), "--only", "fresno"], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    assert "marzo 2020" in result.output
+    assert "fresno: ok" in result.output
+    assert "(559)" not in result.output  # the planted phone number stays masked
+
+
+def test_validate_exits_one_when_a_tracker_fails(config_with_broken_tracker: Path) -> None:
+    """A structural problem is shown and makes the exit status 1."""
+    result = runner.invoke(
+        app, ["validate", "--config", str(config_with_broken_tracker)], terminal_width=200
+    )
+    assert result.exit_code == 1
+    assert "tab 'Partners' is missing" in result.output

@@ -1,0 +1,78 @@
+"""The monthly-report flow end to end on the sample trackers."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flows.monthly_report import monthly_report
+
+pytestmark = pytest.mark.integration
+
+SAMPLE_IDS = ["mckinleyville", "oakland", "fresno", "los-angeles", "san-diego"]
+
+
+def run(config: Path, out: Path, as_of: date = date(2021, 10, 31), **kwargs: object) -> object:
+    return monthly_report(config_path=str(config), as_of=as_of, out_dir=str(out), **kwargs)
+
+
+def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path) -> None:
+    """Five ok collaboratives; rollups, issues and manifest are written and agree."""
+    out = tmp_path / "out"
+    summary = run(sample_config, out)
+    assert summary.exit_code == 0  # type: ignore[attr-defined]
+    rollups = json.loads((out / "rollups.json").read_text())
+    assert list(rollups["collaboratives"]) == SAMPLE_IDS
+    assert {c["status"] for c in rollups["collaboratives"].values()} == {"ok"}
+    assert rollups["collaboratives_failed"] == []
+    assert rollups["program_totals"]["Y2-Y3"]["collaboratives_reporting"] == 5
+    totals = rollups["program_totals"]["Y2"]
+    assert totals["activities_completed"] == sum(
+        c["periods"]["Y2"]["activities_completed"] for c in rollups["collaboratives"].values()
+    )
+    with (out / "issues.csv").open(newline="") as stream:
+        issues = list(csv.DictReader(stream))
+    assert {i["collaborative"] for i in issues} == set(SAMPLE_IDS)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [f["path"] for f in manifest["files"]] == ["issues.csv", "rollups.json"]
+
+
+def test_re_running_gives_byte_identical_rollups_and_issues(
+    sample_config: Path, tmp_path: Path
+) -> None:
+    """Same trackers, config and as-of: same bytes."""
+    run(sample_config, tmp_path / "a")
+    run(sample_config, tmp_path / "b")
+    for name in ("rollups.json", "issues.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_tracker_without_a_required_tab_fails_alone(
+    config_with_broken_tracker: Path, tmp_path: Path
+) -> None:
+    """Oakland fails with a plain reason; the other four still report."""
+    out = tmp_path / "out"
+    summary = run(config_with_broken_tracker, out)
+    assert summary.exit_code == 1  # type: ignore[attr-defined]
+    rollups = json.loads((out / "rollups.json").read_text())
+    oakland = rollups["collaboratives"]["oakland"]
+    assert oakland["status"] == "failed"
+    assert oakland["reason"] == "tab 'Partners' is missing"
+    assert oakland["periods"] is None
+    assert rollups["collaboratives_failed"] == ["oakland"]
+    assert rollups["program_totals"]["Y2"]["collaboratives_reporting"] == 4
+
+
+def test_as_of_before_year_three_writes_it_as_null(sample_config: Path, tmp_path: Path) -> None:
+    """A period that begins after as_of is null, per collaborative and in the totals."""
+    out = tmp_path / "out"
+    run(sample_config, out, as_of=date(2020, 6, 30), only=["fresno"])
+    rollups = json.loads((out / "rollups.json").read_text())
+    assert list(rollups["collaboratives"]) == ["fresno"]
+    assert rollups["collaboratives"]["fresno"]["periods"]["Y3"] is None
+    assert rollups["program_totals"]["Y3"] is None
+    assert rollups["program_totals"]["Y2"]["months_expected"] == 8  # Nov 2019 - Jun 2020

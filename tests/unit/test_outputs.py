@@ -1,0 +1,72 @@
+"""Outputs are atomic, reproducible and safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs import (
+    ISSUE_COLUMNS,
+    escape_formula,
+    issues_csv_bytes,
+    write_atomically,
+    write_run_outputs,
+)
+
+pytestmark = pytest.mark.unit
+
+
+def issue(value: str, message: str = "m") -> Issue:
+    return Issue("fresno", "Activities", 3, "Title", value, Severity.ERROR, "required", message)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-2", "@SUM(A1)", "\t=x"])
+def test_cells_a_spreadsheet_would_run_are_escaped(value: str) -> None:
+    """A leading = + - @ (or tab) gets a leading apostrophe."""
+    assert escape_formula(value) == "'" + value
+
+
+def test_issues_csv_has_the_contract_columns_and_escapes_every_cell() -> None:
+    """Header row as interface.md names it; values and messages escaped."""
+    text = issues_csv_bytes([issue('=HYPERLINK("x")', "-oops")]).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(rows[0]) == ISSUE_COLUMNS
+    assert rows[1] == [
+        "fresno",
+        "Activities",
+        "3",
+        "Title",
+        '\'=HYPERLINK("x")',
+        "error",
+        "required",
+        "'-oops",
+    ]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    """The rename happens only after a complete write."""
+    target = tmp_path / "rollups.json"
+    target.write_text("old")
+
+    with pytest.raises(TypeError):
+        write_atomically(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["rollups.json"]
+
+
+def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
+    """Same inputs, same bytes; the manifest lists every file with its hash."""
+    rollups = {"schema_version": 1, "b": [1, 2], "a": None}
+    first = write_run_outputs(tmp_path / "1", rollups, [issue("x")], extra=())
+    second = write_run_outputs(tmp_path / "2", rollups, [issue("x")], extra=())
+    assert [f.sha256 for f in first] == [f.sha256 for f in second]
+    manifest = json.loads((tmp_path / "1" / "manifest.json").read_text())
+    assert [f["path"] for f in manifest["files"]] == ["issues.csv", "rollups.json"]
+    assert all(
+        set(f) == {"path", "kind", "collaborative", "sha256", "bytes"} for f in manifest["files"]
+    )
