@@ -75,7 +75,7 @@ PARTNER = Partner(
 
 class TestPeriods:
     def test_years_run_from_start_plus_n_minus_one_years_to_the_day_before(self) -> None:
-        """start 2018-11-01: Y2 = 2019-11-01..2020-10-31, Y3 = 2020-11-01..2021-10-31."""
+        """Start 2018-11-01: Y2 = 2019-11-01..2020-10-31, Y3 = 2020-11-01..2021-10-31."""
         assert (Y2.start, Y2.end) == (date(2019, 11, 1), date(2020, 10, 31))
         assert (Y3.start, Y3.end) == (date(2020, 11, 1), date(2021, 10, 31))
         assert (BOTH.label, BOTH.start, BOTH.end) == ("Y2-Y3", Y2.start, Y3.end)
@@ -86,7 +86,7 @@ class TestPeriods:
         assert Y3.contains(date(2020, 11, 1)) and not Y2.contains(date(2020, 11, 1))
 
     def test_as_of_inside_a_period_clips_it(self) -> None:
-        """e = min(end, as_of): records after as_of do not count."""
+        """E = min(end, as_of): records after as_of do not count."""
         y3 = periods(date(2020, 12, 15))["Y3"]
         assert y3.effective_end == date(2020, 12, 15)
         assert y3.contains(date(2020, 12, 15)) and not y3.contains(date(2020, 12, 16))
@@ -290,7 +290,7 @@ class TestIndicators:
     def test_status(
         self, values: list[float], targets: dict[int, float], direction: str, status: str
     ) -> None:
-        """no data, then no target, then on track / behind by direction."""
+        """No data, then no target, then on track / behind by direction."""
         indicator = replace(INDICATOR, targets=targets, direction=direction)
         measures = [measure(date(2020, 1, 1), v) for v in values]
         assert indicator_figures(indicator, measures, Y2)["status"] == status
