@@ -79,7 +79,7 @@ def _load(config_path: Path, only: list[str] | None) -> Config:
         config = load_config(config_path)
         select_collaboratives(config, only)
     except ConfigError as error:
-        errors.print(f"[bold red]Config error[/] {error}", highlight=False)
+        errors.print(f"[bold red]Config error[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from error
     return config
 

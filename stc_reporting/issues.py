@@ -10,6 +10,7 @@ from enum import StrEnum
 from openpyxl.utils import get_column_letter
 
 from stc_reporting.contract import TAB_ORDER
+from stc_reporting.privacy import redact
 
 
 class Severity(StrEnum):
@@ -55,6 +56,11 @@ class Issue:
     sheet_title: str = ""
     gid: int | None = None
     spreadsheet_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # Defence in depth: whatever produced the issue, no personal data leaves in it.
+        for name in ("value", "column", "message"):
+            object.__setattr__(self, name, redact(getattr(self, name)))
 
     @property
     def excludes_row(self) -> bool:

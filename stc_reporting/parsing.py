@@ -19,7 +19,7 @@ _MAX_SERIAL = (date(9999, 12, 31) - SHEETS_EPOCH).days
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WHOLE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$")
+_WHOLE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 _DECIMAL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\.\d+$")
 _MONEY = re.compile(r"^(-)?\$?\s*(-)?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)$")
 _LIST_SEPARATORS = re.compile(r"[;,]")
@@ -107,13 +107,13 @@ def parse_date(cell: object) -> date:
     text = clean_text(cell)
     parsed = _date_from_text(text)
     if parsed is None:
-        raise CellError("bad-date", f"'{text}' is not a date: {DATE_HINT}.")
+        raise CellError("bad-date", f"is not a date: {DATE_HINT}.")
     return parsed
 
 
 def _date_from_serial(serial: float) -> date:
     if not math.isfinite(serial) or not 1 <= serial <= _MAX_SERIAL:
-        raise CellError("bad-date", f"{serial:g} is not a date: {DATE_HINT}.")
+        raise CellError("bad-date", f"is not a date: {DATE_HINT}.")
     return SHEETS_EPOCH + timedelta(days=math.floor(serial))
 
 
@@ -145,7 +145,7 @@ def parse_month(cell: object) -> date:
         day = parse_date(cell)
     except CellError:
         raise CellError(
-            "bad-month", f"'{text}' is not a month: write it as 2020-03, or use a date cell."
+            "bad-month", "is not a month: write it as 2020-03, or use a date cell."
         ) from None
     return day.replace(day=1)
 
@@ -162,16 +162,15 @@ def parse_whole_number(cell: object) -> int:
             return int(number)
         raise CellError(
             "bad-whole-number",
-            f"{clean_text(cell)} is not a whole number: enter a count such as 12 "
-            "(no fractions, no negatives).",
+            "is not a whole number: enter a count such as 12 (no fractions, no negatives).",
         )
     text = clean_text(cell)
     if not _WHOLE.match(text):
         raise CellError(
             "bad-whole-number",
-            f"'{text}' is not a whole number: enter digits only, such as 12 or 1,200.",
+            "is not a whole number: enter digits only, such as 12 or 1,200.",
         )
-    return int(text.replace(",", "").split(".")[0])
+    return int(text.replace(",", ""))
 
 
 def parse_number(cell: object) -> float:
@@ -190,9 +189,7 @@ def parse_number(cell: object) -> float:
     text = clean_text(cell)
     digits = text[:-1].rstrip() if text.endswith("%") else text
     if not _DECIMAL.match(digits):
-        raise CellError(
-            "bad-number", f"'{text}' is not a number: enter digits only, such as 42 or 12.5."
-        )
+        raise CellError("bad-number", "is not a number: enter digits only, such as 42 or 12.5.")
     return float(digits.replace(",", ""))
 
 
@@ -209,10 +206,7 @@ def parse_money(cell: object) -> float:
     text = clean_text(cell)
     match = _MONEY.match(text)
     if not match or (match.group(1) and match.group(2)):
-        raise CellError(
-            "bad-money",
-            f"'{text}' is not an amount of money: enter it as 12500 or $12,500.50.",
-        )
+        raise CellError("bad-money", "is not an amount of money: enter it as 12500 or $12,500.50.")
     sign = -1.0 if (match.group(1) or match.group(2)) else 1.0
     return sign * float(match.group(3).replace(",", ""))
 
@@ -230,7 +224,7 @@ def parse_yes_no(cell: object) -> bool:
         return True
     if text.lower() in _NO:
         return False
-    raise CellError("bad-yes-no", f"'{text}' is not Yes or No: enter Yes or No.")
+    raise CellError("bad-yes-no", "is not Yes or No: enter Yes or No.")
 
 
 def parse_list(cell: object) -> tuple[str, ...]:

@@ -94,6 +94,17 @@ def mask(kind: PersonalData) -> str:
     return f"[{kind.value} masked]"
 
 
+def redact(text: str) -> str:
+    """Replace every stretch of text that looks like personal data with its mask.
+
+    Every `Issue` passes its value, column and message through this, so no issue
+    can carry personal data whatever rule produced it.
+    """
+    for kind, pattern in _PATTERNS:
+        text = pattern.sub(mask(kind), text)
+    return text
+
+
 def mask_if_personal(value: str) -> str:
     """Return the value, or its masked form if it looks like personal data.
 

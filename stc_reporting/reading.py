@@ -324,15 +324,16 @@ def _read_cell(tracker: ParsedTracker, data: TabData, column: Column, raw_row: R
         return _PARSERS[column.kind](cell)
     except CellError as error:
         tracker.unparsed_cells.add((data.tab.name, raw_row.number, column.field))
+        shown = mask_if_personal(clean_text(cell))
         _cell_issue(
             tracker,
             data,
             column,
             raw_row.number,
-            mask_if_personal(clean_text(cell)),
+            shown,
             Severity.ERROR,
             error.rule,
-            f"{column.header}: {error.message}",
+            f"{column.header} '{shown}' {error.message}",
         )
         return None
 

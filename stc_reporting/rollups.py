@@ -22,6 +22,7 @@ from stc_reporting.contract import (
     INDICATOR_STATUSES,
     LESSON_KINDS,
     MILESTONE_TYPES,
+    SECTORS,
     SOURCE_TYPES,
     STRATEGIES,
 )
@@ -69,6 +70,7 @@ TOTAL_FIGURES = (
     "lived_experience_share",
     "cross_sector_activities",
     "partners_active",
+    "partners_active_by_sector",
     "partners_new",
     "sectors_engaged",
     "sector_count",
@@ -92,6 +94,7 @@ TOTAL_FIGURES = (
 """Program-total figures, in the order `rollups.json` lists them."""
 _SUMMED_BY_KEY = (
     "activities_by_component",
+    "partners_active_by_sector",
     "activities_by_strategy",
     "funding_secured_by_source_type",
     "milestones_by_type",
@@ -151,6 +154,7 @@ def partner_figures(partners: Sequence[Partner], period: Period) -> Figures:
     sectors = sorted({p.sector for p in active})
     return {
         "partners_active": len(active),
+        "partners_active_by_sector": count_by(SECTORS, (p.sector for p in active)),
         "partners_new": sum(1 for p in partners if period.contains(p.joined)),
         "sectors_engaged": sectors,
         "sector_count": len(sectors),
@@ -391,6 +395,7 @@ def _sum(values: Iterable[int | float]) -> int | float:
 _EMPTY_MAPS: dict[str, Sequence[str]] = {
     "activities_by_component": CORE_COMPONENTS,
     "activities_by_strategy": STRATEGIES,
+    "partners_active_by_sector": SECTORS,
     "funding_secured_by_source_type": SOURCE_TYPES,
     "milestones_by_type": MILESTONE_TYPES,
     "lessons_by_kind": LESSON_KINDS,

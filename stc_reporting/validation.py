@@ -191,6 +191,8 @@ def _partner_ids(tracker: ParsedTracker) -> set[object]:
 
 
 def _unknown_partner_ids(item: _Located, known: set[object]) -> tuple[str, ...]:
+    if "Partners" not in item.tracker.tabs:
+        return ()  # no Partners tab is already a structural issue; every ID would be noise
     listed = item.row["partner_ids"]
     assert isinstance(listed, tuple)
     return tuple(identifier for identifier in listed if identifier not in known)

@@ -119,7 +119,8 @@ class TestWholeNumbers:
             assert parse_whole_number(spelling) == count
 
     @pytest.mark.parametrize(
-        "cell", ["N/A", "about 30", 12.5, "12.5", -3, "-3", "1,20", "12,00,000", True, "", "1e3"]
+        "cell",
+        ["N/A", "about 30", 12.5, "12.5", "12.0", -3, "-3", "1,20", "12,00,000", True, "", "1e3"],
     )
     def test_fractions_negatives_and_words_are_errors(self, cell: object) -> None:
         """The contract's rejected spellings raise a cell error."""

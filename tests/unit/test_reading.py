@@ -230,6 +230,25 @@ class TestPrivacy:
         assert tracker.tabs["Activities"].rows[0]["title"] == WITHHELD_TEXT
         assert text not in repr(tracker)
 
+    @pytest.mark.parametrize("column", [1, 6, 7])  # Date, Participants, Lived experience
+    def test_a_bad_cell_holding_personal_data_is_masked_in_value_and_message(
+        self, column: int
+    ) -> None:
+        """The parse error names the cell but never repeats the personal data."""
+        row = activity()
+        row[column] = "call 415-555-0123"
+        tracker = parse_tracker(raw_tracker(minimal_tabs([row], [partner()])), "x")
+        [issue] = tracker.issues
+        assert "415-555-0123" not in f"{issue.value} {issue.message}"
+        assert issue.value == "[phone number masked]"
+
+    def test_an_extra_column_named_with_personal_data_is_masked(self) -> None:
+        """Even a header is redacted when it looks like an e-mail address."""
+        tabs = minimal_tabs([activity()], [partner()])
+        tabs["Activities"][0] = [*tabs["Activities"][0], "ana@example.org"]
+        [issue] = parse_tracker(raw_tracker(tabs), "x").issues
+        assert "ana@example.org" not in f"{issue.column} {issue.message}"
+
     def test_notes_are_scanned_then_never_stored(self) -> None:
         """Notes are not needed after the scan, so they are not kept at all."""
         tabs = minimal_tabs([activity(notes="ok: jo@example.org")], [partner()])
