@@ -674,7 +674,7 @@ def measurements(profile: Profile, rng: random.Random) -> list[list[object]]:
         ident,
         _name,
         _outcome,
-        _unit,
+        unit,
         aggregation,
         baseline,
         target2,
@@ -687,6 +687,8 @@ def measurements(profile: Profile, rng: random.Random) -> list[list[object]]:
             else:
                 progress = (quarter % 4 + 1) / 4
                 value = round(baseline + (target - baseline) * progress * rng.uniform(0.8, 1.1), 1)
+                if unit == "Count":
+                    value = round(value)
             rows.append([ident, _fmt_date(profile, rng, day), value, None])
     return rows
 

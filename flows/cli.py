@@ -145,7 +145,12 @@ def _print_run_summary(summary: object) -> None:
         counts = (str(c.errors), str(c.warnings), str(c.privacy), str(c.rows_excluded))
         table.add_row(Text(c.name), status, *counts)
     console.print(table)
-    console.print(f"Wrote to [bold]{summary.out_dir}[/]: {', '.join(summary.files)}")
+    reports = [f for f in summary.files if f.endswith(".docx")]
+    others = [f for f in summary.files if not f.endswith(".docx")]
+    console.print(f"Wrote to [bold]{escape(summary.out_dir)}[/]: {', '.join(others)}")
+    console.print(f"Report drafts for review: {len(reports)} in {escape(summary.out_dir)}/reports/")
+    for failure in summary.report_failures:
+        console.print(f"[bold red]Report not made:[/] {escape(failure)}", highlight=False)
     if summary.failed:
         names = ", ".join(c.id for c in summary.failed)
         console.print(f"[bold red]{len(summary.failed)} collaborative(s) failed:[/] {names}")

@@ -20,6 +20,7 @@ from stc_reporting.pipeline import RunSelection
 from stc_reporting.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.summary import RunSummary, summarise_run
 from tasks.outputs import publish_run_summary, write_outputs
+from tasks.reports import render_reports
 from tasks.rollups import compute_rollups
 from tasks.sources import read_tracker
 from tasks.validate import check_trackers
@@ -33,8 +34,8 @@ MAX_PARALLEL_READS = 4
 
 @flow(
     name="monthly-report",
-    description="Check each collaborative's tracker and write rollups.json, issues.csv "
-    "and manifest.json.",
+    description="Check each collaborative's tracker; write rollups.json, issues.csv, the "
+    "funder report drafts and manifest.json.",
     task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_READS),  # type: ignore[arg-type]
     persist_result=False,
 )
@@ -76,8 +77,12 @@ def monthly_report(
     issues = check_trackers(config, trackers, run_date)
     logger.info("Found %d data-quality issues; computing figures", len(issues), extra=PROGRESS)
     rollups = compute_rollups(config, selection, trackers, issues)
-    files = write_outputs(Path(out_dir), rollups, issues)
-    summary = summarise_run(rollups, out_dir, files)
+    logger.info("Rendering the funder reports", extra=PROGRESS)
+    reports = render_reports(Path(out_dir), rollups, selection.collaboratives, trackers, issues)
+    for failure in reports.failures:
+        logger.error(failure, extra=PROGRESS)
+    files = write_outputs(Path(out_dir), rollups, issues, reports.files)
+    summary = summarise_run(rollups, out_dir, files, reports.failures)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)
     return summary

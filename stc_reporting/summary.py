@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs import WrittenFile
 
 
@@ -38,6 +37,7 @@ class RunSummary(BaseModel):
     as_of: str
     collaboratives: list[CollaborativeSummary]
     files: list[str]
+    report_failures: list[str] = []
 
     @property
     def failed(self) -> list[CollaborativeSummary]:
@@ -46,14 +46,17 @@ class RunSummary(BaseModel):
 
     @property
     def exit_code(self) -> int:
-        """0 when every selected collaborative reported, 1 when any failed."""
-        return 1 if self.failed else 0
+        """0 when every selected collaborative reported, 1 when any failed or lost its report."""
+        return 1 if self.failed or self.report_failures else 0
 
 
 def summarise_run(
-    rollups: dict[str, Any], out_dir: str, files: Sequence[WrittenFile]
+    rollups: dict[str, Any],
+    out_dir: str,
+    files: Sequence[WrittenFile],
+    report_failures: Sequence[str] = (),
 ) -> RunSummary:
-    """Summarise a run from its rollups document and the files it wrote."""
+    """Summarise a run from its rollups document, the files it wrote and failed reports."""
     collaboratives = [
         CollaborativeSummary(
             id=identifier,
@@ -72,9 +75,5 @@ def summarise_run(
         as_of=rollups["as_of"],
         collaboratives=collaboratives,
         files=[f.path for f in files],
+        report_failures=list(report_failures),
     )
-
-
-def count_by_severity(issues: Sequence[Issue]) -> dict[str, int]:
-    """Count issues per severity, every severity present."""
-    return {s.value: sum(1 for i in issues if i.severity is s) for s in Severity}

@@ -24,7 +24,7 @@ SHARE_MIN_DENOMINATOR = 30
 
 SUPPRESSED = "<11"
 SMALL_DENOMINATOR = "n<30"
-HIDDEN_SHARE = "—"
+WITHHELD = "—"
 
 
 @dataclass(frozen=True, order=True)
@@ -121,8 +121,14 @@ def recoverable_cells(
 
 
 def format_count(count: int, suppressed: bool) -> str:
-    """Print a people count: `<11` when suppressed, else with thousands commas."""
-    return SUPPRESSED if suppressed else f"{count:,}"
+    """Print a people count: `<11` for a small one, `—` for a complementary one.
+
+    A count withheld only to protect another is not small, so it never prints as
+    `<11` (that would tell the reader something false).
+    """
+    if not suppressed:
+        return f"{count:,}"
+    return SUPPRESSED if is_small(count) else WITHHELD
 
 
 def format_share(
@@ -136,5 +142,5 @@ def format_share(
     if denominator < SHARE_MIN_DENOMINATOR:
         return SMALL_DENOMINATOR
     if numerator_suppressed or denominator_suppressed:
-        return HIDDEN_SHARE
+        return WITHHELD
     return f"{numerator / denominator:.0%}"

@@ -17,10 +17,13 @@ from stc_reporting.summary import RunSummary
 
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)
 def write_outputs(
-    out_dir: Path, rollups: dict[str, Any], issues: Sequence[Issue]
+    out_dir: Path,
+    rollups: dict[str, Any],
+    issues: Sequence[Issue],
+    reports: Sequence[WrittenFile],
 ) -> list[WrittenFile]:
-    """Write rollups.json, issues.csv and manifest.json atomically."""
-    return write_run_outputs(out_dir, rollups, issues, extra=())
+    """Write rollups.json and issues.csv, then manifest.json listing them and the reports."""
+    return write_run_outputs(out_dir, rollups, issues, extra=reports)
 
 
 @task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)
@@ -36,5 +39,6 @@ def publish_run_summary(summary: RunSummary) -> None:
         f"# Monthly report, data as of {summary.as_of}",
         f"Written to `{summary.out_dir}`: " + ", ".join(f"`{f}`" for f in summary.files),
         f"Failed collaboratives:{failed}" if failed else "Every collaborative reported.",
+        *(f"Report not made: {failure}" for failure in summary.report_failures),
     ]
     create_markdown_artifact(key="monthly-report-summary", markdown="\n\n".join(lines))

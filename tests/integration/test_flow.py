@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,23 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
         issues = list(csv.DictReader(stream))
     assert {i["collaborative"] for i in issues} == set(SAMPLE_IDS)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [f["path"] for f in manifest["files"]] == ["issues.csv", "rollups.json"]
+    assert [f["path"] for f in manifest["files"]] == [
+        "issues.csv",
+        "reports/collaborative-fresno.docx",
+        "reports/collaborative-los-angeles.docx",
+        "reports/collaborative-mckinleyville.docx",
+        "reports/collaborative-oakland.docx",
+        "reports/collaborative-san-diego.docx",
+        "reports/program-report.docx",
+        "rollups.json",
+    ]
+    for entry in manifest["files"]:
+        content = (out / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(content)
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest()
+    assert {
+        f["collaborative"] for f in manifest["files"] if f["kind"] == "collaborative-report"
+    } == set(SAMPLE_IDS)
 
 
 def test_re_running_gives_byte_identical_rollups_and_issues(
@@ -65,6 +82,9 @@ def test_a_tracker_without_a_required_tab_fails_alone(
     assert oakland["periods"] is None
     assert rollups["collaboratives_failed"] == ["oakland"]
     assert rollups["program_totals"]["Y2"]["collaboratives_reporting"] == 4
+    reports = sorted(p.name for p in (out / "reports").iterdir())
+    assert "collaborative-oakland.docx" not in reports
+    assert len(reports) == 5
 
 
 def test_as_of_before_year_three_writes_it_as_null(sample_config: Path, tmp_path: Path) -> None:

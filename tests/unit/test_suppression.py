@@ -118,9 +118,11 @@ def test_shares(
 
 
 def test_counts_print_with_commas_or_as_less_than_eleven() -> None:
-    """1,234 stays; a hidden cell is <11; zero is 0."""
-    assert (format_count(1234, False), format_count(7, True), format_count(0, False)) == (
-        "1,234",
-        "<11",
-        "0",
+    """1,234 stays; a small hidden cell is <11; a complementary one is —; zero is 0."""
+    printed = (
+        format_count(1234, False),
+        format_count(7, True),
+        format_count(45, True),
+        format_count(0, False),
     )
+    assert printed == ("1,234", "<11", "—", "0")

@@ -1,0 +1,94 @@
+"""Writing the funder reports of a run as .docx drafts under `<out>/reports/`.
+
+One program report and one report per `ok` collaborative. A report that fails to
+render fails alone, with a message, and leaves no file; the others are written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from stc_reporting.config import CollaborativeConfig
+from stc_reporting.issues import Issue
+from stc_reporting.outputs import WrittenFile, write_output
+from stc_reporting.reading import ParsedTracker
+from stc_reporting.render import render_report
+from stc_reporting.report_context import build_report_context, people_suppression
+from stc_reporting.report_texts import collect_report_texts
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+PROGRAM_TEMPLATE = "program-report.docx"
+COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
+REPORTS_FOLDER = "reports"
+
+
+@dataclass
+class ReportsWritten:
+    """The reports a run wrote, and the ones it could not make."""
+
+    files: list[WrittenFile] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def report_path(collaborative: str | None) -> str:
+    """Where a report goes under `--out` (ids are validated `[a-z0-9-]+`, so safe)."""
+    name = "program-report" if collaborative is None else f"collaborative-{collaborative}"
+    return f"{REPORTS_FOLDER}/{name}.docx"
+
+
+def make_reports(
+    out_dir: Path,
+    rollups: dict[str, Any],
+    collaboratives: Sequence[CollaborativeConfig],
+    trackers: Sequence[ParsedTracker],
+    issues: Sequence[Issue],
+    made_on: date,
+    templates: Path = TEMPLATES_DIR,
+) -> ReportsWritten:
+    """Render and write the program report and every ok collaborative's report.
+
+    Args:
+        out_dir: The run's output folder.
+        rollups: The run's rollups document.
+        collaboratives: The run's collaboratives, config order.
+        trackers: Their trackers as read (for shareable texts).
+        issues: Every issue (rows in error never reach a report).
+        made_on: The day the reports are made.
+        templates: Folder of the Word templates.
+
+    Returns:
+        The files written and a message for each report that failed.
+    """
+    texts = collect_report_texts(collaboratives, trackers, issues)
+    hidden = people_suppression(rollups)
+    result = ReportsWritten()
+    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)]
+    jobs += [
+        (cid, COLLABORATIVE_TEMPLATE)
+        for cid, entry in rollups["collaboratives"].items()
+        if entry["status"] == "ok"
+    ]
+    for collaborative, template in jobs:
+        relative = report_path(collaborative)
+        try:
+            context = build_report_context(rollups, texts, collaborative, made_on, hidden)
+            content = render_report(templates / template, context)
+        except Exception as error:
+            result.failures.append(f"{relative} was not made: {error}")
+            continue
+        kind = "program-report" if collaborative is None else "collaborative-report"
+        result.files.append(write_output(out_dir, relative, content, kind, collaborative))
+    _remove_stale_reports(out_dir, {f.path for f in result.files})
+    return result
+
+
+def _remove_stale_reports(out_dir: Path, written: set[str]) -> None:
+    """Delete drafts of earlier runs this run did not make (a collaborative that failed)."""
+    folder = out_dir / REPORTS_FOLDER
+    for path in folder.glob("*.docx") if folder.is_dir() else ():
+        if f"{REPORTS_FOLDER}/{path.name}" not in written:
+            path.unlink()

@@ -1,0 +1,180 @@
+"""Funder reports: right figures, safe numbers, literal text, no personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from stc_reporting.report_context import fmt_count, people_suppression
+from stc_reporting.suppression import Cell
+from tests.builders import activity, minimal_tabs, partner
+from tests.reporting import DomainRun, docx_text, run_domain, table_rows
+
+pytestmark = pytest.mark.contract
+
+INJECTION = '{{ 7*7 }} {% if x %}<b>bold</b>{% endif %} & Sons </w:t> "quoted"'
+
+
+def tracker(
+    participants: list[int],
+    lessons: list[list[object]] | None = None,
+    milestone: str = "Plan adopted",
+) -> dict[str, list[list[object]]]:
+    """A tracker with one completed activity per count, half in each year."""
+    days = [date(2020, 3, 1), date(2021, 3, 1)]
+    rows = [
+        activity(f"A{i}", day=days[i % 2], participants=n, lived=min(n, 3))
+        for i, n in enumerate(participants)
+    ]
+    tabs = minimal_tabs(rows, [partner()])
+    tabs["Lessons"] += lessons or []
+    tabs["Milestones"] += [
+        ["M1", date(2021, 2, 1), "Strategic plan", "Local", "Achieved", milestone]
+    ]
+    tabs["Indicators"] += [["I1", INJECTION, "Greater capacity", "Count", "Sum", None, 0, 5, 9]]
+    return tabs
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> DomainRun:
+    """Three collaboratives (one small, one injecting, one with an e-mail) and one failed."""
+    lessons = [
+        ["L1", date(2020, 5, 1), "Insight", None, INJECTION, "Yes"],
+        ["L2", date(2020, 6, 1), "Success", None, "A private lesson never shared", "No"],
+        ["L3", date(2020, 7, 1), "Challenge", None, "Write to ana.r@example.org", "Yes"],
+    ]
+    broken = minimal_tabs([activity()], [])
+    del broken["Partners"]
+    return run_domain(
+        tmp_path_factory.mktemp("reports"),
+        {
+            "small": tracker([4, 3]),
+            "big": tracker([40, 55, 60, 35], lessons, milestone=INJECTION),
+            "medium": tracker([20, 25]),
+            "broken": broken,
+        },
+    )
+
+
+def test_one_report_per_ok_collaborative_plus_the_program(run: DomainRun) -> None:
+    """The failed collaborative gets no file; nothing failed to render."""
+    assert run.reports.failures == []
+    assert sorted(f.path for f in run.reports.files) == [
+        "reports/collaborative-big.docx",
+        "reports/collaborative-medium.docx",
+        "reports/collaborative-small.docx",
+        "reports/program-report.docx",
+    ]
+    assert sorted(p.name for p in (run.out / "reports").iterdir()) == [
+        "collaborative-big.docx",
+        "collaborative-medium.docx",
+        "collaborative-small.docx",
+        "program-report.docx",
+    ]
+
+
+def test_tracker_text_prints_exactly_as_typed(run: DomainRun) -> None:
+    """Template-like and XML-special text in lessons, milestones and indicators is data."""
+    text = docx_text(run.out / "reports/collaborative-big.docx")
+    assert text.count(INJECTION) >= 3  # lesson, milestone description, indicator name
+    assert "49" not in text.replace("2,049", "")  # {{ 7*7 }} was never evaluated
+    assert INJECTION in docx_text(run.out / "reports/program-report.docx")
+
+
+def test_no_personal_data_unshared_lesson_or_note_reaches_a_report(run: DomainRun) -> None:
+    """The e-mail is withheld at ingest; unshared lessons never print."""
+    for report in (run.out / "reports").iterdir():
+        text = docx_text(report)
+        assert "ana.r@example.org" not in text
+        assert "A private lesson never shared" not in text
+
+
+def test_small_counts_of_people_never_print(run: DomainRun) -> None:
+    """`small` has 4 and 3 participants: <11 wherever they would appear."""
+    rows = table_rows(run.out / "reports/collaborative-small.docx", "Figure")
+    assert rows["Participants"][:3] == ["<11", "<11", "<11"]
+    assert rows["Participants"][3] == "—"  # the change would reveal them
+    assert rows["Share with lived experience"][:3] == ["n<30", "n<30", "n<30"]
+    glance = table_rows(run.out / "reports/program-report.docx", "Collaborative")
+    participants = {name: cells[2] for name, cells in glance.items()}
+    assert participants["Small collaborative"] == "<11"  # 4 + 3
+    # with the program total printed, the next smallest (medium, 45) is withheld too,
+    # shown as withheld rather than as a small count it is not
+    assert participants["Medium collaborative"] == "—"
+    assert participants["Big collaborative"] == "190"
+    assert participants["Program total"] == "242"
+
+
+def test_printed_figures_agree_with_rollups_through_the_suppression_rules(
+    run: DomainRun,
+) -> None:
+    """Each summary cell is the rollup figure, formatted, or its suppressed stand-in."""
+    hidden = people_suppression(run.rollups)
+    for identifier in ("small", "big", "medium"):
+        rows = table_rows(run.out / f"reports/collaborative-{identifier}.docx", "Figure")
+        periods = run.rollups["collaboratives"][identifier]["periods"]
+        for column, period in enumerate(("Y2", "Y3", "Y2-Y3")):
+            figures = periods[period]
+            assert rows["Activities completed"][column] == fmt_count(
+                figures["activities_completed"]
+            )
+            count = figures["participants"]
+            expected = fmt_count(count)
+            if Cell(identifier, period, "participants") in hidden:
+                expected = "<11" if 1 <= count <= 10 else "—"
+            assert rows["Participants"][column] == expected
+
+
+def test_a_failed_collaborative_is_listed_as_data_unavailable_in_plain_words(
+    run: DomainRun,
+) -> None:
+    """No paths, no jargon: the reason a funder can read."""
+    glance = table_rows(run.out / "reports/program-report.docx", "Collaborative")
+    assert glance["Broken collaborative"][0] == (
+        "Data unavailable: Its tracker has no Partners tab this month."
+    )
+
+
+def test_every_chart_has_alt_text(run: DomainRun) -> None:
+    """Each picture carries a description naming what it shows."""
+    from docx import Document
+
+    for report in (run.out / "reports").iterdir():
+        shapes = Document(str(report)).inline_shapes
+        assert len(shapes) == 5
+        assert all(
+            s._inline.docPr.get("descr", "").startswith("Bar chart.")
+            or "nothing to show" in s._inline.docPr.get("descr", "")
+            for s in shapes
+        )
+
+
+def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
+    """A broken collaborative template: the program report is still made, no partial file."""
+    import shutil
+
+    from docx import Document
+
+    from stc_reporting.reports import TEMPLATES_DIR, make_reports
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    document = Document(str(templates / "collaborative-report.docx"))
+    document.add_paragraph().add_run("{{ broken ")
+    document.save(str(templates / "collaborative-report.docx"))
+    first = run_domain(tmp_path / "a", {"solo": tracker([20, 30])})
+    result = make_reports(
+        tmp_path / "out", first.rollups, [], [], [], date(2022, 1, 1), templates=templates
+    )
+    assert [f.path for f in result.files] == ["reports/program-report.docx"]
+    assert result.failures and "collaborative-solo.docx was not made" in result.failures[0]
+    assert sorted(p.name for p in (tmp_path / "out/reports").iterdir()) == ["program-report.docx"]
+
+
+def test_the_same_run_gives_byte_identical_reports(tmp_path: Path) -> None:
+    """Charts and documents carry no timestamps: reruns are reproducible."""
+    first = run_domain(tmp_path / "a", {"solo": tracker([20, 30])})
+    second = run_domain(tmp_path / "b", {"solo": tracker([20, 30])})
+    assert [f.sha256 for f in first.reports.files] == [f.sha256 for f in second.reports.files]
