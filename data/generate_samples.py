@@ -628,7 +628,9 @@ def funding(profile: Profile, rng: random.Random) -> list[list[object]]:
         ("Donated meeting space", "In-kind", "Secured", 3600),
     )
     rows: list[list[object]] = []
+    years = ((START, date(2020, 10, 31)), (date(2020, 11, 1), END))
     for index, (source, kind, status, amount) in enumerate(sources, start=1):
+        first, last = years[index % 2]
         amount = round(amount * rng.uniform(0.7, 1.3), 2 if amount % 1 else -2)
         shown: object = amount
         if profile.spelling.get("money") == "text":
@@ -640,7 +642,7 @@ def funding(profile: Profile, rng: random.Random) -> list[list[object]]:
                 kind,
                 status,
                 shown,
-                _fmt_date(profile, rng, _day(rng, START, END)),
+                _fmt_date(profile, rng, _day(rng, first, last)),
                 rng.choice(("Staffing", "Operations", "Programs", "Mixed")),
             ]
         )
