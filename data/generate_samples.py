@@ -784,6 +784,7 @@ def plant_problems(profile: Profile, tabs: dict[str, list[list[object]]]) -> Non
         tabs["Lessons"][3][4] = "Llamar a la promotora al (559) 555-0142 para el taller."
     elif profile.id == "los-angeles":
         acts[3][5], acts[3][6] = "Completed", "about 30"
+        acts[30][5], acts[30][6] = "Completed", 640  # an extra digit: an outlier warning
         tabs["Partners"][2][2] = "Labor"  # not one of the sector labels
     elif profile.id == "san-diego":
         tabs["Measurements"].append(["SD-9", datetime(2021, 3, 31), 12, None])

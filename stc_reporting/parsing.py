@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from stc_reporting.contract import normalise_choice
+from stc_reporting.rules import Rule
 
 SHEETS_EPOCH = date(1899, 12, 30)
 _MAX_SERIAL = (date(9999, 12, 31) - SHEETS_EPOCH).days
@@ -107,13 +108,13 @@ def parse_date(cell: object) -> date:
     text = clean_text(cell)
     parsed = _date_from_text(text)
     if parsed is None:
-        raise CellError("bad-date", f"is not a date: {DATE_HINT}.")
+        raise CellError(Rule.BAD_DATE, f"is not a date: {DATE_HINT}.")
     return parsed
 
 
 def _date_from_serial(serial: float) -> date:
     if not math.isfinite(serial) or not 1 <= serial <= _MAX_SERIAL:
-        raise CellError("bad-date", f"is not a date: {DATE_HINT}.")
+        raise CellError(Rule.BAD_DATE, f"is not a date: {DATE_HINT}.")
     return SHEETS_EPOCH + timedelta(days=math.floor(serial))
 
 
@@ -145,7 +146,7 @@ def parse_month(cell: object) -> date:
         day = parse_date(cell)
     except CellError:
         raise CellError(
-            "bad-month", "is not a month: write it as 2020-03, or use a date cell."
+            Rule.BAD_MONTH, "is not a month: write it as 2020-03, or use a date cell."
         ) from None
     return day.replace(day=1)
 
@@ -161,13 +162,13 @@ def parse_whole_number(cell: object) -> int:
         if math.isfinite(number) and number.is_integer() and number >= 0:
             return int(number)
         raise CellError(
-            "bad-whole-number",
+            Rule.BAD_WHOLE_NUMBER,
             "is not a whole number: enter a count such as 12 (no fractions, no negatives).",
         )
     text = clean_text(cell)
     if not _WHOLE.match(text):
         raise CellError(
-            "bad-whole-number",
+            Rule.BAD_WHOLE_NUMBER,
             "is not a whole number: enter digits only, such as 12 or 1,200.",
         )
     return int(text.replace(",", ""))
@@ -189,7 +190,7 @@ def parse_number(cell: object) -> float:
     text = clean_text(cell)
     digits = text[:-1].rstrip() if text.endswith("%") else text
     if not _DECIMAL.match(digits):
-        raise CellError("bad-number", "is not a number: enter digits only, such as 42 or 12.5.")
+        raise CellError(Rule.BAD_NUMBER, "is not a number: enter digits only, such as 42 or 12.5.")
     return float(digits.replace(",", ""))
 
 
@@ -206,7 +207,9 @@ def parse_money(cell: object) -> float:
     text = clean_text(cell)
     match = _MONEY.match(text)
     if not match or (match.group(1) and match.group(2)):
-        raise CellError("bad-money", "is not an amount of money: enter it as 12500 or $12,500.50.")
+        raise CellError(
+            Rule.BAD_MONEY, "is not an amount of money: enter it as 12500 or $12,500.50."
+        )
     sign = -1.0 if (match.group(1) or match.group(2)) else 1.0
     return sign * float(match.group(3).replace(",", ""))
 
@@ -224,7 +227,7 @@ def parse_yes_no(cell: object) -> bool:
         return True
     if text.lower() in _NO:
         return False
-    raise CellError("bad-yes-no", "is not Yes or No: enter Yes or No.")
+    raise CellError(Rule.BAD_YES_NO, "is not Yes or No: enter Yes or No.")
 
 
 def parse_list(cell: object) -> tuple[str, ...]:

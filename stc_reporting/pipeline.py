@@ -14,6 +14,7 @@ from typing import Any
 
 from stc_reporting.config import CollaborativeConfig, Config
 from stc_reporting.issues import Issue, data_quality_counts, sort_issues
+from stc_reporting.outliers import find_outliers
 from stc_reporting.periods import reporting_periods
 from stc_reporting.reading import ParsedTracker, read_tracker
 from stc_reporting.records import build_records
@@ -74,6 +75,9 @@ def check_trackers(
     window = CheckWindow(config.program.start, config.program.end, run_date)
     found = [issue for tracker in trackers for issue in tracker.issues]
     found += validate_trackers(trackers, window)
+    for tracker in trackers:
+        own = [issue for issue in found if issue.collaborative == tracker.collaborative]
+        found += find_outliers(tracker, own)
     return sort_issues(found, [c.id for c in config.collaboratives])
 
 

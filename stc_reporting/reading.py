@@ -45,6 +45,7 @@ from stc_reporting.privacy import (
     mask,
     mask_if_personal,
 )
+from stc_reporting.rules import Rule
 from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerSource, TrackerUnreadableError
 
 Row = dict[str, object]
@@ -139,7 +140,7 @@ def unreadable_tracker(collaborative: str, reason: str) -> ParsedTracker:
         reason: Why, in plain words (no personal data).
     """
     tracker = ParsedTracker(collaborative, description="")
-    _fail(tracker, "", "", "unreadable-tracker", f"The tracker could not be read: {reason}.")
+    _fail(tracker, "", "", Rule.UNREADABLE_TRACKER, f"The tracker could not be read: {reason}.")
     tracker.failure = f"the tracker could not be read: {reason}"
     return tracker
 
@@ -178,7 +179,7 @@ def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | Non
                 tracker,
                 tab.name,
                 "",
-                "missing-tab",
+                Rule.MISSING_TAB,
                 f"The required tab '{tab.name}' is missing: add a tab named {tab.name} "
                 "(copy it from the tracker template).",
             )
@@ -186,7 +187,7 @@ def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | Non
             _note(
                 tracker,
                 tab.name,
-                "optional-tab-missing",
+                Rule.OPTIONAL_TAB_MISSING,
                 f"There is no '{tab.name}' tab, so its figures are reported as zero or empty. "
                 "Add the tab from the tracker template if this collaborative has such records.",
             )
@@ -196,7 +197,7 @@ def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | Non
         _note(
             tracker,
             tab.name,
-            "duplicate-tab",
+            Rule.DUPLICATE_TAB,
             f"Several tabs are named {tab.name} ({titles}); only the first is read. "
             "Merge them into one tab.",
         )
@@ -213,7 +214,7 @@ def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
             tracker,
             tab.name,
             header,
-            "missing-column",
+            Rule.MISSING_COLUMN,
             f"The {tab.name} tab has no '{header}' column: add it to row 1 "
             "(header spellings are in the tracker template).",
             sheet_title=raw_tab.title,
@@ -244,7 +245,7 @@ def _map_headers(tracker: ParsedTracker, data: TabData, raw_tab: RawTab) -> None
                 position,
                 str(header),
                 Severity.PRIVACY,
-                "personal-data-column",
+                Rule.PERSONAL_DATA_COLUMN,
                 f"The column '{clean_text(header)}' holds personal data, which trackers must "
                 "never contain. It was ignored and its values were not read: delete the column.",
             )
@@ -255,7 +256,7 @@ def _map_headers(tracker: ParsedTracker, data: TabData, raw_tab: RawTab) -> None
                 position,
                 clean_text(header),
                 Severity.WARNING,
-                "extra-column",
+                Rule.EXTRA_COLUMN,
                 f"The column '{clean_text(header)}' is not part of the tracker format and was "
                 "ignored. Check its spelling against the template, or delete it.",
             )
@@ -266,7 +267,7 @@ def _map_headers(tracker: ParsedTracker, data: TabData, raw_tab: RawTab) -> None
                 position,
                 clean_text(header),
                 Severity.WARNING,
-                "duplicate-column",
+                Rule.DUPLICATE_COLUMN,
                 f"The column '{clean_text(header)}' appears twice; only the first one "
                 f"(column {cell_reference(data.positions[field_name], None)}) is read. "
                 "Merge the two columns.",
@@ -311,7 +312,7 @@ def _read_cell(tracker: ParsedTracker, data: TabData, column: Column, raw_row: R
             raw_row.number,
             clean_text(cell),
             Severity.ERROR,
-            "spreadsheet-error",
+            Rule.SPREADSHEET_ERROR,
             f"{column.header} shows the spreadsheet error {clean_text(cell)}: fix the formula "
             "or type the value in.",
         )
@@ -373,7 +374,7 @@ def _privacy_issue(
         row_number,
         mask(kind),
         Severity.PRIVACY,
-        "personal-data-text",
+        Rule.PERSONAL_DATA_TEXT,
         f"{column.header} looks like it contains {kind.with_article}. Trackers must never hold "
         "personal details: remove it. The row still counts; the text is never printed.",
     )

@@ -192,3 +192,19 @@ def test_issue_values_never_carry_personal_data() -> None:
     assert [i.value for i in issues] == ["[e-mail address masked]"]
     assert all("ana@example.org" not in i.message for i in issues)
     assert {i.severity for i in issues} == {Severity.ERROR}
+
+
+def test_every_rule_id_code_or_suites_can_emit_is_documented_with_a_fix() -> None:
+    """docs/data-quality-rules.md has a section for each rule id."""
+    import re
+
+    from stc_reporting.rules import Rule
+
+    page = (Path(__file__).resolve().parents[2] / "docs/data-quality-rules.md").read_text()
+    documented = set(re.findall(r"^### `([a-z-]+)`", page, flags=re.MULTILINE))
+    emitted = {rule.value for rule in Rule}
+    for tab in TABS:
+        document = json.loads(suite_path(tab).read_text(encoding="utf-8"))
+        emitted |= {e["meta"]["rule"] for e in document["expectations"]}
+    assert emitted - documented == set()
+    assert documented - emitted == set(), "documented rules that nothing emits"
