@@ -7,9 +7,12 @@ collaborative reported, 1 at least one failed, 2 a config or usage error.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import sys
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +24,7 @@ from rich.text import Text
 
 from stc_reporting.config import Config, ConfigError, load_config, select_collaboratives
 from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs import issues_csv_bytes
 
 EXIT_OK, EXIT_COLLABORATIVE_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -158,12 +162,29 @@ def _print_run_summary(summary: object) -> None:
         console.print("[bold green]Every collaborative reported.[/]")
 
 
+class OutputFormat(StrEnum):
+    """How `validate` prints the issues."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
 @app.command(context_settings=_EXTRA_ARGS)
 def validate(
     ctx: typer.Context,
     config: ConfigOption = Path("config/program.yaml"),
     as_of: AsOfOption = None,
     only: OnlyOption = None,
+    severity: Annotated[
+        list[Severity] | None,
+        typer.Option(
+            "--severity", help="Only issues of this severity (repeatable).", show_default=False
+        ),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table for people; csv or json for programs.")
+    ] = OutputFormat.TABLE,
 ) -> None:
     """Read and check the trackers only, and print what to fix, cell by cell."""
     from stc_reporting.pipeline import check_trackers, fetch_tracker
@@ -179,7 +200,15 @@ def validate(
             trackers.append(fetch_tracker(collaborative))
         status.update("Checking the data-quality rules...")
         issues = check_trackers(loaded, trackers, date.today())
-    _print_issues(issues)
+    shown = [i for i in issues if not severity or i.severity in severity]
+    if output is OutputFormat.CSV:
+        sys.stdout.write(issues_csv_bytes(shown).decode("utf-8"))
+    elif output is OutputFormat.JSON:
+        sys.stdout.write(
+            json.dumps([_issue_json(i) for i in shown], indent=2, ensure_ascii=False) + "\n"
+        )
+    else:
+        _print_issues(shown)
     failed = 0
     for collaborative, tracker in zip(collaboratives, trackers, strict=True):
         own = [i for i in issues if i.collaborative == collaborative.id]
@@ -187,9 +216,24 @@ def validate(
         state = (
             f"[red]failed: {escape(tracker.failure or '')}[/]" if tracker.failed else "[green]ok[/]"
         )
-        console.print(f"{collaborative.id}: {state} ({counts})", highlight=False)
+        target = console if output is OutputFormat.TABLE else errors
+        target.print(f"{collaborative.id}: {state} ({counts})", highlight=False)
         failed += tracker.failed
     raise typer.Exit(EXIT_COLLABORATIVE_FAILED if failed else EXIT_OK)
+
+
+def _issue_json(issue: Issue) -> dict[str, object]:
+    return {
+        "collaborative": issue.collaborative,
+        "tab": issue.tab,
+        "row": issue.row,
+        "column": issue.column,
+        "cell": issue.cell,
+        "value": issue.value,
+        "severity": issue.severity.value,
+        "rule": issue.rule,
+        "message": issue.message,
+    }
 
 
 _SEVERITY_STYLE = {

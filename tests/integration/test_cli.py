@@ -116,3 +116,28 @@ def test_validate_exits_one_when_a_tracker_fails(config_with_broken_tracker: Pat
     )
     assert result.exit_code == 1
     assert "tab 'Partners' is missing" in result.output
+
+
+def test_validate_filters_by_severity_and_prints_csv_for_programs(sample_config: Path) -> None:
+    """--severity warning --format csv: only warnings, as issues.csv columns."""
+    import csv
+    import io
+
+    result = runner.invoke(
+        app,
+        ["validate", "--config", str(sample_config), "--severity", "warning", "--format", "csv"],
+    )
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {r["severity"] for r in rows} == {"warning"}
+
+
+def test_validate_prints_json_with_cell_references(sample_config: Path) -> None:
+    """--format json gives a list a program can read, with the A1 cell of each issue."""
+    result = runner.invoke(
+        app, ["validate", "--config", str(sample_config), "--only", "oakland", "--format", "json"]
+    )
+    assert result.exit_code == 0
+    issues = json.loads(result.stdout)
+    duplicate = [i for i in issues if i["rule"] == "duplicate-id"]
+    assert [i["cell"] for i in duplicate] == ["A13", "A14"]
