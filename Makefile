@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install check fmt test test-all validate-sample run-sample samples suites benchmark server deploy worker clean
+.PHONY: help install check fmt test test-all validate-sample run-sample samples suites tracker-template report-templates benchmark server deploy worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -57,9 +57,18 @@ samples: $(VENV)
 suites: $(VENV)
 	$(BIN)/python -m stc_reporting.suites
 
+## tracker-template: regenerate templates/tracker-template.xlsx from the contract
+tracker-template: $(VENV)
+	$(BIN)/python -m stc_reporting.tracker_template
+
+## report-templates: rebuild the Word report templates from scratch (overwrites edits)
+report-templates: $(VENV)
+	$(BIN)/python templates/make_templates.py
+
 ## benchmark: time and measure a run on scaled-up trackers
 benchmark: $(VENV)
 	$(BIN)/python benchmarks/run_pipeline.py
+	$(BIN)/python benchmarks/render_reports.py
 
 ## server: start the Prefect server and UI on http://127.0.0.1:4200
 server: $(VENV)

@@ -1,0 +1,131 @@
+"""The blank tracker template matches the contract, and a tracker filled from it reads clean."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from stc_reporting.contract import TABS
+from stc_reporting.reading import read_tracker
+from stc_reporting.sources.xlsx import XlsxSource
+from stc_reporting.tracker_template import TEMPLATE_PATH, build_tracker_template
+from stc_reporting.validation import CheckWindow, validate_trackers
+
+pytestmark = pytest.mark.contract
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "tracker-template.xlsx"
+    build_tracker_template().save(path)
+    return path
+
+
+def cells(sheet: Any) -> list[list[object]]:
+    return [[cell.value for cell in row] for row in sheet.iter_rows(max_row=60)]
+
+
+def test_the_committed_template_has_the_same_tabs_and_headers_as_a_fresh_one() -> None:
+    """Regenerate with `python -m stc_reporting.tracker_template` after changing the contract."""
+    committed = load_workbook(TEMPLATE_PATH)
+    fresh = build_tracker_template()
+    assert committed.sheetnames == fresh.sheetnames
+    for name in fresh.sheetnames:
+        assert cells(committed[name]) == cells(fresh[name]), name
+
+
+def test_every_choice_column_has_a_dropdown_listing_exactly_the_contract_labels(
+    template: Path,
+) -> None:
+    """Read each validation back and resolve its range on the Lists tab."""
+    workbook = load_workbook(template)
+    lists = workbook["Lists"]
+    for tab in TABS:
+        sheet = workbook[tab.name]
+        headers = {cell.value: cell.column_letter for cell in sheet[1]}
+        for column in tab.columns:
+            if not column.choices:
+                continue
+            letter = headers[column.header]
+            [validation] = [
+                v
+                for v in sheet.data_validations.dataValidation
+                if f"{letter}2:{letter}1000" in str(v.sqref)
+            ]
+            assert validation.type == "list"
+            source = validation.formula1.split("!")[1].replace("$", "")
+            labels = [c.value for row in lists[source] for c in row]
+            assert tuple(labels) == column.choices, (tab.name, column.header)
+
+
+def test_the_template_is_ready_to_type_into(template: Path) -> None:
+    """Frozen header rows, and instructions in English and Spanish first."""
+    workbook = load_workbook(template)
+    assert workbook.sheetnames[:2] == ["Instructions", "Instrucciones"]
+    assert all(workbook[tab.name].freeze_panes == "A2" for tab in TABS)
+    assert workbook["Lists"].sheet_state == "hidden"
+    text = "\n".join(str(c.value) for c in workbook["Instructions"]["A"])
+    assert "duplicate-id (error)" in text and "outlier (warning)" in text
+
+
+def test_a_tracker_filled_from_the_template_reads_with_zero_issues(
+    template: Path, tmp_path: Path
+) -> None:
+    """Type one valid row into every tab: nothing to fix."""
+    workbook = load_workbook(template)
+    day = datetime(2020, 3, 15)
+    rows = {
+        "Activities": [
+            "A1",
+            day,
+            "Strategy implementation",
+            "Policy change",
+            "Town hall",
+            "Completed",
+            40,
+            12,
+            "P1",
+            "In person",
+            None,
+        ],
+        "Partners": [
+            "P1",
+            "County health department",
+            "Public health",
+            datetime(2019, 1, 5),
+            None,
+            "Involved",
+            "No",
+            day,
+        ],
+        "Milestones": ["M1", day, "Strategic plan", "Local", "Achieved", "Plan adopted"],
+        "Funding": ["F1", "A foundation", "Foundation", "Secured", 25000, day, "Programs"],
+        "Indicators": [
+            "I1",
+            "Partners trained",
+            "Greater capacity",
+            "Count",
+            "Sum",
+            "Increase",
+            2,
+            10,
+            20,
+        ],
+        "Measurements": ["I1", day, 6, None],
+        "Lessons": ["L1", day, "Insight", "Sustainability", "Meet where people are.", "Yes"],
+        "Submissions": ["2020-03", datetime(2020, 4, 10)],
+    }
+    for name, values in rows.items():
+        for index, value in enumerate(values, start=1):
+            workbook[name].cell(2, index, value)
+    filled = tmp_path / "filled.xlsx"
+    workbook.save(filled)
+    tracker = read_tracker(XlsxSource(filled), "x")
+    window = CheckWindow(date(2018, 11, 1), date(2021, 10, 31), date(2022, 1, 1))
+    issues = [*tracker.issues, *validate_trackers([tracker], window)]
+    assert issues == []
+    assert {name: len(data.rows) for name, data in tracker.tabs.items()} == dict.fromkeys(rows, 1)
