@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from statistics import median
 
 from stc_reporting.contract import tab_named
-from stc_reporting.issues import Issue, Severity, cell_reference, rows_in_error
-from stc_reporting.reading import ParsedTracker, Row
+from stc_reporting.issues import Issue, Severity, rows_in_error
+from stc_reporting.reading import ParsedTracker, Row, located_issue
 from stc_reporting.rules import Rule
 
 THRESHOLD = 3.5
@@ -118,19 +118,17 @@ def _warning(
     data = tracker.tabs[series.tab]
     shown = _number(value)
     low, high = bounds
-    return Issue(
-        collaborative=tracker.collaborative,
-        tab=series.tab,
-        row=int(str(row["row"])),
-        column=column.header,
+    row_number = int(str(row["row"]))
+    return located_issue(
+        tracker,
+        data,
+        row=row_number,
+        header=column.header,
+        position=data.positions.get(series.field),
         value=shown,
         severity=Severity.WARNING,
         rule=Rule.OUTLIER,
         message=f"{column.header} {shown} is far from this collaborative's other "
-        f"{series.what} (typically {_number(low)} to {_number(high)}). Check it is right: a typo "
-        "or a misplaced digit is common. The row still counts.",
-        cell=cell_reference(data.positions.get(series.field), int(str(row["row"]))),
-        sheet_title=data.sheet_title,
-        gid=data.gid,
-        spreadsheet_id=tracker.spreadsheet_id,
+        f"{series.what} (typically {_number(low)} to {_number(high)}). Check it is right: a "
+        "typo or a misplaced digit is common. The row still counts.",
     )

@@ -380,6 +380,35 @@ def _privacy_issue(
     )
 
 
+def located_issue(
+    tracker: ParsedTracker,
+    data: TabData,
+    *,
+    row: int,
+    header: str,
+    position: int | None,
+    value: str,
+    severity: Severity,
+    rule: str,
+    message: str,
+) -> Issue:
+    """An issue about one cell of a tab, with everything needed to find and link it."""
+    return Issue(
+        collaborative=tracker.collaborative,
+        tab=data.tab.name,
+        row=row,
+        column=header,
+        value=value,
+        severity=severity,
+        rule=rule,
+        message=message,
+        cell=cell_reference(position, row),
+        sheet_title=data.sheet_title,
+        gid=data.gid,
+        spreadsheet_id=tracker.spreadsheet_id,
+    )
+
+
 def _cell_issue(
     tracker: ParsedTracker,
     data: TabData,
@@ -390,20 +419,18 @@ def _cell_issue(
     rule: str,
     message: str,
 ) -> None:
+    position = data.positions.get(column.field)
     tracker.issues.append(
-        Issue(
-            collaborative=tracker.collaborative,
-            tab=data.tab.name,
+        located_issue(
+            tracker,
+            data,
             row=row_number,
-            column=column.header,
+            header=column.header,
+            position=position,
             value=value,
             severity=severity,
             rule=rule,
             message=message,
-            cell=cell_reference(data.positions.get(column.field), row_number),
-            sheet_title=data.sheet_title,
-            gid=data.gid,
-            spreadsheet_id=tracker.spreadsheet_id,
         )
     )
 
@@ -420,19 +447,16 @@ def _header_issue(
     # A personal-data header is itself not personal data, but its cells are: the
     # issue names the column and carries no value.
     tracker.issues.append(
-        Issue(
-            collaborative=tracker.collaborative,
-            tab=data.tab.name,
+        located_issue(
+            tracker,
+            data,
             row=1,
-            column=clean_text(header),
+            header=clean_text(header),
+            position=position,
             value="",
             severity=severity,
             rule=rule,
             message=message,
-            cell=cell_reference(position, 1),
-            sheet_title=data.sheet_title,
-            gid=data.gid,
-            spreadsheet_id=tracker.spreadsheet_id,
         )
     )
 

@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 
 from stc_reporting.contract import TABS, Kind, Tab
-from stc_reporting.issues import Issue, Severity, cell_reference
+from stc_reporting.issues import Issue, Severity
 from stc_reporting.privacy import mask_if_personal
-from stc_reporting.reading import ParsedTracker, Row, TabData
+from stc_reporting.reading import ParsedTracker, Row, TabData, located_issue
 from stc_reporting.suites import INDICATOR_KEY, SUITES_DIR, UNKNOWN_PARTNER_IDS, suite_path
 
 _SEVERITIES = {"critical": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.WARNING}
@@ -242,19 +242,16 @@ def _issue(
         .replace("{run_date}", window.run_date.isoformat())
         .replace("{value}", value)
     )
-    return Issue(
-        collaborative=item.tracker.collaborative,
-        tab=tab.name,
+    return located_issue(
+        item.tracker,
+        item.data,
         row=row_number,
-        column=tab.column(field_name).header,
+        header=tab.column(field_name).header,
+        position=item.data.positions.get(field_name),
         value=value,
         severity=severity,
         rule=str(meta["rule"]),
         message=message,
-        cell=cell_reference(item.data.positions.get(field_name), row_number),
-        sheet_title=item.data.sheet_title,
-        gid=item.data.gid,
-        spreadsheet_id=item.tracker.spreadsheet_id,
     )
 
 
