@@ -95,6 +95,15 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Folder for the outputs.")] = Path("out"),
     as_of: AsOfOption = None,
     only: OnlyOption = None,
+    compare_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare-to",
+            help="An earlier run's output folder to compare issues "
+            "with (default: the earlier run in --out).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the monthly-report flow: check trackers, compute figures, write outputs."""
     ids = _only_ids(ctx, only)
@@ -113,6 +122,7 @@ def run(
                 as_of=as_of.date() if as_of else None,
                 only=ids,
                 out_dir=str(out),
+                compare_to=str(compare_to) if compare_to else None,
             )
     finally:
         logging.getLogger("prefect.flow_runs").removeHandler(handler)

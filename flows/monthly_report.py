@@ -23,7 +23,7 @@ from tasks.outputs import publish_run_summary, write_outputs
 from tasks.reports import render_reports
 from tasks.rollups import compute_rollups
 from tasks.sources import read_tracker
-from tasks.validate import check_trackers
+from tasks.validate import check_trackers, follow_up_issues
 
 # Progress lines carry this marker so `stc-report run` can show them as they come.
 PROGRESS = {"progress": True}
@@ -44,6 +44,7 @@ def monthly_report(
     as_of: date | None = None,
     only: list[str] | None = None,
     out_dir: str = "out",
+    compare_to: str | None = None,
 ) -> RunSummary:
     """Check every collaborative's tracker and write this month's outputs.
 
@@ -54,6 +55,8 @@ def monthly_report(
             previous month.
         only: Collaborative ids to include (for example fresno). Leave blank for all.
         out_dir: Folder for rollups.json, issues.csv, manifest.json and the reports.
+        compare_to: Folder of an earlier run to compare issues with. Leave blank to
+            compare with the earlier run in the output folder.
 
     Returns:
         What was written, and each collaborative's outcome.
@@ -75,13 +78,31 @@ def monthly_report(
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
     issues = check_trackers(config, trackers, run_date)
-    logger.info("Found %d data-quality issues; computing figures", len(issues), extra=PROGRESS)
+    followup = follow_up_issues(
+        issues,
+        trackers,
+        selection.as_of,
+        Path(out_dir),
+        Path(config_path),
+        Path(compare_to) if compare_to else None,
+    )
+    for problem in followup.acknowledgement_problems:
+        logger.warning(problem, extra=PROGRESS)
+    logger.info(
+        "Found %d data-quality issues (%d new, %d still open, %d fixed since last run); "
+        "computing figures",
+        len(issues),
+        followup.count("new"),
+        followup.count("open"),
+        followup.count("fixed"),
+        extra=PROGRESS,
+    )
     rollups = compute_rollups(config, selection, trackers, issues)
     logger.info("Rendering the funder reports", extra=PROGRESS)
     reports = render_reports(Path(out_dir), rollups, selection.collaboratives, trackers, issues)
     for failure in reports.failures:
         logger.error(failure, extra=PROGRESS)
-    files = write_outputs(Path(out_dir), rollups, issues, reports.files)
+    files = write_outputs(Path(out_dir), rollups, issues, reports.files, followup)
     summary = summarise_run(rollups, out_dir, files, reports.failures)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)

@@ -126,15 +126,20 @@ def manifest_bytes(files: Sequence[WrittenFile]) -> bytes:
 
 
 def write_run_outputs(
-    out_dir: Path, rollups: dict[str, Any], issues: Sequence[Issue], extra: Sequence[WrittenFile]
+    out_dir: Path,
+    rollups: dict[str, Any],
+    issues: Sequence[Issue],
+    extra: Sequence[WrittenFile],
+    followup: dict[str, Any] | None = None,
 ) -> list[WrittenFile]:
-    """Write `rollups.json`, `issues.csv` and, last, `manifest.json`.
+    """Write `rollups.json`, `issues.csv`, the follow-up file and, last, `manifest.json`.
 
     Args:
         out_dir: The run's output folder.
         rollups: The rollups document.
         issues: Every issue, sorted.
         extra: Files already written this run (reports), for the manifest.
+        followup: The issue follow-up document for the next run, if any.
 
     Returns:
         Every file the manifest lists, plus the manifest itself.
@@ -144,5 +149,9 @@ def write_run_outputs(
         write_output(out_dir, "issues.csv", issues_csv_bytes(issues), "issues"),
         *extra,
     ]
+    if followup is not None:
+        written.append(
+            write_output(out_dir, "issues-followup.json", json_bytes(followup), "issues-followup")
+        )
     manifest = write_output(out_dir, "manifest.json", manifest_bytes(written), "manifest")
     return [*written, manifest]

@@ -10,6 +10,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from stc_reporting.followup import FollowUp, followup_json
 from stc_reporting.issues import Issue
 from stc_reporting.outputs import WrittenFile, write_run_outputs
 from stc_reporting.summary import RunSummary
@@ -21,9 +22,10 @@ def write_outputs(
     rollups: dict[str, Any],
     issues: Sequence[Issue],
     reports: Sequence[WrittenFile],
+    followup: FollowUp,
 ) -> list[WrittenFile]:
-    """Write rollups.json and issues.csv, then manifest.json listing them and the reports."""
-    return write_run_outputs(out_dir, rollups, issues, extra=reports)
+    """Write rollups.json, issues.csv, issues-followup.json, then the manifest."""
+    return write_run_outputs(out_dir, rollups, issues, reports, followup_json(followup))
 
 
 @task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)

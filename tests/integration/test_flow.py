@@ -40,6 +40,7 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
     assert {i["collaborative"] for i in issues} == set(SAMPLE_IDS)
     manifest = json.loads((out / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == [
+        "issues-followup.json",
         "issues.csv",
         "reports/collaborative-fresno.docx",
         "reports/collaborative-los-angeles.docx",
@@ -96,3 +97,16 @@ def test_as_of_before_year_three_writes_it_as_null(sample_config: Path, tmp_path
     assert rollups["collaboratives"]["fresno"]["periods"]["Y3"] is None
     assert rollups["program_totals"]["Y3"] is None
     assert rollups["program_totals"]["Y2"]["months_expected"] == 8  # Nov 2019 - Jun 2020
+
+
+def test_a_second_run_follows_up_last_months_issues(sample_config: Path, tmp_path: Path) -> None:
+    """Same trackers next month: nothing new, every issue still open since the first month."""
+    out = tmp_path / "out"
+    run(sample_config, out, as_of=date(2021, 9, 30))
+    first = json.loads((out / "issues-followup.json").read_text())
+    assert first["counts"]["new"] > 0 and first["compared_with"] is None
+    run(sample_config, out, as_of=date(2021, 10, 31))
+    second = json.loads((out / "issues-followup.json").read_text())
+    assert second["counts"]["new"] == 0
+    assert second["counts"]["open"] == first["counts"]["new"]
+    assert {e["since"] for e in second["issues"]} == {"2021-09"}

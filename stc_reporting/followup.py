@@ -1,0 +1,301 @@
+"""Following issues from month to month: stable keys, new / still open / fixed, acknowledgements.
+
+An issue's key names what it is about, not where it sits: collaborative, tab, the
+record (its ID, or for Measurements the indicator and date, or a digest of the
+row when it has no ID), column and rule. Inserting rows above it does not change
+it. Each run compares its keys with the previous run's `issues-followup.json`
+(in the output folder, or a folder given with `--compare-to`): an issue is new,
+still open (since the month it first appeared), or fixed.
+
+Program managers may acknowledge a warning or privacy issue in
+`acknowledgements.yaml` beside the config (key, reason, date). Acknowledged issues
+are listed apart and stop counting as open. Errors cannot be acknowledged: they keep
+their rows out of the figures until fixed. Acknowledgements that match no current
+issue, or that name an error, are reported, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.privacy import redact
+from stc_reporting.reading import ParsedTracker, Row
+
+FOLLOWUP_FILE = "issues-followup.json"
+ACKNOWLEDGEMENTS_FILE = "acknowledgements.yaml"
+ACKNOWLEDGEABLE = frozenset({Severity.WARNING, Severity.PRIVACY})
+
+Status = Literal["new", "open", "acknowledged", "fixed"]
+
+
+class Acknowledgement(BaseModel):
+    """One line of acknowledgements.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    reason: str
+    date: date
+
+
+@dataclass(frozen=True)
+class TrackedIssue:
+    """An issue with its key and where it stands since last month."""
+
+    key: str
+    issue: Issue
+    status: Status
+    since: str
+    acknowledgement: str = ""
+
+
+@dataclass(frozen=True)
+class FixedIssue:
+    """An issue of the previous run that is gone now."""
+
+    key: str
+    collaborative: str
+    tab: str
+    column: str
+    rule: str
+    severity: str
+    since: str
+
+
+@dataclass
+class FollowUp:
+    """Every current issue's status, what was fixed, and acknowledgement problems."""
+
+    month: str
+    compared_with: str | None
+    tracked: list[TrackedIssue] = field(default_factory=list)
+    fixed: list[FixedIssue] = field(default_factory=list)
+    acknowledgement_problems: list[str] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        """How many issues have this status."""
+        if status == "fixed":
+            return len(self.fixed)
+        return sum(1 for t in self.tracked if t.status == status)
+
+
+# --- Keys ----------------------------------------------------------------------------
+
+
+def _record(tab: str, row: Row | None) -> str:
+    """What a row is about, independent of where it sits in the sheet."""
+    if row is None:
+        return ""
+    for field_name in (
+        "activity_id",
+        "partner_id",
+        "milestone_id",
+        "funding_id",
+        "indicator_id",
+        "lesson_id",
+    ):
+        if tab != "Measurements" and row.get(field_name):
+            return f"id {row[field_name]}"
+    if tab == "Measurements" and row.get("indicator_id") and row.get("date"):
+        return f"{row['indicator_id']} on {row['date']}"
+    if tab == "Submissions" and row.get("month"):
+        return f"month {str(row['month'])[:7]}"
+    content = json.dumps({k: str(v) for k, v in row.items() if k != "row"}, sort_keys=True)
+    return "row " + hashlib.sha256(content.encode()).hexdigest()[:10]
+
+
+def issue_keys(issues: Sequence[Issue], trackers: Sequence[ParsedTracker]) -> list[str]:
+    """Give every issue its stable key (same order as `issues`).
+
+    Issues that would share a key (two rows with one duplicated ID) are numbered
+    in sheet order: `… #2`.
+    """
+    rows: dict[tuple[str, str, int], Row] = {
+        (tracker.collaborative, name, int(str(row["row"]))): row
+        for tracker in trackers
+        for name, data in tracker.tabs.items()
+        for row in data.rows
+    }
+    keys = []
+    seen: dict[str, int] = defaultdict(int)
+    for issue in issues:
+        row = rows.get((issue.collaborative, issue.tab, issue.row or 0))
+        record = _record(issue.tab, row) if issue.row and issue.row > 1 else "header"
+        base = redact(
+            " / ".join(
+                part
+                for part in (issue.collaborative, issue.tab, record, issue.column, issue.rule)
+                if part
+            )
+        )
+        seen[base] += 1
+        keys.append(base if seen[base] == 1 else f"{base} #{seen[base]}")
+    return keys
+
+
+# --- Comparing with last month --------------------------------------------------------
+
+
+def load_previous(folder: Path) -> dict[str, Any] | None:
+    """Read the previous run's follow-up file from a folder, if there is one."""
+    path = folder / FOLLOWUP_FILE
+    if not path.is_file():
+        return None
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def load_acknowledgements(path: Path) -> tuple[list[Acknowledgement], list[str]]:
+    """Read acknowledgements.yaml (missing file: none). Returns them and any problems."""
+    if not path.is_file():
+        return [], []
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(document, list):
+            return [], [f"{path.name}: must be a list of entries with key, reason and date"]
+        return [Acknowledgement.model_validate(entry) for entry in document], []
+    except (yaml.YAMLError, ValidationError) as error:
+        return [], [f"{path.name} could not be used: {error}"]
+
+
+def follow_up(
+    issues: Sequence[Issue],
+    trackers: Sequence[ParsedTracker],
+    as_of: date,
+    previous: dict[str, Any] | None,
+    acknowledgements: Sequence[Acknowledgement] = (),
+    compared_with: str | None = None,
+) -> FollowUp:
+    """Decide each issue's status against the previous run and the acknowledgements.
+
+    Args:
+        issues: This run's issues, sorted.
+        trackers: The trackers as read (to name each issue's record).
+        as_of: The run's as-of date; its month labels new issues.
+        previous: The previous run's follow-up document, or None.
+        acknowledgements: Entries from acknowledgements.yaml.
+        compared_with: Where the previous run's file was read from, for the report.
+
+    Returns:
+        The follow-up of this run.
+    """
+    month = as_of.strftime("%Y-%m")
+    before = {e["key"]: e for e in (previous or {}).get("issues", []) if e["status"] != "fixed"}
+    acknowledged = {a.key: a for a in acknowledgements}
+    result = FollowUp(month, compared_with)
+    keys = issue_keys(issues, trackers)
+    for key, issue in zip(keys, issues, strict=True):
+        since = before[key]["since"] if key in before else month
+        status: Status = "open" if key in before else "new"
+        note = ""
+        if key in acknowledged and issue.severity in ACKNOWLEDGEABLE:
+            status, note = "acknowledged", acknowledged[key].reason
+        result.tracked.append(TrackedIssue(key, issue, status, since, note))
+    current = set(keys)
+    result.fixed = [
+        FixedIssue(
+            key, e["collaborative"], e["tab"], e["column"], e["rule"], e["severity"], e["since"]
+        )
+        for key, e in before.items()
+        if key not in current
+    ]
+    severity_of = {key: issue.severity for key, issue in zip(keys, issues, strict=True)}
+    for key in acknowledged:
+        if key not in severity_of:
+            result.acknowledgement_problems.append(
+                f"Acknowledgement '{key}' matches no current issue (fixed, or the key is "
+                "mistyped): remove it from acknowledgements.yaml."
+            )
+        elif severity_of[key] not in ACKNOWLEDGEABLE:
+            result.acknowledgement_problems.append(
+                f"Acknowledgement '{key}' names a {severity_of[key].value}, which cannot be "
+                "acknowledged: it keeps its row out of the figures until it is fixed."
+            )
+    return result
+
+
+def track_issues(
+    issues: Sequence[Issue],
+    trackers: Sequence[ParsedTracker],
+    as_of: date,
+    out_dir: Path,
+    config_path: Path,
+    compare_to: Path | None = None,
+) -> FollowUp:
+    """Follow up this run's issues against the previous run and the acknowledgements.
+
+    Args:
+        issues: This run's issues, sorted.
+        trackers: The trackers as read.
+        as_of: The run's as-of date.
+        out_dir: The output folder (where the previous run left its follow-up file).
+        config_path: The config file (acknowledgements.yaml sits beside it).
+        compare_to: Another folder holding the previous run's outputs, if given.
+
+    Returns:
+        The follow-up, with any problem in acknowledgements.yaml among its problems.
+    """
+    folder = compare_to or out_dir
+    acknowledgements, problems = load_acknowledgements(config_path.parent / ACKNOWLEDGEMENTS_FILE)
+    previous = load_previous(folder)
+    result = follow_up(
+        issues,
+        trackers,
+        as_of,
+        previous,
+        acknowledgements,
+        compared_with=str(folder / FOLLOWUP_FILE) if previous else None,
+    )
+    result.acknowledgement_problems[:0] = problems
+    return result
+
+
+def followup_json(result: FollowUp) -> dict[str, Any]:
+    """The follow-up document this run leaves for the next one (`issues-followup.json`)."""
+    entries = [
+        {
+            "key": t.key,
+            "collaborative": t.issue.collaborative,
+            "tab": t.issue.tab,
+            "row": t.issue.row,
+            "column": t.issue.column,
+            "rule": t.issue.rule,
+            "severity": t.issue.severity.value,
+            "status": t.status,
+            "since": t.since,
+            "acknowledgement": t.acknowledgement,
+        }
+        for t in result.tracked
+    ]
+    entries += [
+        {
+            "key": f.key,
+            "collaborative": f.collaborative,
+            "tab": f.tab,
+            "row": None,
+            "column": f.column,
+            "rule": f.rule,
+            "severity": f.severity,
+            "status": "fixed",
+            "since": f.since,
+            "acknowledgement": "",
+        }
+        for f in result.fixed
+    ]
+    return {
+        "month": result.month,
+        "compared_with": result.compared_with,
+        "counts": {s: result.count(s) for s in ("new", "open", "acknowledged", "fixed")},
+        "acknowledgement_problems": result.acknowledgement_problems,
+        "issues": entries,
+    }
