@@ -159,8 +159,8 @@ def _print_run_summary(summary: object) -> None:
         counts = (str(c.errors), str(c.warnings), str(c.privacy), str(c.rows_excluded))
         table.add_row(Text(c.name), status, *counts)
     console.print(table)
-    reports = [f for f in summary.files if f.endswith(".docx")]
-    others = [f for f in summary.files if not f.endswith(".docx")]
+    reports = [f for f in summary.files if f.startswith("reports/")]
+    others = [f for f in summary.files if not f.startswith("reports/")]
     console.print(f"Wrote to [bold]{escape(summary.out_dir)}[/]: {', '.join(others)}")
     console.print(f"Report drafts for review: {len(reports)} in {escape(summary.out_dir)}/reports/")
     for failure in summary.report_failures:

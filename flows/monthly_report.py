@@ -20,7 +20,7 @@ from stc_reporting.pipeline import RunSelection
 from stc_reporting.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.summary import RunSummary, summarise_run
 from tasks.outputs import publish_run_summary, write_outputs
-from tasks.reports import render_reports
+from tasks.reports import render_reports, write_data_quality_report
 from tasks.rollups import compute_rollups
 from tasks.sources import read_tracker
 from tasks.validate import check_trackers, follow_up_issues
@@ -102,7 +102,10 @@ def monthly_report(
     reports = render_reports(Path(out_dir), rollups, selection.collaboratives, trackers, issues)
     for failure in reports.failures:
         logger.error(failure, extra=PROGRESS)
-    files = write_outputs(Path(out_dir), rollups, issues, reports.files, followup)
+    quality = write_data_quality_report(
+        Path(out_dir), rollups, config, selection.collaboratives, trackers, followup
+    )
+    files = write_outputs(Path(out_dir), rollups, issues, [*reports.files, *quality], followup)
     summary = summarise_run(rollups, out_dir, files, reports.failures)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)

@@ -10,8 +10,11 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from stc_reporting.config import CollaborativeConfig
+from stc_reporting.config import CollaborativeConfig, Config
+from stc_reporting.dq_report import write_dq_report
+from stc_reporting.followup import FollowUp
 from stc_reporting.issues import Issue
+from stc_reporting.outputs import WrittenFile
 from stc_reporting.reading import ParsedTracker
 from stc_reporting.reports import ReportsWritten, make_reports
 
@@ -26,3 +29,19 @@ def render_reports(
 ) -> ReportsWritten:
     """Write the program report and one report per collaborative that reported."""
     return make_reports(out_dir, rollups, collaboratives, trackers, issues, date.today())
+
+
+@task(name="write-data-quality-report", cache_policy=NO_CACHE, persist_result=False)
+def write_data_quality_report(
+    out_dir: Path,
+    rollups: dict[str, Any],
+    config: Config,
+    collaboratives: Sequence[CollaborativeConfig],
+    trackers: Sequence[ParsedTracker],
+    followup: FollowUp,
+) -> list[WrittenFile]:
+    """Write the internal data-quality report as HTML and Word."""
+    program = {"start": config.program.start, "years": config.program.years}
+    return write_dq_report(
+        out_dir, rollups, collaboratives, trackers, followup, program, date.today()
+    )

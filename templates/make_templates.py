@@ -179,6 +179,7 @@ def _loop_table(
     loop: str,
     widths: list[float],
     first_left: int = 1,
+    header_size: float = 9,
 ) -> Table:
     """A table: a shaded header row, then one row repeated for each item of `loop`.
 
@@ -201,7 +202,12 @@ def _loop_table(
         align = WD_ALIGN_PARAGRAPH.LEFT if index < first_left else WD_ALIGN_PARAGRAPH.RIGHT
         _shade(head.cells[index], HEADER_FILL)
         _cell_text(
-            head.cells[index], header, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF), align=align
+            head.cells[index],
+            header,
+            bold=True,
+            colour=RGBColor(0xFF, 0xFF, 0xFF),
+            align=align,
+            size=header_size,
         )
         _cell_text(body.cells[index], cell, align=align)
     _cell_text(start.cells[0], f"{{%tr for {loop} %}}")
@@ -268,20 +274,24 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
 # --- Page furniture and cover -------------------------------------------------------------
 
 
-def _page_setup(document: DocumentType) -> None:
+def _page_setup(
+    document: DocumentType,
+    header: str = "{{ program }} · {{ scope_name }}",
+    footer_note: str = " · Draft for review",
+) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.59), Cm(27.94)  # US Letter
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(2.3))
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
     section.different_first_page_header_footer = True
-    header = section.header.paragraphs[0]
-    run = header.add_run("{{ program }} · {{ scope_name }}")
+    header_paragraph = section.header.paragraphs[0]
+    run = header_paragraph.add_run(header)
     run.font.size, run.font.color.rgb = Pt(8), GREY
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header_paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(BODY_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    run = footer.add_run("Data as of {{ data_as_of }} · Draft for review\tPage ")
+    run = footer.add_run(f"Data as of {{{{ data_as_of }}}}{footer_note}\tPage ")
     run.font.size, run.font.color.rgb = Pt(8), GREY
     _field(footer, "PAGE")
     run = footer.add_run(" of ")
@@ -362,8 +372,9 @@ def _glance(document: DocumentType) -> None:
             "{{ row.completeness }}",
         ],
         "row in glance",
-        [3.6, 2.6, 1.5, 1.8, 1.5, 1.3, 2.1, 1.6, 1.6],
+        [3.5, 2.2, 1.6, 1.9, 1.5, 1.4, 2.0, 1.6, 1.5],
         first_left=2,
+        header_size=7.5,
     )
 
 
@@ -405,7 +416,7 @@ def _sustainability(document: DocumentType, number: int, collaborative: bool) ->
             ["Month", "Type", "Level", "Milestone"],
             ["{{ row.date }}", "{{ row.type }}", "{{ row.level }}", "{{ row.description }}"],
             "row in milestone_list",
-            [2.6, 3.8, 2.2, 8.4],
+            [2.4, 3.6, 2.6, 8.3],
             first_left=4,
         )
         _tag(document, "{%p endif %}")
@@ -612,12 +623,203 @@ def build_template(collaborative: bool) -> DocumentType:
     return document
 
 
+def _grid(document: DocumentType) -> None:
+    """The month-by-month submission grid: a label row and a symbol row per year."""
+    table = document.add_table(rows=4, cols=13)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _borders(table)
+    start, labels, symbols, end = table.rows
+    _cell_text(start.cells[0], "{%tr for year in s.grid %}")
+    _cell_text(labels.cells[0], "{{ year.label }}", bold=True, size=8)
+    for month in range(12):
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        _cell_text(
+            labels.cells[month + 1],
+            f"{{{{ year.months[{month}].label }}}}",
+            size=7.5,
+            colour=GREY,
+            align=center,
+        )
+        _cell_text(
+            symbols.cells[month + 1],
+            f"{{{{ year.months[{month}].symbol }}}}",
+            size=8.5,
+            bold=True,
+            align=center,
+        )
+    _cell_text(end.cells[0], "{%tr endfor %}")
+    _fixed_widths(table, [1.9] + [1.25] * 12)
+    _paragraph(
+        document,
+        "✓ on time (within 15 days of the month's end) · late · ✗ missing · "
+        "blank: not due yet. Missing: {{ s.missing_months }}. Late: {{ s.late_months }}.",
+        colour=GREY,
+        size=8.5,
+    )
+
+
+def build_dq_template() -> DocumentType:
+    """Build the data-quality report template (internal, never for the funder)."""
+    document = Document()
+    _styles(document)
+    _page_setup(
+        document, header="{{ program }} · Data-quality report · Internal", footer_note=" · Internal"
+    )
+    document.sections[0].different_first_page_header_footer = False
+    _paragraph(document, "Data-quality report", style="Title")
+    _paragraph(
+        document, "{{ program }} · data as of {{ data_as_of }} · made on {{ made_on }}", colour=GREY
+    )
+    _paragraph(
+        document,
+        "Internal: for program staff and collaboratives, never for the funder.",
+        bold=True,
+        colour=RGBColor(0x8A, 0x1C, 0x12),
+        size=9.5,
+    )
+    document.add_heading("What changed since the last run", level=1)
+    _tag(document, "{%p if compared %}")
+    _paragraph(
+        document,
+        "{{ new_count }} new · {{ open_count }} still open · {{ fixed_count }} "
+        "fixed · {{ acknowledged_count }} acknowledged.",
+        bold=True,
+        size=12,
+    )
+    _tag(document, "{%p if new_issues %}")
+    document.add_heading("New this time", level=2)
+    _loop_table(
+        document,
+        ["Collaborative", "Tab", "Column", "Where", "Rule"],
+        [
+            "{{ c.collaborative }}",
+            "{{ c.tab }}",
+            "{{ c.column }}",
+            "{{ c.detail }}",
+            "{{ c.rule }}",
+        ],
+        "c in new_issues",
+        [4.2, 2.6, 3.4, 2.2, 4.5],
+        first_left=5,
+    )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p if fixed_issues %}")
+    document.add_heading("Fixed since the last run", level=2)
+    _loop_table(
+        document,
+        ["Collaborative", "Tab", "Column", "Rule", ""],
+        [
+            "{{ c.collaborative }}",
+            "{{ c.tab }}",
+            "{{ c.column }}",
+            "{{ c.rule }}",
+            "{{ c.detail }}",
+        ],
+        "c in fixed_issues",
+        [4.2, 2.6, 3.4, 4.2, 2.5],
+        first_left=5,
+    )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p else %}")
+    _paragraph(
+        document,
+        "This is the first run in this output folder: every issue below is new "
+        "({{ new_count }} in all). Next month this section shows what was fixed and what "
+        "is new.",
+    )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p for p in acknowledgement_problems %}")
+    _paragraph(document, "Acknowledgement not applied: {{ p }}", style="List Bullet")
+    _tag(document, "{%p endfor %}")
+    _tag(document, "{%p if structural %}")
+    document.add_heading("Trackers that could not report", level=1)
+    _loop_table(
+        document,
+        ["Collaborative", "Tab", "Column", "What to do"],
+        ["{{ c.collaborative }}", "{{ c.tab }}", "{{ c.column }}", "{{ c.detail }}"],
+        "c in structural",
+        [3.8, 2.4, 2.8, 7.9],
+        first_left=4,
+    )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p for s in collaboratives %}")
+    document.add_heading("{{ s.name }}", level=1)
+    _tag(document, "{%p if s.status == 'failed' %}")
+    _paragraph(
+        document,
+        "Could not report this month. {{ s.reason }}",
+        bold=True,
+        colour=RGBColor(0xB4, 0x26, 0x1A),
+    )
+    _tag(document, "{%p endif %}")
+    _paragraph(
+        document,
+        "Errors: {{ s.errors }} · warnings: {{ s.warnings }} · privacy: {{ s.privacy }} · "
+        "rows left out of the figures: {{ s.rows_excluded }} · reporting completeness: "
+        "{{ s.completeness }} · timeliness: {{ s.timeliness }}",
+        bold=True,
+    )
+    document.add_heading("Monthly tracker updates", level=2)
+    _grid(document)
+    _tag(document, "{%p for t in s.tabs %}")
+    document.add_heading("{{ t.tab }}", level=2)
+    _loop_table(
+        document,
+        ["Severity", "Row", "Column", "Cell", "Value", "What to fix", "Status"],
+        [
+            "{{ i.severity }}",
+            "{{ i.row }}",
+            "{{ i.column }}",
+            "{{ i.cell }}",
+            "{{ i.value }}",
+            "{{ i.message }}",
+            "{{ i.status }}",
+        ],
+        "i in t.issues",
+        [1.6, 1.0, 2.3, 1.1, 2.2, 6.3, 2.4],
+        first_left=7,
+        header_size=8,
+    )
+    _tag(document, "{%p endfor %}")
+    _tag(document, "{%p if not s.tabs %}")
+    _paragraph(document, "No open issues. Thank you!")
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p if s.acknowledged %}")
+    document.add_heading("Acknowledged (not counted as open)", level=2)
+    _loop_table(
+        document,
+        ["Severity", "Row", "Column", "What it was", "Why acknowledged"],
+        ["{{ i.severity }}", "{{ i.row }}", "{{ i.column }}", "{{ i.message }}", "{{ i.status }}"],
+        "i in s.acknowledged",
+        [1.6, 1.0, 2.3, 7.5, 4.5],
+        first_left=5,
+        header_size=8,
+    )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p endfor %}")
+    document.add_heading("Severities", level=1)
+    for term, meaning in (
+        ("structural", "the collaborative cannot report until this is fixed."),
+        ("error", "the row is left out of every figure until fixed."),
+        ("privacy", "personal details were found and withheld; remove them from the tracker."),
+        ("warning", "worth a look; the row still counts."),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{term}: ").bold = True
+        paragraph.add_run(meaning)
+    return document
+
+
 def main() -> None:
-    """Write both templates next to this script."""
+    """Write the three report templates next to this script."""
     for name, collaborative in (("program-report", False), ("collaborative-report", True)):
         path = HERE / f"{name}.docx"
         build_template(collaborative).save(str(path))
         sys.stdout.write(f"wrote {path}\n")
+    path = HERE / "data-quality-report.docx"
+    build_dq_template().save(str(path))
+    sys.stdout.write(f"wrote {path}\n")
 
 
 if __name__ == "__main__":

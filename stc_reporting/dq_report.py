@@ -1,0 +1,374 @@
+"""The data-quality report: what is wrong in which tracker, and who fixes which cell.
+
+Internal, never sent to the funder. One per run, as a self-contained HTML page
+(inline styles, no CDN, works offline) and as a Word document from
+`templates/data-quality-report.docx`. It leads with what changed since the last
+run, puts structural failures first, then gives each collaborative a health line,
+a month-by-month grid of tracker submissions and every issue grouped by tab,
+most serious first, each with its cell, value (masked for privacy) and fix.
+Issues in a Google Sheet link to their cell.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate, RichText
+from jinja2 import FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from stc_reporting.config import CollaborativeConfig
+from stc_reporting.contract import TAB_ORDER
+from stc_reporting.followup import FollowUp, TrackedIssue
+from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
+from stc_reporting.outputs import WrittenFile, write_output
+from stc_reporting.periods import program_year
+from stc_reporting.reading import ParsedTracker
+from stc_reporting.records import Submission, build_records
+from stc_reporting.render import reproducible_zip, template_environment
+from stc_reporting.report_context import fmt_rate, long_date, plain_reason
+from stc_reporting.rollups import ON_TIME_DAYS, month_end
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+DOCX_TEMPLATE = "data-quality-report.docx"
+HTML_TEMPLATE = "data-quality-report.html.j2"
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+GRID_SYMBOLS = {"on time": "✓", "late": "late", "missing": "✗", "not due": ""}
+
+
+class IssueLine(BaseModel):
+    """One issue as the report lists it."""
+
+    severity: str
+    row: str
+    column: str
+    cell: str
+    value: str
+    message: str
+    status: str
+    link: str
+
+
+class TabIssues(BaseModel):
+    """A tab's issues, most serious first."""
+
+    tab: str
+    issues: list[IssueLine]
+
+
+class GridMonth(BaseModel):
+    """One month of the submission grid."""
+
+    label: str
+    state: str
+    symbol: str
+
+
+class GridYear(BaseModel):
+    """A program year's twelve months."""
+
+    label: str
+    months: list[GridMonth]
+
+
+class CollaborativeSection(BaseModel):
+    """Everything about one collaborative's tracker."""
+
+    name: str
+    status: str
+    reason: str
+    errors: int
+    warnings: int
+    privacy: int
+    rows_excluded: int
+    completeness: str
+    timeliness: str
+    missing_months: str
+    late_months: str
+    grid: list[GridYear]
+    tabs: list[TabIssues]
+    acknowledged: list[IssueLine]
+    issue_count: int
+
+
+class ChangeLine(BaseModel):
+    """An issue that appeared or was fixed since the last run."""
+
+    collaborative: str
+    tab: str
+    column: str
+    rule: str
+    detail: str
+
+
+class DataQualityContext(BaseModel):
+    """What the data-quality report shows."""
+
+    program: str
+    data_as_of: str
+    made_on: str
+    compared: bool
+    new_count: int
+    open_count: int
+    fixed_count: int
+    acknowledged_count: int
+    new_issues: list[ChangeLine]
+    fixed_issues: list[ChangeLine]
+    acknowledgement_problems: list[str]
+    structural: list[ChangeLine]
+    collaboratives: list[CollaborativeSection]
+
+
+def cell_link(issue: Issue) -> str:
+    """The Google Sheets address of an issue's cell, or '' for an .xlsx tracker."""
+    if not issue.spreadsheet_id:
+        return ""
+    address = f"https://docs.google.com/spreadsheets/d/{issue.spreadsheet_id}/edit"
+    if issue.gid is None:
+        return address
+    return f"{address}#gid={issue.gid}" + (f"&range={issue.cell}" if issue.cell else "")
+
+
+def _status_text(tracked: TrackedIssue) -> str:
+    if tracked.status == "new":
+        return "new"
+    if tracked.status == "acknowledged":
+        return f"acknowledged: {tracked.acknowledgement}"
+    return f"open since {tracked.since}"
+
+
+def _line(tracked: TrackedIssue) -> IssueLine:
+    issue = tracked.issue
+    return IssueLine(
+        severity=issue.severity.value,
+        row="" if issue.row is None else str(issue.row),
+        column=issue.column,
+        cell=issue.cell,
+        value=issue.value,
+        message=issue.message,
+        status=_status_text(tracked),
+        link=cell_link(issue),
+    )
+
+
+def month_grid(
+    submissions: Sequence[Submission],
+    has_tab: bool,
+    years: Sequence[int],
+    program_start: date,
+    as_of: date,
+) -> list[GridYear]:
+    """Each program year's months: on time, late, missing, or not due yet.
+
+    A month is due once it has ended by `as_of` (as in `rollups.months_expected`).
+    """
+    submitted = {s.month: s.submitted_on for s in submissions} if has_tab else {}
+    grid = []
+    for year in years:
+        first, _ = program_year(program_start, year)
+        month, months = first.replace(day=1), []
+        for _ in range(12):
+            end = month_end(month)
+            if end > as_of:
+                state = "not due"
+            elif month not in submitted:
+                state = "missing"
+            elif submitted[month] <= end + timedelta(days=ON_TIME_DAYS):
+                state = "on time"
+            else:
+                state = "late"
+            label = f"{MONTH_NAMES[month.month - 1]} {month.year % 100:02d}"
+            months.append(GridMonth(label=label, state=state, symbol=GRID_SYMBOLS[state]))
+            month = end + timedelta(days=1)
+        grid.append(GridYear(label=f"Year {year}", months=months))
+    return grid
+
+
+def _section(
+    collaborative: CollaborativeConfig,
+    tracker: ParsedTracker,
+    tracked: list[TrackedIssue],
+    entry: Mapping[str, Any],
+    program: Mapping[str, Any],
+    as_of: date,
+) -> CollaborativeSection:
+    issues = [t.issue for t in tracked]
+    records = build_records(tracker, issues) if not tracker.failed else None
+    combined = (entry.get("periods") or {}).get(list(program["periods"])[-1]) or {}
+    grid = month_grid(
+        records.submissions if records else (),
+        bool(records and "Submissions" in records.tabs_present),
+        program["years"],
+        program["start"],
+        as_of,
+    )
+    months = [m for year in grid for m in year.months]
+    open_issues = sorted(
+        (t for t in tracked if t.status != "acknowledged"),
+        key=lambda t: (
+            TAB_ORDER.get(t.issue.tab, -1),
+            SEVERITY_ORDER[t.issue.severity],
+            t.issue.row or 0,
+            t.issue.column,
+        ),
+    )
+    tabs: dict[str, list[IssueLine]] = {}
+    for item in open_issues:
+        tabs.setdefault(item.issue.tab or "Whole tracker", []).append(_line(item))
+    quality = entry.get("data_quality", {})
+    return CollaborativeSection(
+        name=collaborative.name,
+        status="failed" if tracker.failed else "ok",
+        reason=plain_reason(tracker.failure or "") if tracker.failed else "",
+        errors=quality.get("errors", 0),
+        warnings=quality.get("warnings", 0),
+        privacy=quality.get("privacy", 0),
+        rows_excluded=quality.get("rows_excluded", 0),
+        completeness=fmt_rate(combined.get("reporting_completeness")),
+        timeliness=fmt_rate(combined.get("reporting_timeliness")),
+        missing_months=", ".join(m.label for m in months if m.state == "missing") or "none",
+        late_months=", ".join(m.label for m in months if m.state == "late") or "none",
+        grid=grid,
+        tabs=[TabIssues(tab=tab, issues=lines) for tab, lines in tabs.items()],
+        acknowledged=[_line(t) for t in tracked if t.status == "acknowledged"],
+        issue_count=len(open_issues),
+    )
+
+
+def build_dq_context(
+    rollups: Mapping[str, Any],
+    collaboratives: Sequence[CollaborativeConfig],
+    trackers: Sequence[ParsedTracker],
+    followup: FollowUp,
+    program: Mapping[str, Any],
+    made_on: date,
+) -> DataQualityContext:
+    """Build the data-quality report's context.
+
+    Args:
+        rollups: The run's rollups document (health counts, completeness).
+        collaboratives: The run's collaboratives, config order.
+        trackers: Their trackers as read.
+        followup: Every issue with its status, what was fixed, acknowledgement problems.
+        program: `start` (date) and `years` (list of int) of the program.
+        made_on: The day the report is made.
+    """
+    as_of = date.fromisoformat(rollups["as_of"])
+    names = {c.id: c.name for c in collaboratives}
+    by_collaborative: dict[str, list[TrackedIssue]] = {c.id: [] for c in collaboratives}
+    for tracked in followup.tracked:
+        by_collaborative.setdefault(tracked.issue.collaborative, []).append(tracked)
+    tracker_of = {t.collaborative: t for t in trackers}
+    program_info = {**program, "periods": rollups["periods"]}
+    return DataQualityContext(
+        program=rollups["program"],
+        data_as_of=long_date(as_of),
+        made_on=long_date(made_on),
+        compared=followup.compared_with is not None,
+        new_count=followup.count("new"),
+        open_count=followup.count("open"),
+        fixed_count=followup.count("fixed"),
+        acknowledged_count=followup.count("acknowledged"),
+        new_issues=[
+            ChangeLine(
+                collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
+                tab=t.issue.tab,
+                column=t.issue.column,
+                rule=t.issue.rule,
+                detail=f"row {t.issue.row}" if t.issue.row else "",
+            )
+            for t in followup.tracked
+            if t.status == "new" and followup.compared_with
+        ],
+        fixed_issues=[
+            ChangeLine(
+                collaborative=names.get(f.collaborative, f.collaborative),
+                tab=f.tab,
+                column=f.column,
+                rule=f.rule,
+                detail=f"open since {f.since}",
+            )
+            for f in followup.fixed
+        ],
+        acknowledgement_problems=followup.acknowledgement_problems,
+        structural=[
+            ChangeLine(
+                collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
+                tab=t.issue.tab,
+                column=t.issue.column,
+                rule=t.issue.rule,
+                detail=t.issue.message,
+            )
+            for t in followup.tracked
+            if t.issue.severity is Severity.STRUCTURAL
+        ],
+        collaboratives=[
+            _section(
+                c,
+                tracker_of[c.id],
+                by_collaborative[c.id],
+                rollups["collaboratives"][c.id],
+                program_info,
+                as_of,
+            )
+            for c in collaboratives
+        ],
+    )
+
+
+def write_dq_report(
+    out_dir: Path,
+    rollups: Mapping[str, Any],
+    collaboratives: Sequence[CollaborativeConfig],
+    trackers: Sequence[ParsedTracker],
+    followup: FollowUp,
+    program: Mapping[str, Any],
+    made_on: date,
+) -> list[WrittenFile]:
+    """Write `data-quality-report.html` and `.docx` into the output folder."""
+    context = build_dq_context(rollups, collaboratives, trackers, followup, program, made_on)
+    return [
+        write_output(
+            out_dir, "data-quality-report.html", render_dq_html(context), "data-quality-report"
+        ),
+        write_output(
+            out_dir, "data-quality-report.docx", render_dq_docx(context), "data-quality-report"
+        ),
+    ]
+
+
+def render_dq_html(context: DataQualityContext, templates: Path = TEMPLATES_DIR) -> bytes:
+    """Render the self-contained HTML page."""
+    environment = SandboxedEnvironment(loader=FileSystemLoader(templates), autoescape=True)
+    page = environment.get_template(HTML_TEMPLATE).render(**context.model_dump())
+    return page.encode("utf-8")
+
+
+def render_dq_docx(context: DataQualityContext, templates: Path = TEMPLATES_DIR) -> bytes:
+    """Render the Word version; Google Sheets cells become links."""
+    document = DocxTemplate(templates / DOCX_TEMPLATE)
+    data = context.model_dump()
+    for section in data["collaboratives"]:
+        for tab in section["tabs"]:
+            for line in tab["issues"]:
+                cell = line["cell"] or "—"
+                line["cell"] = (
+                    RichText(
+                        cell,
+                        url_id=document.build_url_id(line["link"]),
+                        color="2E75B6",
+                        underline=True,
+                    )
+                    if line["link"]
+                    else cell
+                )
+    document.render(data, jinja_env=template_environment(), autoescape=True)
+    buffer = io.BytesIO()
+    document.docx.core_properties.title = f"Data-quality report, data as of {context.data_as_of}"
+    document.save(buffer)
+    return reproducible_zip(buffer.getvalue())
