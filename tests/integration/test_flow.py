@@ -40,6 +40,8 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
     assert {i["collaborative"] for i in issues} == set(SAMPLE_IDS)
     manifest = json.loads((out / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == [
+        "data-quality-report.docx",
+        "data-quality-report.html",
         "issues-followup.json",
         "issues.csv",
         "reports/collaborative-fresno.docx",

@@ -1,0 +1,140 @@
+"""The data-quality report: self-contained, complete, actionable, and safe."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docxtpl import DocxTemplate
+
+from stc_reporting.dq_report import (
+    DOCX_TEMPLATE,
+    TEMPLATES_DIR,
+    build_dq_context,
+    cell_link,
+    month_grid,
+    render_dq_docx,
+    render_dq_html,
+)
+from stc_reporting.followup import Acknowledgement, follow_up, issue_keys
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.records import Submission
+from stc_reporting.render import template_environment
+from tests.builders import activity, minimal_tabs, partner
+from tests.contract.test_templates import split_tags
+from tests.reporting import docx_text, run_domain
+
+pytestmark = pytest.mark.contract
+
+PROGRAM = {"start": date(2018, 11, 1), "years": [2, 3]}
+
+
+def test_the_month_grid_marks_on_time_late_missing_and_not_due() -> None:
+    """Nov 2019 on time (Dec 15), Dec late (Jan 16), Jan missing; after as-of: not due."""
+    submissions = [
+        Submission(date(2019, 11, 1), date(2019, 12, 15), 2),
+        Submission(date(2019, 12, 1), date(2020, 1, 16), 3),
+    ]
+    [year2, year3] = month_grid(submissions, True, [2, 3], date(2018, 11, 1), date(2020, 12, 31))
+    assert [m.state for m in year2.months[:3]] == ["on time", "late", "missing"]
+    assert year2.months[0].label == "Nov 19"
+    # as-of 31 Dec 2020: November and December 2020 are due (and missing), the rest not yet
+    assert [m.state for m in year3.months[:2]] == ["missing", "missing"]
+    assert [m.state for m in year3.months[2:]] == ["not due"] * 10
+
+
+def test_a_google_sheets_issue_links_to_its_cell() -> None:
+    """…/edit#gid=<gid>&range=<A1>; an .xlsx tracker has no link."""
+    issue = Issue(
+        "x",
+        "Activities",
+        3,
+        "Date",
+        "TBD",
+        Severity.ERROR,
+        "bad-date",
+        "m",
+        cell="B3",
+        gid=42,
+        spreadsheet_id="1AbC",
+    )
+    assert cell_link(issue) == "https://docs.google.com/spreadsheets/d/1AbC/edit#gid=42&range=B3"
+    assert cell_link(Issue("x", "Activities", 3, "Date", "", Severity.ERROR, "r", "m")) == ""
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """Two trackers (one failing), a previous run, and an acknowledged warning."""
+    tmp = tmp_path_factory.mktemp("dq")
+    good = minimal_tabs(
+        [
+            activity("A1", partners="P9"),
+            activity("A2", day="TBD"),
+            activity("A3", notes="call 415-555-0123"),
+        ],
+        [partner()],
+    )
+    broken = minimal_tabs([activity()], [])
+    del broken["Partners"]
+    run = run_domain(tmp, {"good": good, "broken": broken})
+    from stc_reporting.config import load_config
+    from stc_reporting.pipeline import fetch_tracker
+
+    config = load_config(tmp / "program.yaml")
+    trackers = [fetch_tracker(c) for c in config.collaboratives]
+    keys = issue_keys(run.issues, trackers)
+    warning = next(k for k in keys if k.endswith("unknown-partner"))
+    ack = Acknowledgement(key=warning, reason="partner joins next month", date=date(2021, 11, 1))
+    followup = follow_up(run.issues, trackers, date(2021, 10, 31), None, [ack])
+    context = build_dq_context(
+        run.rollups, config.collaboratives, trackers, followup, PROGRAM, date(2021, 11, 5)
+    )
+    html = render_dq_html(context).decode()
+    docx = tmp / "dq.docx"
+    docx.write_bytes(render_dq_docx(context))
+    return html, docx
+
+
+def test_the_html_page_needs_nothing_from_the_network(rendered: tuple[str, Path]) -> None:
+    """No stylesheet, script, image or font is loaded from anywhere."""
+    html, _ = rendered
+    assert not re.search(r"<(script|link|img)\b", html)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_structural_failures_come_first_in_plain_words(rendered: tuple[str, Path]) -> None:
+    """The failed tracker is named before any collaborative's section."""
+    html, _ = rendered
+    assert html.index("Trackers that could not report") < html.index("Good collaborative</h2>")
+    assert "Its tracker has no Partners tab this month." in html
+
+
+def test_every_issue_has_its_row_column_fix_and_status(rendered: tuple[str, Path]) -> None:
+    """The bad date shows on its row with the fix; the acknowledged warning stands apart."""
+    html, docx = rendered
+    assert "is not a date: write it as 2020-03-15" in html
+    assert "Acknowledged (not counted as open)" in html
+    assert "acknowledged: partner joins next month" in html
+    assert "is not a date" in docx_text(docx)
+
+
+def test_no_personal_data_reaches_either_format(rendered: tuple[str, Path]) -> None:
+    """The phone number in Notes shows only as masked."""
+    html, docx = rendered
+    for text in (html, docx_text(docx)):
+        assert "415-555-0123" not in text
+        assert "[phone number masked]" in text
+
+
+def test_the_docx_template_declares_only_context_variables_and_splits_no_tag() -> None:
+    """Same lint as the funder templates."""
+    assert split_tags(TEMPLATES_DIR / DOCX_TEMPLATE) == []
+    from stc_reporting.dq_report import DataQualityContext
+
+    names = set(DataQualityContext.model_fields)
+    undeclared = DocxTemplate(TEMPLATES_DIR / DOCX_TEMPLATE).get_undeclared_template_variables(
+        jinja_env=template_environment()
+    )
+    assert undeclared <= names
