@@ -20,6 +20,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from stc_reporting.contract import TABS, headers
+
 START, END = date(2019, 11, 1), date(2021, 10, 31)
 COVID = date(2020, 3, 15)
 COMPONENTS = (
@@ -726,47 +728,7 @@ def submissions(profile: Profile, rng: random.Random) -> list[list[object]]:
     return rows
 
 
-HEADERS = {
-    "Activities": [
-        "Activity ID",
-        "Date",
-        "Core component",
-        "Strategy",
-        "Title",
-        "Status",
-        "Participants",
-        "Lived experience participants",
-        "Partner IDs",
-        "Modality",
-        "Notes",
-    ],
-    "Partners": [
-        "Partner ID",
-        "Organization",
-        "Sector",
-        "Joined",
-        "Left",
-        "Engagement level",
-        "Prior IPV focus",
-        "Formal commitment date",
-    ],
-    "Milestones": ["Milestone ID", "Date", "Type", "Level", "Status", "Description"],
-    "Funding": ["Funding ID", "Source", "Source type", "Status", "Amount (USD)", "Date", "Purpose"],
-    "Indicators": [
-        "Indicator ID",
-        "Indicator",
-        "Outcome",
-        "Unit",
-        "Aggregation",
-        "Direction",
-        "Baseline",
-        "Target Y2",
-        "Target Y3",
-    ],
-    "Measurements": ["Indicator ID", "Date", "Value", "Note"],
-    "Lessons": ["Lesson ID", "Date", "Kind", "Core component", "Lesson", "Share with funder"],
-    "Submissions": ["Month", "Submitted on"],
-}
+HEADERS = {tab.name: headers(tab) for tab in TABS}
 
 
 def plant_problems(profile: Profile, tabs: dict[str, list[list[object]]]) -> None:

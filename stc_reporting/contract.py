@@ -443,3 +443,16 @@ TAB_ORDER = {tab.name: position for position, tab in enumerate(TABS)}
 def tab_named(name: str) -> Tab:
     """Return the contract tab with this canonical name."""
     return next(tab for tab in TABS if tab.name == name)
+
+
+def headers(tab: Tab, target_years: tuple[int, ...] = (2, 3)) -> list[str]:
+    """The header row a tracker tab has, as the template writes it.
+
+    Args:
+        tab: The contract tab.
+        target_years: Program years that get a `Target Y<N>` column (Indicators only).
+    """
+    names = [column.header for column in tab.columns]
+    if tab.dynamic_targets:
+        names += [f"Target Y{year}" for year in target_years]
+    return names

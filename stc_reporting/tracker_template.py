@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from stc_reporting.contract import TABS, Column, Kind, Tab
+from stc_reporting.contract import TABS, Column, Kind, Tab, headers
 
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "tracker-template.xlsx"
 RULES_DOC = Path(__file__).resolve().parent.parent / "docs" / "data-quality-rules.md"
@@ -68,12 +68,11 @@ INSTRUCTIONS_ES = (
 
 
 def _columns(tab: Tab) -> list[Column]:
-    columns = list(tab.columns)
-    if tab.dynamic_targets:
-        columns += [
-            Column(f"Target Y{year}", f"target_y{year}", Kind.NUMBER) for year in TARGET_YEARS
-        ]
-    return columns
+    columns = {column.header: column for column in tab.columns}
+    return [
+        columns.get(header) or Column(header, header.lower().replace(" ", "_"), Kind.NUMBER)
+        for header in headers(tab, TARGET_YEARS)
+    ]
 
 
 def rule_explanations(path: Path = RULES_DOC) -> list[str]:

@@ -9,52 +9,14 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from stc_reporting.contract import ACTIVITIES, PARTNERS, TABS, headers
 from stc_reporting.sources import RawTab, RawTracker, rows_from_grid
 
 Grid = Sequence[Sequence[Any]]
 
-ACTIVITIES_HEADER = [
-    "Activity ID",
-    "Date",
-    "Core component",
-    "Strategy",
-    "Title",
-    "Status",
-    "Participants",
-    "Lived experience participants",
-    "Partner IDs",
-    "Modality",
-    "Notes",
-]
-PARTNERS_HEADER = [
-    "Partner ID",
-    "Organization",
-    "Sector",
-    "Joined",
-    "Left",
-    "Engagement level",
-    "Prior IPV focus",
-    "Formal commitment date",
-]
-
-OPTIONAL_HEADERS = {
-    "Milestones": ["Milestone ID", "Date", "Type", "Level", "Status", "Description"],
-    "Funding": ["Funding ID", "Source", "Source type", "Status", "Amount (USD)", "Date", "Purpose"],
-    "Indicators": [
-        "Indicator ID",
-        "Indicator",
-        "Outcome",
-        "Unit",
-        "Aggregation",
-        "Direction",
-        "Baseline",
-        "Target Y2",
-        "Target Y3",
-    ],
-    "Measurements": ["Indicator ID", "Date", "Value", "Note"],
-    "Lessons": ["Lesson ID", "Date", "Kind", "Core component", "Lesson", "Share with funder"],
-    "Submissions": ["Month", "Submitted on"],
-}
+ACTIVITIES_HEADER = headers(ACTIVITIES)
+PARTNERS_HEADER = headers(PARTNERS)
+OPTIONAL_HEADERS = {tab.name: headers(tab) for tab in TABS if not tab.required}
 
 
 def activity(
