@@ -15,6 +15,8 @@ from stc_reporting.contract import normalise_choice
 from stc_reporting.rules import Rule
 
 SHEETS_EPOCH = date(1899, 12, 30)
+MAX_WHOLE_NUMBER = 10**12
+"""Larger counts are typing errors (and would not fit the checks' integer columns)."""
 _MAX_SERIAL = (date(9999, 12, 31) - SHEETS_EPOCH).days
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -160,7 +162,7 @@ def parse_whole_number(cell: object) -> int:
     if _is_number(cell):
         number = float(cell)  # type: ignore[arg-type]
         if math.isfinite(number) and number.is_integer() and number >= 0:
-            return int(number)
+            return _in_range(int(number))
         raise CellError(
             Rule.BAD_WHOLE_NUMBER,
             "is not a whole number: enter a count such as 12 (no fractions, no negatives).",
@@ -171,7 +173,13 @@ def parse_whole_number(cell: object) -> int:
             Rule.BAD_WHOLE_NUMBER,
             "is not a whole number: enter digits only, such as 12 or 1,200.",
         )
-    return int(text.replace(",", ""))
+    return _in_range(int(text.replace(",", "")))
+
+
+def _in_range(count: int) -> int:
+    if count > MAX_WHOLE_NUMBER:
+        raise CellError(Rule.BAD_WHOLE_NUMBER, "is too large to be a count: check the number.")
+    return count
 
 
 def parse_number(cell: object) -> float:

@@ -299,6 +299,12 @@ class PeriodLabels:
         """The last reported year."""
         return self.years[-1]
 
+    @property
+    def consecutive(self) -> bool:
+        """Whether the years follow each other, so that they add up to the combined period."""
+        numbers = [int(label[1:]) for label in self.years]
+        return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
 
 def period_labels(rollups: Mapping[str, Any]) -> PeriodLabels:
     """Read the period labels from `rollups.json` (years first, combined last)."""
@@ -326,7 +332,8 @@ def people_cells(rollups: Mapping[str, Any]) -> tuple[dict[Cell, int], list[Line
                 if figures is not None:
                     values[Cell(scope, label, figure)] = int(figures[figure])
             years = tuple(Cell(scope, y, figure) for y in labels.years if periods.get(y))
-            if periods.get(labels.combined):
+            # The years add up to the combined period only when no year is skipped.
+            if periods.get(labels.combined) and labels.consecutive:
                 lines.append(Line(years, Cell(scope, labels.combined, figure)))
         for label in (*labels.years, labels.combined):
             if rollups["program_totals"].get(label) is None:
@@ -667,14 +674,18 @@ def _status_counts(rollups: Mapping[str, Any], labels: PeriodLabels) -> list[Sta
     return rows
 
 
+def _reported_window(rollups: Mapping[str, Any], labels: PeriodLabels) -> tuple[date, date]:
+    """The combined period's first day and its effective end (clipped at as_of)."""
+    start, end = rollups["periods"][labels.combined]
+    return date.fromisoformat(start), min(
+        date.fromisoformat(end), date.fromisoformat(rollups["as_of"])
+    )
+
+
 def _lessons(
     texts: list[CollaborativeTexts], rollups: Mapping[str, Any], labels: PeriodLabels
 ) -> list[LessonGroup]:
-    start = date.fromisoformat(rollups["periods"][labels.combined][0])
-    end = min(
-        date.fromisoformat(rollups["periods"][labels.combined][1]),
-        date.fromisoformat(rollups["as_of"]),
-    )
+    start, end = _reported_window(rollups, labels)
     groups = []
     for kind in LESSON_KINDS:
         items = sorted(
@@ -909,6 +920,7 @@ def build_report_context(
     )
     combined = periods.get(labels.combined)
     lessons = _lessons(scope_texts, rollups, labels)
+    window = _reported_window(rollups, labels)
     years_words = " and ".join(label[1:] for label in labels.years)
     return ReportContext(
         kind="program" if is_program else "collaborative",
@@ -941,6 +953,7 @@ def build_report_context(
                 date=month_year(m.date), type=m.type, level=m.level or "", description=m.description
             )
             for m in texts[str(collaborative)].milestones
+            if window[0] <= m.date <= window[1]
         ],
         indicators=indicators,
         indicator_years=indicator_years,

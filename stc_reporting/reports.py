@@ -64,8 +64,12 @@ def make_reports(
         The files written and a message for each report that failed.
     """
     texts = collect_report_texts(collaboratives, trackers, issues)
-    hidden = people_suppression(rollups)
     result = ReportsWritten()
+    try:
+        hidden = people_suppression(rollups)
+    except AssertionError as error:  # a bug: no report may print an unsafe number
+        result.failures.append(f"no report was made: small-number suppression failed ({error})")
+        return result
     jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)]
     jobs += [
         (cid, COLLABORATIVE_TEMPLATE)

@@ -14,6 +14,7 @@ as `n<30`; a share whose numerator is suppressed is not printed either.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -59,65 +60,76 @@ def suppression_pattern(values: Mapping[Cell, int], lines: Sequence[Line]) -> fr
     """Decide which people counts are suppressed, everywhere at once.
 
     Every cell from 1 to 10 is suppressed. Then, until nothing changes, each line
-    that would let a reader subtract their way to a hidden cell gets its next
-    smallest printed non-zero part suppressed too (or, when there is none, its total).
+    that would let a reader pin down a hidden cell (see `recoverable_cells`) gets
+    its smallest printed non-zero part suppressed too, or its total when no such
+    part is left.
 
     Args:
         values: Every people count that any report prints.
         lines: Every set of printed cells that adds up to a printed total.
 
     Returns:
-        The cells to print as `<11`.
+        The cells that are not printed.
     """
     suppressed = {cell for cell, count in values.items() if is_small(count)}
     changed = True
     while changed:
         changed = False
         for line in lines:
-            extra = _complement(line, values, suppressed)
-            if extra is not None:
-                suppressed.add(extra)
-                changed = True
+            if not _line_exposes(line, values, suppressed):
+                continue
+            printed = [c for c in line.parts if c not in suppressed and values[c] > 0]
+            suppressed.add(min(printed, key=lambda c: (values[c], c)) if printed else line.total)
+            changed = True
     return frozenset(suppressed)
 
 
-def _complement(line: Line, values: Mapping[Cell, int], suppressed: set[Cell]) -> Cell | None:
-    """Return the cell to suppress so this line exposes nothing, or None if safe.
+def _bounds(
+    cell: Cell, values: Mapping[Cell, int], suppressed: set[Cell] | frozenset[Cell]
+) -> tuple[float, float]:
+    """What a reader knows of a cell: its value if printed; 1-10 for `<11`; 11+ for `—`."""
+    count = values[cell]
+    if cell not in suppressed:
+        return count, count
+    return (1, SMALL_COUNT_MAX) if is_small(count) else (SMALL_COUNT_MAX + 1, math.inf)
 
-    A line is safe when its total is printed and none or two-plus parts are hidden,
-    or when its total is hidden and at least one part is hidden too.
-    """
+
+def _line_exposes(
+    line: Line, values: Mapping[Cell, int], suppressed: set[Cell] | frozenset[Cell]
+) -> bool:
+    return bool(_exposed_in_line(line, values, suppressed))
+
+
+def _exposed_in_line(
+    line: Line, values: Mapping[Cell, int], suppressed: set[Cell] | frozenset[Cell]
+) -> list[Cell]:
+    """Hidden cells of a line whose value the printed cells pin down exactly."""
     hidden = [cell for cell in line.parts if cell in suppressed]
-    printed_nonzero = [c for c in line.parts if c not in suppressed and values[c] > 0]
     if line.total in suppressed:
-        if hidden or not printed_nonzero:
-            return None
-        return min(printed_nonzero, key=lambda c: (values[c], c))  # else total = sum of parts
-    if len(hidden) != 1:
-        return None
-    if not printed_nonzero:
-        return line.total
-    return min(printed_nonzero, key=lambda c: (values[c], c))
+        # An unknown total says little, unless every part is printed: then it is their sum.
+        return [line.total] if not hidden else []
+    rest = values[line.total] - sum(values[c] for c in line.parts if c not in suppressed)
+    bounds = {cell: _bounds(cell, values, suppressed) for cell in hidden}
+    exposed = []
+    for cell in hidden:
+        others = [bounds[other] for other in hidden if other != cell]
+        low = max(bounds[cell][0], rest - sum(high for _, high in others))
+        high = min(bounds[cell][1], rest - sum(low for low, _ in others))
+        if low == high:
+            exposed.append(cell)
+    return exposed
 
 
 def recoverable_cells(
     values: Mapping[Cell, int], lines: Iterable[Line], suppressed: frozenset[Cell]
 ) -> set[Cell]:
-    """Return suppressed cells that a reader could work out from one line by subtraction.
+    """Return hidden cells a reader could pin down exactly from one printed line.
 
-    Used by tests and as a last check before printing: the answer must be empty.
+    The reader is assumed to know that `<11` means 1 to 10 and that `—` (a count
+    withheld to protect another) is at least 11. Used by the tests and as a last
+    check before printing: the answer must be empty.
     """
-    exposed: set[Cell] = set()
-    for line in lines:
-        hidden = [cell for cell in line.parts if cell in suppressed]
-        if line.total not in suppressed and len(hidden) == 1:
-            exposed.add(hidden[0])
-        nonzero_hidden = [cell for cell in hidden if values[cell] > 0]
-        if line.total not in suppressed and len(hidden) > 1 and len(nonzero_hidden) == 1:
-            exposed.add(nonzero_hidden[0])  # the others are zeros: the sum is this one
-        if line.total in suppressed and not hidden:
-            exposed.add(line.total)  # every part is printed: the total is their sum
-    return exposed
+    return {cell for line in lines for cell in _exposed_in_line(line, values, suppressed)}
 
 
 def format_count(count: int, suppressed: bool) -> str:

@@ -232,6 +232,8 @@ def _issue(
     if (tab.name, row_number, field_name) in item.tracker.unparsed_cells:
         return None  # already reported, more precisely, while reading
     raw_value = item.row.get(field_name)
+    if meta["rule"] == "duplicate-id" and raw_value is None:
+        return None  # a blank ID is reported once, as required, not as a duplicate
     if meta["rule"] == "unknown-partner":
         raw_value = _unknown_partner_ids(item, _partner_ids(item.tracker))
     value = mask_if_personal(display_value(raw_value))

@@ -178,3 +178,44 @@ def test_the_same_run_gives_byte_identical_reports(tmp_path: Path) -> None:
     first = run_domain(tmp_path / "a", {"solo": tracker([20, 30])})
     second = run_domain(tmp_path / "b", {"solo": tracker([20, 30])})
     assert [f.sha256 for f in first.reports.files] == [f.sha256 for f in second.reports.files]
+
+
+def test_skipped_years_still_give_safe_reports(tmp_path: Path) -> None:
+    """Years [2, 4]: the years do not add up to the combined period, and nothing breaks."""
+    import json as _json
+
+    from stc_reporting.config import load_config
+    from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
+    from stc_reporting.reports import make_reports
+    from tests.builders import write_workbook
+
+    rows = [activity("A1", day=date(2021, 3, 1), participants=5)]
+    write_workbook(tmp_path / "a.xlsx", minimal_tabs(rows, [partner()]))
+    (tmp_path / "p.yaml").write_text(
+        "program: {name: P, funder: F, start: 2017-11-01, end: 2022-10-31, years: [2, 4]}\n"
+        "collaboratives: [{id: a, name: A, city: C, workbook: a.xlsx}]\n"
+    )
+    config = load_config(tmp_path / "p.yaml")
+    trackers = [fetch_tracker(c) for c in config.collaboratives]
+    issues = check_trackers(config, trackers, date(2022, 1, 1))
+    rollups = build_rollups(
+        config, RunSelection(tuple(config.collaboratives), date(2021, 12, 31)), trackers, issues
+    )
+    result = make_reports(
+        tmp_path / "out", rollups, config.collaboratives, trackers, issues, date(2022, 1, 1)
+    )
+    assert result.failures == [] and len(result.files) == 2
+    assert _json.dumps(rollups)  # the figures themselves are unaffected
+
+
+def test_the_milestone_list_keeps_to_the_reported_periods(tmp_path: Path) -> None:
+    """A year-one milestone and one after as-of are not listed; the one in between is."""
+    tabs = tracker([20, 30])
+    tabs["Milestones"] += [
+        ["M2", date(2019, 1, 10), "Job description", None, "Achieved", "Too early"],
+        ["M3", date(2021, 9, 10), "Job description", None, "Achieved", "Too late"],
+    ]
+    run = run_domain(tmp_path, {"solo": tabs}, as_of=date(2021, 6, 30))
+    text = docx_text(run.out / "reports/collaborative-solo.docx")
+    assert "Plan adopted" in text
+    assert "Too early" not in text and "Too late" not in text

@@ -120,7 +120,23 @@ class TestWholeNumbers:
 
     @pytest.mark.parametrize(
         "cell",
-        ["N/A", "about 30", 12.5, "12.5", "12.0", -3, "-3", "1,20", "12,00,000", True, "", "1e3"],
+        [
+            "N/A",
+            "about 30",
+            12.5,
+            "12.5",
+            "12.0",
+            -3,
+            "-3",
+            "1,20",
+            "12,00,000",
+            True,
+            "",
+            "1e3",
+            10**19,
+            "10000000000000000000",
+            1e19,
+        ],
     )
     def test_fractions_negatives_and_words_are_errors(self, cell: object) -> None:
         """The contract's rejected spellings raise a cell error."""

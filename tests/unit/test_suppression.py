@@ -126,3 +126,18 @@ def test_counts_print_with_commas_or_as_less_than_eleven() -> None:
         format_count(0, False),
     )
     assert printed == ("1,234", "<11", "—", "0")
+
+
+def test_a_withheld_partner_never_gives_a_small_count_away() -> None:
+    """Y2 = 1, Y3 = 11, total 12: `<11` + `—` (11 or more) = 12 would pin Y2 at 1."""
+    values, lines = build({"a": (1, 11), "b": (40, 40), "c": (50, 50)})
+    hidden = suppression_pattern(values, lines)
+    assert recoverable_cells(values, lines, hidden) == set()
+    assert Cell("a", "Y2-Y3", "participants") in hidden
+
+
+def test_two_small_counts_at_the_edge_of_the_range_are_protected() -> None:
+    """10 + 10 = 20 printed would show both are 10."""
+    values, lines = build({"a": (10, 10), "b": (30, 40)})
+    hidden = suppression_pattern(values, lines)
+    assert recoverable_cells(values, lines, hidden) == set()
