@@ -9,6 +9,7 @@ program manager a glance, a miss can cost a survivor's safety.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from enum import StrEnum
 
@@ -26,55 +27,47 @@ class PersonalData(StrEnum):
         return f"an {self.value}" if self is PersonalData.EMAIL else f"a {self.value}"
 
 
-_STREET_SUFFIXES = (
-    "Street",
-    "St",
-    "Avenue",
-    "Ave",
-    "Boulevard",
-    "Blvd",
-    "Road",
-    "Rd",
-    "Drive",
-    "Dr",
-    "Lane",
-    "Ln",
-    "Way",
-    "Court",
-    "Ct",
-    "Place",
-    "Pl",
-    "Highway",
-    "Hwy",
-    "Parkway",
-    "Pkwy",
-    "Terrace",
-    "Circle",
-    "Trail",
-    "Alley",
+# Street suffixes that are rarely anything else match in any case ("77 elm st"); those
+# that are common words ("12 person healing circle", "20 family court staff") only when
+# written as a name, capitalised.
+_PLAIN_SUFFIXES = (
+    "street|st|avenue|ave|boulevard|blvd|road|rd|drive|dr|lane|ln|highway|hwy|parkway|pkwy|"
+    "terrace|expressway|expy|freeway|fwy"
 )
-# Capitalised words between a house number and a suffix, as addresses are written
-# ("4500 E. Kings Canyon Rd"); lower-case prose such as "12 person healing circle" passes.
-_SUFFIX = "|".join(sorted({*_STREET_SUFFIXES, *(s.upper() for s in _STREET_SUFFIXES)}))
+_NAME_SUFFIXES = "Way|Court|Ct|Place|Pl|Circle|Trail|Alley|Plaza|Square|Loop|Row"
+_STREET_WORD = r"(?:\d+(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)"
 _PATTERNS: tuple[tuple[PersonalData, re.Pattern[str]], ...] = (
     (PersonalData.EMAIL, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     (
         PersonalData.PHONE,
         re.compile(
             r"(?<!\w)(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?!\w)"
-            r"|(?<![\w-])\d{3}-\d{4}(?![\w-])"
+            r"|(?<![\w+-])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\w)"
+            r"|(?<![\w.,-])\d{10}(?![\w.,-])"
+            r"|(?<![\w.,-])\d{3}[\s.-]\d{4}(?![\w.,-])"
         ),
     ),
     (
         PersonalData.STREET_ADDRESS,
         re.compile(
-            rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z0-9'.]*\s+){{1,3}}(?:{_SUFFIX})\b"
+            rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:{_STREET_WORD}\s+){{1,5}}"
+            rf"(?:(?i:{_PLAIN_SUFFIXES})|{_NAME_SUFFIXES})\b"
+            r"|\b\d{1,6}\s+(?i:el\s+camino|camino|calle|avenida|paseo|via)\s+[A-Za-z]"
             r"|\b[Pp]\.?\s?[Oo]\.?\s+[Bb][Oo][Xx]\s+\d+"
         ),
     ),
 )
 
 WITHHELD_TEXT = "[withheld: personal data]"
+
+
+def withheld_id(text: str) -> str:
+    """Stand in for an ID that looks like personal data, keeping it distinct and matchable.
+
+    The same ID gives the same token in every tab, so references between tabs still
+    line up; the token reveals nothing of the text.
+    """
+    return "withheld-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def find_personal_data(text: str) -> PersonalData | None:

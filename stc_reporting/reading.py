@@ -44,6 +44,7 @@ from stc_reporting.privacy import (
     find_personal_data,
     mask,
     mask_if_personal,
+    withheld_id,
 )
 from stc_reporting.rules import Rule
 from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerSource, TrackerUnreadableError
@@ -61,7 +62,6 @@ _PARSERS: dict[Kind, Callable[[object], object]] = {
     Kind.MONEY: parse_money,
     Kind.NUMBER: parse_number,
     Kind.YES_NO: parse_yes_no,
-    Kind.LIST: parse_list,
 }
 
 
@@ -319,6 +319,8 @@ def _read_cell(tracker: ParsedTracker, data: TabData, column: Column, raw_row: R
         return None
     if column.is_free_text or column.kind is Kind.ID:
         return _read_text(tracker, data, column, raw_row.number, cell)
+    if column.kind is Kind.LIST:
+        return _read_list(tracker, data, column, raw_row.number, cell)
     if column.kind is Kind.CHOICE:
         return parse_choice(cell, column.choices)
     try:
@@ -343,10 +345,22 @@ def _read_text(
     tracker: ParsedTracker, data: TabData, column: Column, row_number: int, cell: object
 ) -> str:
     text = clean_text(cell)
-    if column.is_free_text and (kind := find_personal_data(text)) is not None:
-        _privacy_issue(tracker, data, column, row_number, kind)
-        return WITHHELD_TEXT
-    return text
+    kind = find_personal_data(text)
+    if kind is None:
+        return text
+    _privacy_issue(tracker, data, column, row_number, kind)
+    return withheld_id(text) if column.kind is Kind.ID else WITHHELD_TEXT
+
+
+def _read_list(
+    tracker: ParsedTracker, data: TabData, column: Column, row_number: int, cell: object
+) -> tuple[str, ...]:
+    items = parse_list(cell)
+    if not any(find_personal_data(item) for item in items):
+        return items
+    flagged = next(kind for item in items if (kind := find_personal_data(item)) is not None)
+    _privacy_issue(tracker, data, column, row_number, flagged)
+    return tuple(withheld_id(item) if find_personal_data(item) else item for item in items)
 
 
 def _scan_discarded_text(

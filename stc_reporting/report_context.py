@@ -27,7 +27,7 @@ from stc_reporting.contract import (
     SOURCE_TYPES,
     STRATEGIES,
 )
-from stc_reporting.report_texts import CollaborativeTexts
+from stc_reporting.report_texts import WITHHELD_NAME, CollaborativeTexts
 from stc_reporting.suppression import (
     SMALL_DENOMINATOR,
     SUPPRESSED,
@@ -623,7 +623,7 @@ def _indicators(
         return [], []
     rows, years = [], []
     for indicator_id, entry in combined["indicators"].items():
-        name = texts.indicator_names.get(indicator_id, indicator_id)
+        name = texts.indicator_names.get(indicator_id, WITHHELD_NAME)
         unit = entry["unit"]
         rows.append(
             IndicatorRow(
@@ -871,7 +871,7 @@ def _progress_chart(
     indicators = combined["indicators"] if combined else {}
     for indicator_id, entry in indicators.items():
         if entry["pct_of_target"] is not None:
-            name = texts.indicator_names.get(indicator_id, indicator_id) if texts else indicator_id
+            name = texts.indicator_names.get(indicator_id, WITHHELD_NAME) if texts else indicator_id
             names.append(name)
             values.append(100 * entry["pct_of_target"])
     return _slot(

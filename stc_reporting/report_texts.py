@@ -91,11 +91,14 @@ def collect_report_texts(
                 if m.status == "Achieved" and _printable(m.description)
             ),
             indicator_names={
-                i.indicator_id: i.indicator if _printable(i.indicator) else i.indicator_id
+                i.indicator_id: i.indicator if _printable(i.indicator) else WITHHELD_NAME
                 for i in records.indicators
             },
         )
     return texts
+
+
+WITHHELD_NAME = "(indicator name withheld: it looked like personal data)"
 
 
 def _printable(text: str) -> bool:

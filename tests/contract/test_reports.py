@@ -219,3 +219,29 @@ def test_the_milestone_list_keeps_to_the_reported_periods(tmp_path: Path) -> Non
     text = docx_text(run.out / "reports/collaborative-solo.docx")
     assert "Plan adopted" in text
     assert "Too early" not in text and "Too late" not in text
+
+
+def test_an_id_that_looks_like_personal_data_never_reaches_any_output(tmp_path: Path) -> None:
+    """An e-mail typed as an Indicator ID is replaced by a token everywhere; links still hold."""
+    import json as _json
+
+    tabs = tracker([20, 30])
+    tabs["Indicators"] += [
+        [
+            "maria@home.net",
+            "Reach 42 Oak Street homes",
+            "Greater capacity",
+            "Count",
+            "Sum",
+            None,
+            0,
+            5,
+            9,
+        ]
+    ]
+    tabs["Measurements"] += [["maria@home.net", date(2020, 5, 1), 3, None]]
+    run = run_domain(tmp_path, {"solo": tabs})
+    everything = _json.dumps(run.rollups) + "".join(i.message + i.value for i in run.issues)
+    everything += docx_text(run.out / "reports/collaborative-solo.docx")
+    assert "maria@home.net" not in everything and "42 Oak Street" not in everything
+    assert not [i for i in run.issues if i.rule == "unknown-indicator"]
