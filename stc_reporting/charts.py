@@ -102,22 +102,22 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
     axes.set_yticks(positions, _labels(slot.categories))
     axes.invert_yaxis()
     axes.set_xlim(0, biggest * 1.18 if biggest else 1)
-    if slot.style != "progress" and "dollars" not in slot.title.lower():
+    if slot.unit == "count":
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     if slot.style == "progress":
         axes.axvline(100, color="#333333", linestyle="--", linewidth=1)
         axes.set_xlim(0, max(biggest * 1.18, 115))
         axes.set_xlabel("% of target")
-    elif "dollars" in slot.title.lower():
+    elif slot.unit == "dollars":
         axes.xaxis.set_major_formatter(lambda value, _: f"${value:,.0f}")
     if count > 1:
         axes.legend(frameon=False, loc="lower right")
 
 
 def _value_label(value: float, slot: ChartSlot) -> str:
-    if slot.style == "progress":
+    if slot.unit == "percent":
         return f"{value:.0f}%"
-    if "dollars" in slot.title.lower():
+    if slot.unit == "dollars":
         return f"${value / 1000:,.0f}k" if value >= 1000 else f"${value:,.0f}"
     return f"{value:,.0f}"
 

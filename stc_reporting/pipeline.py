@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from stc_reporting.config import CollaborativeConfig, Config
 from stc_reporting.issues import Issue, data_quality_counts, sort_issues
@@ -32,7 +32,7 @@ class _NoGoogleSource:
     def __init__(self, sheet_id: str) -> None:
         self.sheet_id = sheet_id
 
-    def read(self) -> Any:
+    def read(self) -> NoReturn:
         raise TrackerUnreadableError(
             f"Google Sheet {self.sheet_id} cannot be read: this version reads .xlsx trackers "
             "only; download the sheet as .xlsx and set 'workbook' in the config"

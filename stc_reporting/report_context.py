@@ -176,6 +176,9 @@ class ChartSlot(BaseModel):
     style: Literal["grouped", "single", "stacked", "progress"] = Field(
         description="How the chart is drawn (not for templates)."
     )
+    unit: Literal["count", "dollars", "percent"] = Field(
+        default="count", description="What the values are, for labels (not for templates)."
+    )
 
 
 class ReportContext(BaseModel):
@@ -774,13 +777,21 @@ def _describe(
     return f"Bar chart. {title}. " + "; ".join(parts) + "."
 
 
+CHART_VALUE_FORMATS: dict[str, Callable[[float], str]] = {
+    "count": lambda value: f"{value:,.0f}",
+    "dollars": lambda value: f"${value:,.0f}",
+    "percent": lambda value: f"{value:.0f}%",
+}
+"""How a chart's values read in its alt text, by unit."""
+
+
 def _slot(
     title: str,
     caption: str,
     categories: list[str],
     series: dict[str, list[float]],
     style: Literal["grouped", "single", "stacked", "progress"],
-    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}",
+    unit: Literal["count", "dollars", "percent"] = "count",
 ) -> ChartSlot:
     return ChartSlot(
         title=title,
@@ -788,7 +799,8 @@ def _slot(
         categories=categories,
         series=series,
         style=style,
-        alt=_describe(title, categories, series, fmt),
+        unit=unit,
+        alt=_describe(title, categories, series, CHART_VALUE_FORMATS[unit]),
     )
 
 
@@ -831,7 +843,7 @@ def _charts(
         categories,
         series,
         "grouped",
-        lambda v: f"${v:,.0f}",
+        "dollars",
     )
     if scope.key == PROGRAM:
         charts["statuses"] = _status_chart(rollups, scope.labels)
@@ -882,7 +894,7 @@ def _progress_chart(
         names,
         {"% of target": values},
         "progress",
-        lambda v: f"{v:.0f}%",
+        "percent",
     )
 
 
