@@ -148,6 +148,23 @@ def normalise_header(header: object) -> str:
     return " ".join(text.split())
 
 
+def header_spellings(header: str) -> frozenset[str]:
+    """Every normalised spelling that names a contract column.
+
+    A header with a trailing unit in parentheses also matches without the unit
+    (`Amount (USD)` = `amount usd` = `Amount`): dropping the unit is what the
+    contract's reading rule says, and its examples keep the unit's word.
+
+    Args:
+        header: The header as the contract spells it.
+
+    Returns:
+        The normalised spellings that match it.
+    """
+    without_unit = re.sub(r"\([^()]*\)\s*$", "", header)
+    return frozenset({normalise_header(header), normalise_header(without_unit)})
+
+
 def normalise_choice(value: str) -> str:
     """Normalise a choice label for case- and space-insensitive comparison."""
     return " ".join(value.split()).lower()

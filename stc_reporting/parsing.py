@@ -22,7 +22,7 @@ _MAX_SERIAL = (date(9999, 12, 31) - SHEETS_EPOCH).days
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WHOLE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
+_WHOLE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$")
 _DECIMAL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\.\d+$")
 _MONEY = re.compile(r"^(-)?\$?\s*(-)?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)$")
 _LIST_SEPARATORS = re.compile(r"[;,]")
@@ -154,7 +154,10 @@ def parse_month(cell: object) -> date:
 
 
 def parse_whole_number(cell: object) -> int:
-    """Read a whole number: `12`, `12.0`, or text such as `"1,200"`.
+    """Read a whole number: `12`, `12.0`, or text such as `"1,200"` or `"12.0"`.
+
+    Text with a zero fraction (`"12.0"`) is the same count the number cell 12.0
+    is, so it reads the same way (docs/contract-readings.md).
 
     Raises:
         CellError: For fractions, negatives or words (rule `bad-whole-number`).
@@ -173,7 +176,8 @@ def parse_whole_number(cell: object) -> int:
             Rule.BAD_WHOLE_NUMBER,
             "is not a whole number: enter digits only, such as 12 or 1,200.",
         )
-    return _in_range(int(text.replace(",", "")))
+    digits, _, _zeros = text.replace(",", "").partition(".")
+    return _in_range(int(digits))
 
 
 def _in_range(count: int) -> int:

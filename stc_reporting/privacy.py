@@ -44,7 +44,8 @@ _PATTERNS: tuple[tuple[PersonalData, re.Pattern[str]], ...] = (
             r"(?<!\w)(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?!\w)"
             r"|(?<![\w+-])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\w)"
             r"|(?<![\w.,-])\d{10}(?![\w.,-])"
-            r"|(?<![\w.,-])\d{3}[\s.-]\d{4}(?![\w.,-])"
+            # A local number; with a space it must not end in a year ("120 2021 graduates").
+            r"|(?<![\w.,-])\d{3}(?:[.-]|\s(?!(?:19|20)\d\d(?![\w.,-])))\d{4}(?![\w.,-])"
         ),
     ),
     (
@@ -59,6 +60,7 @@ _PATTERNS: tuple[tuple[PersonalData, re.Pattern[str]], ...] = (
 )
 
 WITHHELD_TEXT = "[withheld: personal data]"
+_WITHHELD_PREFIX = "withheld-"
 
 
 def withheld_id(text: str) -> str:
@@ -67,7 +69,12 @@ def withheld_id(text: str) -> str:
     The same ID gives the same token in every tab, so references between tabs still
     line up; the token reveals nothing of the text.
     """
-    return "withheld-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return _WITHHELD_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def is_withheld_id(identifier: str) -> bool:
+    """Whether an ID is the stand-in `withheld_id` made for personal-looking text."""
+    return identifier.startswith(_WITHHELD_PREFIX)
 
 
 def find_personal_data(text: str) -> PersonalData | None:

@@ -19,6 +19,7 @@ from stc_reporting.contract import (
     Column,
     Kind,
     Tab,
+    header_spellings,
     normalise_header,
     target_field,
     target_year,
@@ -230,7 +231,7 @@ def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
 
 
 def _map_headers(tracker: ParsedTracker, data: TabData, raw_tab: RawTab) -> None:
-    known = {normalise_header(c.header): c.field for c in data.tab.columns}
+    known = {spelling: c.field for c in data.tab.columns for spelling in header_spellings(c.header)}
     years: list[int] = []
     for position, header in enumerate(raw_tab.header):
         name = normalise_header(header)

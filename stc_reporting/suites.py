@@ -20,7 +20,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from stc_reporting.contract import ACTIVITIES, MEASUREMENTS, TABS, Column, Condition, Tab
+from stc_reporting.contract import (
+    ACTIVITIES,
+    MEASUREMENTS,
+    TABS,
+    Column,
+    Condition,
+    Kind,
+    Tab,
+)
 
 SUITES_DIR = Path(__file__).resolve().parent.parent / "expectations"
 
@@ -90,8 +98,7 @@ def _column_rules(column: Column) -> list[Expectation]:
                 {"column_list": ["collaborative", name]},
                 rule="duplicate-id",
                 field=name,
-                message=f"{header} '{{value}}' is used on more than one row: give each row its "
-                "own ID. Every row sharing it is left out until this is fixed.",
+                message=_duplicate_message(column),
             )
         )
     if column.choices:
@@ -158,6 +165,18 @@ def _date_rules(column: Column) -> list[Expectation]:
             )
         )
     return rules
+
+
+def _duplicate_message(column: Column) -> str:
+    if column.kind is Kind.MONTH:
+        return (
+            "Month {value} is listed on more than one row: keep one row per month. Every "
+            "row for it is left out until this is fixed."
+        )
+    return (
+        f"{column.header} '{{value}}' is used on more than one row: give each row its own "
+        "ID. Every row sharing it is left out until this is fixed."
+    )
 
 
 def _header_of(field_name: str) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from stc_reporting.contract import TABS, Kind, Tab
 from stc_reporting.issues import Issue, Severity
-from stc_reporting.privacy import mask_if_personal
+from stc_reporting.privacy import is_withheld_id, mask_if_personal
 from stc_reporting.reading import ParsedTracker, Row, TabData, located_issue
 from stc_reporting.suites import INDICATOR_KEY, SUITES_DIR, UNKNOWN_PARTNER_IDS, suite_path
 
@@ -195,7 +195,13 @@ def _unknown_partner_ids(item: _Located, known: set[object]) -> tuple[str, ...]:
         return ()  # no Partners tab is already a structural issue; every ID would be noise
     listed = item.row["partner_ids"]
     assert isinstance(listed, tuple)
-    return tuple(identifier for identifier in listed if identifier not in known)
+    # A withheld ID (personal data) is already a privacy issue on this cell; its
+    # stand-in token would mean nothing to the person fixing the sheet.
+    return tuple(
+        identifier
+        for identifier in listed
+        if identifier not in known and not is_withheld_id(str(identifier))
+    )
 
 
 def _issues_from(
@@ -236,6 +242,8 @@ def _issue(
         return None  # a blank ID is reported once, as required, not as a duplicate
     if meta["rule"] == "unknown-partner":
         raw_value = _unknown_partner_ids(item, _partner_ids(item.tracker))
+    if tab.column(field_name).kind is Kind.MONTH and isinstance(raw_value, date):
+        raw_value = f"{raw_value:%Y-%m}"  # months print as they are written, 2020-03
     value = mask_if_personal(display_value(raw_value))
     message = (
         str(meta["message"])

@@ -186,6 +186,23 @@ def test_indicator_measurement_and_submission_rules() -> None:
     }
 
 
+def test_a_repeated_month_is_named_as_the_month_people_wrote() -> None:
+    """`2020-01` as text and as a date cell are one month, shown as 2020-01, not a day."""
+    tabs = minimal_tabs([activity()], [partner()])
+    tabs["Submissions"] += [["2020-01", date(2020, 2, 3)], [date(2020, 1, 20), date(2020, 2, 4)]]
+    issues = check(tabs)
+    assert [(i.row, i.value) for i in issues] == [(2, "2020-01"), (3, "2020-01")]
+    assert all("one row per month" in i.message and "ID" not in i.message for i in issues)
+
+
+def test_a_partner_id_withheld_as_personal_data_is_not_also_an_unknown_partner() -> None:
+    """The privacy issue names the cell; a stand-in token in a warning would mean nothing."""
+    issues = check(minimal_tabs([activity(partners="P1; jo@example.org")], [partner()]))
+    assert [(i.column, i.rule, i.severity.value) for i in issues] == [
+        ("Partner IDs", "personal-data-text", "privacy")
+    ]
+
+
 def test_issue_values_never_carry_personal_data() -> None:
     """An e-mail typed into a choice column is masked in the issue."""
     issues = check(minimal_tabs([activity(status="ana@example.org")], [partner()]))

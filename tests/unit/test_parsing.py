@@ -114,8 +114,9 @@ class TestMonths:
 class TestWholeNumbers:
     @given(st.integers(min_value=0, max_value=10**9))
     def test_numbers_and_comma_text_read_as_the_same_count(self, count: int) -> None:
-        """12, 12.0, "12" and "1,200" style text are all whole numbers."""
-        for spelling in (count, float(count), str(count), f"{count:,}", f" {count:,} "):
+        """12, 12.0, "12", "12.0" and "1,200" style text are all whole numbers."""
+        spellings = (count, float(count), str(count), f"{count:,}", f" {count:,} ", f"{count}.0")
+        for spelling in spellings:
             assert parse_whole_number(spelling) == count
 
     @pytest.mark.parametrize(
@@ -125,7 +126,8 @@ class TestWholeNumbers:
             "about 30",
             12.5,
             "12.5",
-            "12.0",
+            "12.01",
+            "12.",
             -3,
             "-3",
             "1,20",

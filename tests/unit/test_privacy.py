@@ -17,6 +17,7 @@ pytestmark = pytest.mark.unit
         "555-0142 ask",
         "5551234567",
         "call 555 1234",
+        "call 555.2021",
         "Reach me at +44 20 7946 0958",
         "We met at 77 elm st every week",
         "123 main st",
@@ -50,6 +51,8 @@ def test_personal_data_is_found(text: str) -> None:
         "A-012",
         "Raised $150,000 in 2021",
         "Year 2 (2019-2020) had 1,234 participants",
+        "Survey of 120 2021 graduates",
+        "Served 300 2020 families",
     ],
 )
 def test_ordinary_program_text_is_left_alone(text: str) -> None:

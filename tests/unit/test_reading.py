@@ -52,9 +52,9 @@ class TestTabsAndHeaders:
         assert row["partner_ids"] == ("P1",)
         assert tracker.issues == []
 
-    def test_a_trailing_unit_in_parentheses_matches_with_or_without_parentheses(self) -> None:
-        """`Amount (USD)` = `amount usd` = `Amount_USD`."""
-        for spelling in ("Amount (USD)", "amount usd", "Amount_USD"):
+    def test_a_trailing_unit_in_parentheses_matches_with_or_without_it(self) -> None:
+        """`Amount (USD)` = `amount usd` = `Amount_USD` = `Amount`."""
+        for spelling in ("Amount (USD)", "amount usd", "Amount_USD", " AMOUNT ", "amount (usd)"):
             tabs = minimal_tabs([activity()], [partner()])
             tabs["Funding"] = [
                 ["Funding ID", "Source", "Source type", "Status", spelling, "Date"],
