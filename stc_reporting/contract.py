@@ -229,10 +229,12 @@ class Column:
     def must_be_present(self) -> bool:
         """Whether a tab without this column is a structural problem.
 
-        Required and conditionally required columns must exist; optional ones may
-        be left out of the sheet entirely.
+        Only always-required columns must exist. A conditionally required column
+        (`Strategy`, `Participants`) may be left out: its cells read as blank, so
+        only the rows that need it are errors, and a tracker with no such row
+        reports as usual.
         """
-        return self.required or self.required_when is not None
+        return self.required
 
     @property
     def is_free_text(self) -> bool:

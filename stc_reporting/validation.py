@@ -252,12 +252,16 @@ def _issue(
         .replace("{run_date}", window.run_date.isoformat())
         .replace("{value}", value)
     )
+    position = item.data.positions.get(field_name)
+    if position is None:
+        header = tab.column(field_name).header
+        message += f" The tab has no '{header}' column: add it back (see the tracker template)."
     return located_issue(
         item.tracker,
         item.data,
         row=row_number,
         header=tab.column(field_name).header,
-        position=item.data.positions.get(field_name),
+        position=position,
         value=value,
         severity=severity,
         rule=str(meta["rule"]),

@@ -14,7 +14,7 @@ from stc_reporting.issues import Issue, Severity
 from stc_reporting.reading import parse_tracker
 from stc_reporting.suites import SUITES_DIR, render_suite, suite_path
 from stc_reporting.validation import CheckWindow, SuiteError, validate_trackers
-from tests.builders import activity, minimal_tabs, partner, raw_tracker
+from tests.builders import ACTIVITIES_HEADER, activity, minimal_tabs, partner, raw_tracker
 
 pytestmark = pytest.mark.contract
 
@@ -111,6 +111,21 @@ class TestActivitiesRules:
         tracker = parse_tracker(raw_tracker(minimal_tabs(rows, [partner()])), "x")
         issues = validate_trackers([tracker], window)
         assert found(issues) == {("Activities", 2, "Date", "date-in-future", "error")}
+
+    def test_a_tab_without_the_strategy_column_flags_only_rows_that_need_it(self) -> None:
+        """`Strategy` is required only for Strategy implementation, so the column may go."""
+        rows = [activity("A1"), activity("A2", component="Strategy implementation")]
+        tabs = minimal_tabs(rows, [partner()])
+        strategy = ACTIVITIES_HEADER.index("Strategy")
+        tabs["Activities"] = [
+            [cell for position, cell in enumerate(row) if position != strategy]
+            for row in tabs["Activities"]
+        ]
+        tracker = parse_tracker(raw_tracker(tabs), "x")
+        assert not tracker.failed
+        issues = validate_trackers([tracker], WINDOW)
+        assert found(issues) == {("Activities", 3, "Strategy", "required-when", "error")}
+        assert "no 'Strategy' column" in issues[0].message
 
     def test_a_cell_that_failed_to_read_is_not_reported_twice(self) -> None:
         """`TBD` in Date is a bad date, not also a missing required date."""
