@@ -2,8 +2,9 @@
 
 Colours are the Okabe-Ito palette (safe for colour-blind readers) and every
 series also has its own hatching, so charts still read when printed in grey.
-Output is deterministic: the same data gives the same bytes (fixed font, no
-timestamps or software tag in the PNG).
+Legends sit outside the bars (above them, or below a stacked chart), so they
+never hide a value. Output is deterministic: the same data gives the same bytes
+(fixed font, no timestamps or software tag in the PNG).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from stc_reporting.report_context import ChartSlot
@@ -28,15 +30,25 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 HATCHES = ("", "///", "...", "xx", "\\\\\\", "++")
 DPI = 200
 WIDTH_INCHES = 6.3
+MAX_HEIGHT_INCHES = 7.0
+TEXT = "#262626"
+MUTED = "#595959"
+TITLE = "#1F3864"
+FAINT = "#8C8C8C"
 _STYLE: dict[Any, Any] = {
     "font.family": "DejaVu Sans",
-    "font.size": 8.5,
+    "font.size": 8,
+    "text.color": TEXT,
+    "axes.labelcolor": MUTED,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.edgecolor": "#555555",
-    "axes.titleweight": "bold",
-    "axes.titlesize": 10,
+    "axes.edgecolor": "#8C8C8C",
+    "xtick.color": "#8C8C8C",
+    "xtick.labelcolor": MUTED,
+    "ytick.color": "#8C8C8C",
+    "ytick.labelcolor": TEXT,
     "hatch.linewidth": 0.6,
+    "legend.fontsize": 8,
     "svg.hashsalt": "stc-reporting",
 }
 
@@ -44,26 +56,48 @@ _STYLE: dict[Any, Any] = {
 def render_chart(slot: ChartSlot) -> bytes:
     """Draw one chart and return its PNG bytes."""
     with matplotlib.rc_context(_STYLE):
-        rows = max(len(slot.categories), 1)
-        per_row = 0.2 * max(len(slot.series), 1) + 0.16 if slot.style == "grouped" else 0.27
-        figure = Figure(figsize=(WIDTH_INCHES, min(7.5, 1.2 + rows * per_row)), dpi=DPI)
+        layout = ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06)
+        figure = Figure(figsize=(WIDTH_INCHES, _height(slot)), dpi=DPI, layout=layout)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
-        axes.set_title(slot.title, loc="left")
+        # Title, then the legend (if any) on its own line, then the bars.
+        pad = 20 if len(slot.series) > 1 and slot.categories else 8
+        axes.set_title(
+            slot.title, loc="left", pad=pad, fontweight="bold", color=TITLE, fontsize=9.5
+        )
         if not slot.categories or not any(any(v) for v in slot.series.values()):
             _empty(axes)
         elif slot.style == "stacked":
-            _stacked(axes, slot)
+            _stacked(figure, axes, slot)
         else:
             _bars(axes, slot)
-        figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None}, facecolor="white")
         return buffer.getvalue()
 
 
+def _height(slot: ChartSlot) -> float:
+    """Figure height in inches: enough for each bar, no more (the page has other things)."""
+    if not slot.categories or not any(any(v) for v in slot.series.values()):
+        return 1.3
+    rows = len(slot.categories)
+    if slot.style == "grouped":
+        per_row = 0.14 * max(len(slot.series), 1) + 0.12
+    elif slot.style == "stacked":
+        per_row = 0.3
+    else:
+        per_row = 0.24
+    wrapped = 0.12 * (_lines(slot.categories) - rows)  # extra lines of wrapped labels
+    legend = 0.2 if len(slot.series) > 1 else 0.0
+    return min(MAX_HEIGHT_INCHES, 0.95 + legend + rows * per_row + wrapped)
+
+
 def _labels(categories: Sequence[str]) -> list[str]:
-    return [textwrap.fill(c, 34) for c in categories]
+    return [textwrap.fill(c, 30) for c in categories]
+
+
+def _lines(categories: Sequence[str]) -> int:
+    return sum(label.count("\n") + 1 for label in _labels(categories))
 
 
 def _empty(axes: Axes) -> None:
@@ -74,59 +108,99 @@ def _empty(axes: Axes) -> None:
         ha="center",
         va="center",
         transform=axes.transAxes,
-        color="#555555",
+        color=MUTED,
     )
     axes.set_axis_off()
 
 
 def _bars(axes: Axes, slot: ChartSlot) -> None:
     count = len(slot.series)
-    height = 0.8 / count
+    height = 0.8 / count if count > 1 else 0.6
     positions = list(range(len(slot.categories)))
     biggest = max(max(values) for values in slot.series.values())
+    if slot.style == "progress":
+        # The target line goes behind the bars, so it never crosses a value label.
+        axes.axvline(100, color="#333333", linestyle="--", linewidth=0.9, zorder=0.5)
     for index, (name, values) in enumerate(slot.series.items()):
         offsets = [p + (index - (count - 1) / 2) * height for p in positions]
         bars = axes.barh(
             offsets,
             values,
-            height=height * 0.92,
+            height=height * 0.9,
             label=name,
             color=PALETTE[index % len(PALETTE)],
             hatch=HATCHES[index % len(HATCHES)],
             edgecolor="#333333",
-            linewidth=0.5,
+            linewidth=0.4,
+            zorder=2,
         )
-        axes.bar_label(
-            bars, labels=[_value_label(v, slot) for v in values], padding=2, fontsize=7.5
+        labels = axes.bar_label(
+            bars,
+            labels=[_value_label(v, slot) for v in values],
+            padding=3,
+            fontsize=7.5,
+            color=TEXT,
+            zorder=3,
         )
+        for label, value in zip(labels, values, strict=True):
+            if not value:
+                label.set_color(FAINT)
+            label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
     axes.set_yticks(positions, _labels(slot.categories))
+    axes.tick_params(axis="y", length=0, pad=4)
     axes.invert_yaxis()
-    axes.set_xlim(0, biggest * 1.18 if biggest else 1)
+    axes.set_ylim(len(positions) - 0.5, -0.5)
+    axes.set_xlim(0, biggest * 1.15 if biggest else 1)
+    axes.grid(axis="x", color="#E6E6E6", linewidth=0.6, zorder=0)
+    axes.set_axisbelow(True)
     if slot.unit == "count":
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     if slot.style == "progress":
-        axes.axvline(100, color="#333333", linestyle="--", linewidth=1)
-        axes.set_xlim(0, max(biggest * 1.18, 115))
-        axes.set_xlabel("% of target")
+        axes.set_xlim(0, max(biggest * 1.15, 118))
+        axes.set_xlabel("% of target (dashed line: target reached)")
+        axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0f}%")
     elif slot.unit == "dollars":
-        axes.xaxis.set_major_formatter(lambda value, _: f"${value:,.0f}")
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        axes.xaxis.set_major_formatter(lambda value, _: _dollars(value))
     if count > 1:
-        axes.legend(frameon=False, loc="lower right")
+        _legend(axes, count)
+
+
+def _legend(axes: Axes, count: int) -> None:
+    """One row between the title and the plot, so it never covers a bar."""
+    axes.legend(
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=count,
+        handlelength=1.6,
+        columnspacing=1.6,
+        borderaxespad=0.2,
+    )
+
+
+def _dollars(value: float) -> str:
+    """Compact dollars for an axis: $0, $500, $25k, $1.2M."""
+    if abs(value) >= 1_000_000:
+        return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
+    if abs(value) >= 1000:
+        return f"${value / 1000:,.0f}k"
+    return f"${value:,.0f}"
 
 
 def _value_label(value: float, slot: ChartSlot) -> str:
     if slot.unit == "percent":
         return f"{value:.0f}%"
     if slot.unit == "dollars":
-        return f"${value / 1000:,.0f}k" if value >= 1000 else f"${value:,.0f}"
+        return _dollars(value)
     return f"{value:,.0f}"
 
 
-def _stacked(axes: Axes, slot: ChartSlot) -> None:
+def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
     positions = list(range(len(slot.categories)))
     left = [0.0] * len(positions)
     for index, (name, values) in enumerate(slot.series.items()):
-        axes.barh(
+        bars = axes.barh(
             positions,
             values,
             left=left,
@@ -135,13 +209,24 @@ def _stacked(axes: Axes, slot: ChartSlot) -> None:
             color=PALETTE[index % len(PALETTE)],
             hatch=HATCHES[index % len(HATCHES)],
             edgecolor="#333333",
-            linewidth=0.5,
+            linewidth=0.4,
+            zorder=2,
+        )
+        # The count inside each segment wide enough to hold it.
+        axes.bar_label(
+            bars,
+            labels=[f"{v:,.0f}" if v else "" for v in values],
+            label_type="center",
+            fontsize=7.5,
+            color=TEXT,
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none"},
         )
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_yticks(positions, _labels(slot.categories))
+    axes.tick_params(axis="y", length=0, pad=4)
     axes.invert_yaxis()
-    axes.set_xlabel("Indicators")
+    axes.set_xlabel("Number of indicators")
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(
-        frameon=False, ncols=len(slot.series), loc="upper center", bbox_to_anchor=(0.5, -0.18)
-    )
+    axes.grid(axis="x", color="#E6E6E6", linewidth=0.6, zorder=0)
+    axes.set_axisbelow(True)
+    _legend(axes, len(slot.series))

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -27,6 +27,9 @@ NAVY = RGBColor(0x1F, 0x38, 0x64)
 BLUE = RGBColor(0x2E, 0x75, 0xB6)
 GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "1F3864"
+NAVY_HEX = "1F3864"
+TOTAL_FILL = "EEF2F8"
+QUOTE_RULE = "9DC3E6"
 RULE_COLOUR = "BFBFBF"
 BODY_WIDTH_CM = 16.9
 
@@ -66,17 +69,28 @@ def _styles(document: DocumentType) -> None:
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
         _east_asian_font(style, "Calibri")
+    subtitle = styles["Subtitle"]
+    subtitle.font.italic = False
+    for spacing in subtitle.element.get_or_add_rPr().findall(qn("w:spacing")):
+        spacing.getparent().remove(spacing)  # no letter-spacing: plain, like the rest
+    title = styles["Title"]
+    title.paragraph_format.space_after = Pt(4)
+    title_border = title.element.get_or_add_pPr()
+    _put(title_border, _edges("pBdr", {"bottom": ("12", NAVY_HEX)}, space="4"))
     caption = styles["Caption"]
     caption.font.size = Pt(8.5)
     caption.font.italic = True
     caption.font.bold = False
     caption.font.color.rgb = GREY
-    caption.paragraph_format.space_after = Pt(12)
+    caption.paragraph_format.space_after = Pt(14)
     quote = styles["Quote"]
     quote.font.italic = False
     quote.font.color.rgb = RGBColor(0x26, 0x26, 0x26)
-    quote.paragraph_format.left_indent = Cm(0.6)
-    quote.paragraph_format.space_after = Pt(2)
+    quote.paragraph_format.left_indent = Cm(0.5)
+    quote.paragraph_format.space_before = Pt(6)
+    quote.paragraph_format.space_after = Pt(1)
+    quote.paragraph_format.keep_with_next = True  # a lesson stays with its attribution
+    _put(quote.element.get_or_add_pPr(), _edges("pBdr", {"left": ("18", QUOTE_RULE)}, space="8"))
     styles["List Bullet"].paragraph_format.space_after = Pt(3)
 
 
@@ -91,6 +105,138 @@ def _east_asian_font(style: object, name: str) -> None:
 
 # --- Small builders ---------------------------------------------------------------------
 
+# Where each property element goes inside its parent: Word rejects a document whose
+# properties are out of schema order, so every element is put in its place.
+_ORDER = {
+    "tblPr": [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
+    ],
+    "trPr": [
+        "cnfStyle",
+        "divId",
+        "gridBefore",
+        "gridAfter",
+        "wBefore",
+        "wAfter",
+        "cantSplit",
+        "trHeight",
+        "tblHeader",
+        "tblCellSpacing",
+        "jc",
+        "hidden",
+    ],
+    "tcPr": [
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+    ],
+    "pPr": [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ],
+}
+
+
+def _local(element: object) -> str:
+    return str(element.tag).split("}")[-1]  # type: ignore[attr-defined]
+
+
+def _put(parent: object, element: object) -> None:
+    """Put `element` in `parent` at its schema place, replacing one of the same kind."""
+    order = _ORDER[_local(parent)]
+    name = _local(element)
+    for old in parent.findall(qn(f"w:{name}")):  # type: ignore[attr-defined]
+        parent.remove(old)  # type: ignore[attr-defined]
+    later = set(order[order.index(name) + 1 :])
+    for child in parent:  # type: ignore[attr-defined]
+        if _local(child) in later:
+            child.addprevious(element)
+            return
+    parent.append(element)  # type: ignore[attr-defined]
+
+
+def _element(tag: str, **attributes: str) -> object:
+    element = OxmlElement(f"w:{tag}")
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _edges(tag: str, edges: dict[str, tuple[str, str]], space: str = "0") -> object:
+    """A border element (tblBorders, tcBorders, pBdr): edge -> (size in 1/8 pt, colour).
+
+    `space` is the gap between a paragraph border and its text, in points.
+    """
+    borders = _element(tag)
+    for edge, (size, colour) in edges.items():
+        if size == "nil":
+            borders.append(_element(edge, val="nil"))  # type: ignore[attr-defined]
+        else:
+            borders.append(  # type: ignore[attr-defined]
+                _element(edge, val="single", sz=size, space=space, color=colour)
+            )
+    return borders
+
 
 def _paragraph(
     document: DocumentType,
@@ -100,6 +246,7 @@ def _paragraph(
     bold: bool = False,
     size: float | None = None,
     colour: RGBColor | None = None,
+    keep: bool = False,
 ) -> Paragraph:
     paragraph = document.add_paragraph(style=style)
     if text:
@@ -111,6 +258,8 @@ def _paragraph(
             run.font.color.rgb = colour
     if align is not None:
         paragraph.alignment = align
+    if keep:
+        paragraph.paragraph_format.keep_with_next = True
     return paragraph
 
 
@@ -121,35 +270,28 @@ def _tag(document: DocumentType, tag: str) -> None:
 
 def _shade(cell: object, fill: str) -> None:
     properties = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
+    _put(properties, _element("shd", val="clear", color="auto", fill=fill))
 
 
 def _borders(table: Table) -> None:
-    """Thin horizontal rules only: quiet tables that print well."""
+    """Thin horizontal rules only, and a little air in every cell: quiet tables that print well."""
     properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "bottom", "insideH"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), "4")
-        element.set(qn("w:color"), RULE_COLOUR)
-        borders.append(element)
-    for edge in ("left", "right", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    properties.append(borders)
+    rule = ("4", RULE_COLOUR)
+    edges = {"top": rule, "left": ("nil", ""), "bottom": rule, "right": ("nil", "")}
+    edges |= {"insideH": rule, "insideV": ("nil", "")}
+    _put(properties, _edges("tblBorders", edges))
+    margins = _element("tblCellMar")
+    for edge, width in (("top", "28"), ("left", "85"), ("bottom", "28"), ("right", "85")):
+        margins.append(_element(edge, w=width, type="dxa"))  # type: ignore[attr-defined]
+    _put(properties, margins)
 
 
-def _repeat_header(row: object) -> None:
+def _row_properties(row: object, header: bool = False) -> None:
+    """A row never breaks across pages; a header row repeats on every page."""
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+    _put(properties, _element("cantSplit"))
+    if header:
+        _put(properties, _element("tblHeader"))
 
 
 def _cell_text(
@@ -159,10 +301,13 @@ def _cell_text(
     colour: RGBColor | None = None,
     align: WD_ALIGN_PARAGRAPH | None = None,
     size: float = 9,
-) -> None:
+) -> Paragraph:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    # Keep a table with what follows it, so a short table never leaves one row behind.
+    paragraph.paragraph_format.keep_with_next = True
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run(text)
@@ -170,6 +315,14 @@ def _cell_text(
     run.bold = bold or None
     if colour is not None:
         run.font.color.rgb = colour
+    return paragraph
+
+
+ALIGN = {
+    "L": WD_ALIGN_PARAGRAPH.LEFT,
+    "R": WD_ALIGN_PARAGRAPH.RIGHT,
+    "C": WD_ALIGN_PARAGRAPH.CENTER,
+}
 
 
 def _loop_table(
@@ -178,8 +331,11 @@ def _loop_table(
     cells: list[str],
     loop: str,
     widths: list[float],
-    first_left: int = 1,
-    header_size: float = 9,
+    aligns: str | None = None,
+    header_size: float = 8.5,
+    total: str | None = None,
+    groups: list[tuple[str, int]] | None = None,
+    centre: bool = True,
 ) -> Table:
     """A table: a shaded header row, then one row repeated for each item of `loop`.
 
@@ -188,61 +344,101 @@ def _loop_table(
         headers: Header texts (may hold tags).
         cells: One tag per column for the repeated row.
         loop: The `for` clause, e.g. `row in summary`.
-        widths: Column widths in cm.
-        first_left: How many leading columns are text (left-aligned).
+        widths: Column widths in cm (at most the body width, 16.9).
+        aligns: `L`, `R` or `C` per column; by default the first column left, the rest
+            right (numbers).
         header_size: Font size of the header row, in points.
+        total: A condition on the loop variable marking total rows (e.g.
+            `row.name == 'Program total'`): those rows come last, in bold, under a rule.
+        groups: An extra header row above the headers: (text, columns spanned).
+        centre: Centre the table on the page (else flush left).
     """
-    table = document.add_table(rows=4, cols=len(headers))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    assert sum(widths) <= BODY_WIDTH_CM + 0.01, f"table wider than the page: {headers}"
+    aligns = aligns or "L" + "R" * (len(headers) - 1)
+    loops = [loop] if total is None else [f"{loop} if not ({total})", f"{loop} if {total}"]
+    head_rows = 2 if groups else 1
+    table = document.add_table(rows=head_rows + 3 * len(loops), cols=len(headers))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER if centre else WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _borders(table)
-    head, start, body, end = table.rows
-    _repeat_header(head)
-    for index, (header, cell) in enumerate(zip(headers, cells, strict=True)):
-        align = WD_ALIGN_PARAGRAPH.LEFT if index < first_left else WD_ALIGN_PARAGRAPH.RIGHT
+    white = RGBColor(0xFF, 0xFF, 0xFF)
+    rows = list(table.rows)
+    if groups:
+        column = 0
+        for text, span in groups:
+            cell = rows[0].cells[column]
+            if span > 1:
+                cell = cell.merge(rows[0].cells[column + span - 1])
+            _shade(cell, HEADER_FILL)
+            paragraph = _cell_text(
+                cell, text, bold=True, colour=white, size=header_size, align=ALIGN["L"]
+            )
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if span > 1 else ALIGN["L"]
+            column += span
+        _row_properties(rows[0], header=True)
+    head = rows[head_rows - 1]
+    _row_properties(head, header=True)
+    for index, header in enumerate(headers):
         _shade(head.cells[index], HEADER_FILL)
         _cell_text(
             head.cells[index],
             header,
             bold=True,
-            colour=RGBColor(0xFF, 0xFF, 0xFF),
-            align=align,
+            colour=white,
+            align=ALIGN[aligns[index]],
             size=header_size,
         )
-        _cell_text(body.cells[index], cell, align=align)
-    _cell_text(start.cells[0], f"{{%tr for {loop} %}}")
-    _cell_text(end.cells[0], "{%tr endfor %}")
+    for number, clause in enumerate(loops):
+        start, body, end = rows[head_rows + 3 * number : head_rows + 3 * number + 3]
+        emphasis = number == 1
+        _cell_text(start.cells[0], f"{{%tr for {clause} %}}")
+        _row_properties(body)
+        for index, cell in enumerate(cells):
+            _cell_text(body.cells[index], cell, align=ALIGN[aligns[index]], bold=emphasis)
+            if emphasis:
+                _shade(body.cells[index], TOTAL_FILL)
+                properties = body.cells[index]._tc.get_or_add_tcPr()
+                _put(properties, _edges("tcBorders", {"top": ("8", NAVY_HEX)}))
+        _cell_text(end.cells[0], "{%tr endfor %}")
     _fixed_widths(table, widths)
-    document.add_paragraph().paragraph_format.space_after = Pt(4)
+    spacer = document.add_paragraph()  # a little air under the table, not a whole line
+    spacer.paragraph_format.space_after = Pt(6)
+    spacer.paragraph_format.line_spacing = Pt(6)
     return table
 
 
 def _fixed_widths(table: Table, widths: list[float]) -> None:
     """Fix column widths in the grid (LibreOffice) and in every cell (Word)."""
-    properties = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    properties.append(layout)
+    _put(table._tbl.tblPr, _element("tblLayout", type="fixed"))
     for index, width in enumerate(widths):
         table.columns[index].width = Cm(width)
-        for cell in table.columns[index].cells:
-            cell.width = Cm(width)
+    for tr in table._tbl.tr_lst:
+        column = 0
+        for tc in tr.tc_lst:
+            span = int(tc.grid_span)
+            tc.width = Cm(sum(widths[column : column + span]))
+            column += span
 
 
-def _period_table(document: DocumentType, first_header: str, loop: str) -> None:
+def _period_table(
+    document: DocumentType, first_header: str, loop: str, total: str | None = None
+) -> None:
     _loop_table(
         document,
         [first_header, *PERIOD_COLUMNS],
         ["{{ row.label }}", *PERIOD_CELLS],
         loop,
-        [6.2, 2.6, 2.6, 2.8, 2.8],
+        [7.3, 2.2, 2.2, 2.4, 2.8],
+        total=total,
     )
 
 
 def _chart(document: DocumentType, key: str) -> None:
     picture = _paragraph(document, f"{{{{ charts.{key}.image }}}}", align=WD_ALIGN_PARAGRAPH.CENTER)
     picture.paragraph_format.keep_with_next = True
-    picture.paragraph_format.space_after = Pt(0)
+    picture.paragraph_format.space_before = Pt(6)
+    picture.paragraph_format.space_after = Pt(2)
+    picture.paragraph_format.line_spacing = 1.0
     _paragraph(
         document,
         f"{{{{ charts.{key}.caption }}}}",
@@ -252,26 +448,41 @@ def _chart(document: DocumentType, key: str) -> None:
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
-    """Insert a Word field (PAGE, NUMPAGES) that Word fills in when it lays out pages."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
+    """Insert a Word field (PAGE, NUMPAGES) that Word fills in when it lays out pages.
+
+    Each part of the field is its own run with the footer's small grey font, as Word
+    writes them (one run holding the whole field loses its font in LibreOffice).
+    """
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
     placeholder = OxmlElement("w:t")
     placeholder.text = "1"
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    for element in (begin, text, separate, placeholder, end):
-        run._r.append(element)
-    run.font.size = Pt(8)
-    run.font.color.rgb = GREY
+    parts = [
+        _element("fldChar", fldCharType="begin"),
+        text,
+        _element("fldChar", fldCharType="separate"),
+        placeholder,
+        _element("fldChar", fldCharType="end"),
+    ]
+    for part in parts:
+        run = paragraph.add_run()
+        run.font.size = Pt(8)
+        run.font.color.rgb = GREY
+        run._r.append(part)
 
 
 # --- Page furniture and cover -------------------------------------------------------------
+
+
+def _furniture_style(document: DocumentType, name: str) -> None:
+    """Header and Footer styles: small grey text, one right tab at the margin."""
+    style = document.styles[name]
+    style.font.size = Pt(8)
+    style.font.color.rgb = GREY
+    tabs = style.paragraph_format.tab_stops
+    tabs.clear_all()
+    tabs.add_tab_stop(Cm(BODY_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
 
 
 def _page_setup(
@@ -284,13 +495,17 @@ def _page_setup(
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(2.3))
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
     section.different_first_page_header_footer = True
+    _furniture_style(document, "Header")
+    _furniture_style(document, "Footer")
     header_paragraph = section.header.paragraphs[0]
     run = header_paragraph.add_run(header)
     run.font.size, run.font.color.rgb = Pt(8), GREY
     header_paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    properties = header_paragraph._p.get_or_add_pPr()
+    _put(properties, _edges("pBdr", {"bottom": ("4", RULE_COLOUR)}, space="3"))
     footer = section.footer.paragraphs[0]
-    footer.paragraph_format.tab_stops.add_tab_stop(Cm(BODY_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     run = footer.add_run(f"Data as of {{{{ data_as_of }}}}{footer_note}\tPage ")
     run.font.size, run.font.color.rgb = Pt(8), GREY
     _field(footer, "PAGE")
@@ -300,54 +515,78 @@ def _page_setup(
 
 
 def _cover(document: DocumentType, collaborative: bool) -> None:
-    for _ in range(4):
-        _paragraph(document)
-    _paragraph(document, "{{ program }}", style="Title")
+    title = _paragraph(document, "{{ program }}", style="Title")
+    title.paragraph_format.space_before = Pt(150)
     _paragraph(document, "{{ report_title }}", style="Subtitle")
-    _paragraph(document)
+    name = _paragraph(
+        document,
+        "{{ scope_name }}" if collaborative else "All collaboratives",
+        bold=True,
+        size=20,
+        colour=NAVY,
+    )
+    name.paragraph_format.space_before = Pt(30)
+    name.paragraph_format.space_after = Pt(2)
     if collaborative:
-        _paragraph(document, "{{ scope_name }}", bold=True, size=20, colour=NAVY)
         _paragraph(document, "{{ city }}, California", size=12, colour=GREY)
-    else:
-        _paragraph(document, "All collaboratives", bold=True, size=20, colour=NAVY)
-    _paragraph(document)
-    _paragraph(document, "Prepared for {{ funder }}", size=12)
+    label = _paragraph(document, "PREPARED FOR", bold=True, size=8.5, colour=GREY)
+    label.paragraph_format.space_before = Pt(30)
+    label.paragraph_format.space_after = Pt(0)
+    funder = _paragraph(document, "{{ funder }}", size=13, colour=NAVY, keep=True)
+    funder.paragraph_format.space_after = Pt(18)
     _loop_table(
         document,
-        ["Period", "Dates", ""],
-        ["{{ row.name }}", "{{ row.dates }}", "{{ row.note }}"],
+        ["Period", "Dates"],
+        ["{{ row.name }}", "{{ row.dates }}{% if row.note %} ({{ row.note }}){% endif %}"],
         "row in periods",
-        [4.0, 6.5, 5.5],
-        first_left=3,
+        [3.2, 8.3],
+        aligns="LL",
+        centre=False,
     )
-    _paragraph(document, "Data as of {{ data_as_of }}. Made on {{ made_on }}.", colour=GREY)
+    made = _paragraph(
+        document, "Data as of {{ data_as_of }} · made on {{ made_on }}", colour=GREY, size=9.5
+    )
+    made.paragraph_format.space_before = Pt(6)
     _paragraph(
-        document, "Draft for review by program staff before it is sent.", colour=GREY, size=9
+        document,
+        "Draft for review by program staff before it is sent.",
+        colour=GREY,
+        size=9.5,
     )
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 # --- Sections -------------------------------------------------------------------------------
 
 
+def _intro(document: DocumentType, text: str) -> Paragraph:
+    """A sentence that introduces a table or chart: it stays on the page with it."""
+    return _paragraph(document, text, keep=True)
+
+
 def _summary(document: DocumentType) -> None:
-    document.add_heading("1. Summary", level=1)
-    _paragraph(
+    heading = document.add_heading("1. Summary", level=1)
+    heading.paragraph_format.page_break_before = True  # the cover stands alone
+    _intro(
         document,
-        "Headline figures for each program year and for the two years "
-        "together. Change is the last year minus the first.",
+        "Headline figures for {{ headers.first }}, {{ headers.last }} and the two years "
+        "together. Change is {{ headers.last }} minus {{ headers.first }}.",
     )
     _period_table(document, "Figure", "row in summary")
 
 
+TOTAL_ROW = "row.name == 'Program total'"
+
+
 def _glance(document: DocumentType) -> None:
     document.add_heading("2. Collaboratives at a glance", level=1)
-    _paragraph(
+    _intro(
         document,
-        "Each collaborative over {{ headers.combined }}. Participants are "
-        "people who took part in completed activities.",
+        "Each collaborative over {{ headers.combined }}: completed activities, the people "
+        "who took part in them, active partners, sectors engaged, funding secured, "
+        "milestones achieved, and reporting completeness (the share of months whose "
+        "tracker update was declared complete).",
     )
-    _loop_table(
+    table = _loop_table(
         document,
         [
             "Collaborative",
@@ -356,7 +595,7 @@ def _glance(document: DocumentType) -> None:
             "Participants",
             "Partners",
             "Sectors",
-            "Funding secured",
+            "Funding",
             "Milestones",
             "Reporting",
         ],
@@ -372,10 +611,16 @@ def _glance(document: DocumentType) -> None:
             "{{ row.completeness }}",
         ],
         "row in glance",
-        [3.5, 2.2, 1.6, 1.9, 1.5, 1.4, 2.0, 1.6, 1.5],
-        first_left=2,
-        header_size=7.5,
+        [3.3, 2.65, 1.5, 1.8, 1.4, 1.3, 1.65, 1.7, 1.6],
+        aligns="LLRRRRRRR",
+        header_size=8,
+        total=TOTAL_ROW,
     )
+    # The status is secondary to the figures: small and grey (a failed one stands out by
+    # its dashes across the row).
+    for row in (2, 5):
+        for run in table.rows[row].cells[1].paragraphs[0].runs:
+            run.font.size, run.font.color.rgb = Pt(8), GREY
 
 
 def _strategy(document: DocumentType, number: int) -> None:
@@ -387,7 +632,7 @@ def _strategy(document: DocumentType, number: int) -> None:
     _period_table(document, "Strategy", "row in strategies")
     _chart(document, "strategies")
     document.add_heading("Participation", level=2)
-    _paragraph(
+    _intro(
         document,
         "People who took part in completed activities, and how many of them "
         "bring lived experience.",
@@ -398,26 +643,36 @@ def _strategy(document: DocumentType, number: int) -> None:
 def _partnerships(document: DocumentType, number: int) -> None:
     document.add_heading(f"{number}. Multisector partnerships", level=1)
     _period_table(document, "Partners", "row in partnerships")
-    _paragraph(document, "Sectors engaged over {{ headers.combined }}: {{ sectors_engaged }}.")
+    _paragraph(
+        document,
+        "Sectors engaged over {{ headers.combined }}: {{ sectors_engaged }}.",
+        keep=True,
+    )
     _chart(document, "sectors")
 
 
 def _sustainability(document: DocumentType, number: int, collaborative: bool) -> None:
     document.add_heading(f"{number}. Sustainability", level=1)
     document.add_heading("Funding secured", level=2)
-    _period_table(document, "Source type", "row in funding")
+    _period_table(
+        document,
+        "Source type",
+        "row in funding",
+        total="row.label in ('Total secured', 'Requested or pending')",
+    )
     _chart(document, "funding")
     document.add_heading("Milestones achieved", level=2)
     _period_table(document, "Milestone type", "row in milestones")
     if collaborative:
         _tag(document, "{%p if milestone_list %}")
+        _intro(document, "Each milestone achieved over {{ headers.combined }}, by month:")
         _loop_table(
             document,
             ["Month", "Type", "Level", "Milestone"],
             ["{{ row.date }}", "{{ row.type }}", "{{ row.level }}", "{{ row.description }}"],
             "row in milestone_list",
-            [2.4, 3.6, 2.6, 8.3],
-            first_left=4,
+            [2.4, 3.6, 2.4, 8.5],
+            aligns="LLLL",
         )
         _tag(document, "{%p endif %}")
 
@@ -425,7 +680,8 @@ def _sustainability(document: DocumentType, number: int, collaborative: bool) ->
 def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
     document.add_heading(f"{number}. Short-term outcomes", level=1)
     if collaborative:
-        _paragraph(
+        _tag(document, "{%p if indicators %}")
+        _intro(
             document,
             "Each indicator over {{ headers.combined }}: its value against "
             "the target the collaborative set.",
@@ -442,21 +698,14 @@ def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
                 "{{ row.status }}",
             ],
             "row in indicators",
-            [6.6, 2.0, 2.0, 2.0, 2.2, 2.2],
+            [6.9, 1.8, 1.8, 1.8, 2.0, 2.6],
+            aligns="LRRRRC",
         )
         _chart(document, "indicators")
         document.add_heading("Year by year", level=2)
         _loop_table(
             document,
-            [
-                "Indicator",
-                "{{ headers.first }} value",
-                "Target",
-                "Status",
-                "{{ headers.last }} value",
-                "Target",
-                "Status",
-            ],
+            ["Indicator", "Value", "Target", "Status", "Value", "Target", "Status"],
             [
                 "{{ row.name }}",
                 "{{ row.first_value }}",
@@ -467,10 +716,19 @@ def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
                 "{{ row.last_status }}",
             ],
             "row in indicator_years",
-            [5.0, 2.0, 1.8, 2.0, 2.0, 1.8, 2.4],
+            [5.5, 1.6, 1.6, 2.1, 1.6, 1.6, 2.3],
+            aligns="LRRCRRC",
+            groups=[("", 1), ("{{ headers.first }}", 3), ("{{ headers.last }}", 3)],
         )
-    else:
+        _tag(document, "{%p else %}")
         _paragraph(
+            document,
+            "The collaborative's tracker lists no indicators for these periods yet.",
+            colour=GREY,
+        )
+        _tag(document, "{%p endif %}")
+    else:
+        _intro(
             document,
             "How many of each collaborative's indicators are on track over "
             "{{ headers.combined }}. Each collaborative's report lists its indicators.",
@@ -486,14 +744,20 @@ def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
                 "{{ row.no_data }}",
             ],
             "row in status_counts",
-            [7.0, 2.5, 2.5, 2.5, 2.5],
+            [7.7, 2.3, 2.3, 2.3, 2.3],
+            total=TOTAL_ROW,
         )
         _chart(document, "statuses")
 
 
-def _lessons(document: DocumentType, number: int) -> None:
+def _lessons(document: DocumentType, number: int, collaborative: bool) -> None:
     document.add_heading(f"{number}. Lessons learned", level=1)
-    _paragraph(document, "Lessons the collaboratives chose to share, in their own words.")
+    _paragraph(
+        document,
+        "Lessons {{ scope_name }} chose to share with {{ funder }}, in its own words."
+        if collaborative
+        else "Lessons the collaboratives chose to share with {{ funder }}, in their own words.",
+    )
     _tag(document, "{%p if not has_lessons %}")
     _paragraph(document, "No lessons were shared for these periods.", colour=GREY)
     _tag(document, "{%p endif %}")
@@ -501,7 +765,9 @@ def _lessons(document: DocumentType, number: int) -> None:
     document.add_heading("{{ group.kind }}", level=2)
     _tag(document, "{%p for item in group.lessons %}")
     _paragraph(document, "{{ item.text }}", style="Quote")
-    _paragraph(document, "— {{ item.source }}", colour=GREY, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    source = _paragraph(document, "{{ item.source }}", colour=GREY, size=8.5)
+    source.paragraph_format.left_indent = Cm(0.5)
+    source.paragraph_format.space_after = Pt(6)
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endfor %}")
 
@@ -509,14 +775,14 @@ def _lessons(document: DocumentType, number: int) -> None:
 DEFINITIONS = (
     (
         "Periods",
-        "Program year 2 runs from 1 November 2019 to 31 October 2020 and year 3 from "
-        "1 November 2020 to 31 October 2021 (from the program's start date). Every period stops "
-        "at the data-as-of date.",
+        "Each program year runs for twelve months from the anniversary of the program's "
+        "start; the cover gives the dates of every period. No period counts anything "
+        "after the data-as-of date ({{ data_as_of }}).",
     ),
     (
         "Activities",
-        "Completed activities dated in the period. By strategy counts activities "
-        "with a strategy recorded.",
+        "Completed activities dated in the period. Activities by strategy counts only "
+        "activities with a strategy recorded.",
     ),
     (
         "Participants",
@@ -530,49 +796,43 @@ DEFINITIONS = (
     ),
     (
         "Partners new to IPV prevention",
-        "Active partners that had not prioritised IPV prevention before joining.",
+        "Active partners that had not prioritized IPV prevention before joining.",
     ),
     ("Cross-sector activities", "Completed activities with partners from at least two sectors."),
     (
         "Funding secured",
-        "Amounts with status Secured, dated in the period; requested includes "
-        "pending requests. Declined amounts are not counted.",
+        "Amounts with status Secured, dated in the period. Requested or pending "
+        "counts requests still open as well. Declined amounts are not counted.",
     ),
     (
         "Indicators",
         "Each indicator combines its measurements in the period as its tracker "
-        "says (sum, latest, mean or maximum). Over both years a summed indicator's target is the "
-        "sum of the yearly targets; otherwise it is the last year's.",
+        "says (sum, latest, mean or maximum). Over both years, a summed indicator's target is "
+        "the sum of the yearly targets; any other indicator's is the last year's.",
     ),
     (
         "Reporting completeness and timeliness",
         "Months the collaborative declared complete, and "
         "declared within 15 days of the month's end, out of the whole months in the period.",
     ),
-    (
-        "Data quality",
-        "Rows with errors are left out of every figure until they are fixed; "
-        "warnings are counted. Program staff resolve issues with each collaborative monthly.",
-    ),
 )
 
 
 def _data_notes(document: DocumentType, number: int) -> None:
-    document.add_heading(f"{number}. Data notes", level=1)
+    heading = document.add_heading(f"{number}. Data notes", level=1)
+    heading.paragraph_format.page_break_before = True  # reference notes: a page of their own
     document.add_heading("Reporting completeness and timeliness", level=2)
     _period_table(document, "Monthly tracker updates", "row in reporting")
     document.add_heading("Data quality", level=2)
+    _intro(
+        document,
+        "Tracker issues (counts only): rows with errors are left out of every figure until "
+        "fixed; warnings are counted. Program staff resolve issues with each collaborative "
+        "monthly. Updates submitted and on time are out of the months expected.",
+    )
     _loop_table(
         document,
-        [
-            "Collaborative",
-            "Errors",
-            "Warnings",
-            "Privacy",
-            "Rows left out",
-            "Months submitted",
-            "On time",
-        ],
+        ["Collaborative", "Errors", "Warnings", "Privacy", "Rows left out", "Submitted", "On time"],
         [
             "{{ row.name }}",
             "{{ row.errors }}",
@@ -583,21 +843,24 @@ def _data_notes(document: DocumentType, number: int) -> None:
             "{{ row.on_time }}",
         ],
         "row in quality",
-        [5.0, 1.6, 1.8, 1.6, 2.2, 2.6, 2.2],
+        [5.6, 1.4, 1.7, 1.5, 2.3, 2.2, 2.2],
     )
     document.add_heading("Small numbers", level=2)
     _paragraph(
         document,
         "To protect the people the program serves, small counts of people are never printed.",
+        keep=True,
     )
     _tag(document, "{%p for line in suppression_legend %}")
-    _paragraph(document, "{{ line }}", style="List Bullet")
+    _paragraph(document, "{{ line }}", style="List Bullet", size=9, keep=True)
     _tag(document, "{%p endfor %}")
     document.add_heading("Definitions", level=2)
-    for term, meaning in DEFINITIONS:
+    for term, meaning in DEFINITIONS:  # reference notes: a size smaller than the body
         paragraph = document.add_paragraph()
-        paragraph.add_run(f"{term}. ").bold = True
-        paragraph.add_run(meaning)
+        paragraph.paragraph_format.space_after = Pt(3)
+        term_run = paragraph.add_run(f"{term}. ")
+        term_run.bold, term_run.font.size = True, Pt(9)
+        paragraph.add_run(meaning).font.size = Pt(9)
 
 
 def build_template(collaborative: bool) -> DocumentType:
@@ -615,7 +878,7 @@ def build_template(collaborative: bool) -> DocumentType:
     _partnerships(document, number + 1)
     _sustainability(document, number + 2, collaborative)
     _outcomes(document, number + 3, collaborative)
-    _lessons(document, number + 4)
+    _lessons(document, number + 4, collaborative)
     _data_notes(document, number + 5)
     properties = document.core_properties
     properties.title = "Safety Through Connection report template"
@@ -630,10 +893,14 @@ def _grid(document: DocumentType) -> None:
     table.autofit = False
     _borders(table)
     start, labels, symbols, end = table.rows
+    _row_properties(labels)
+    _row_properties(symbols)
     _cell_text(start.cells[0], "{%tr for year in s.grid %}")
     _cell_text(labels.cells[0], "{{ year.label }}", bold=True, size=8)
+    _cell_text(symbols.cells[0], "", size=8)
     for month in range(12):
         center = WD_ALIGN_PARAGRAPH.CENTER
+        _shade(labels.cells[month + 1], "F2F2F2")
         _cell_text(
             labels.cells[month + 1],
             f"{{{{ year.months[{month}].label }}}}",
@@ -650,13 +917,54 @@ def _grid(document: DocumentType) -> None:
         )
     _cell_text(end.cells[0], "{%tr endfor %}")
     _fixed_widths(table, [1.9] + [1.25] * 12)
-    _paragraph(
+    legend = _paragraph(
         document,
         "✓ on time (within 15 days of the month's end) · late · ✗ missing · "
         "blank: not due yet. Missing: {{ s.missing_months }}. Late: {{ s.late_months }}.",
         colour=GREY,
         size=8.5,
     )
+    legend.paragraph_format.space_before = Pt(4)
+
+
+SEVERITY_COLOURS = (
+    ("structural", RGBColor(0x8A, 0x1C, 0x12)),
+    ("error", RGBColor(0xB4, 0x26, 0x1A)),
+    ("privacy", RGBColor(0x6A, 0x3D, 0x9A)),
+    ("warning", RGBColor(0x8A, 0x5A, 0x00)),
+)
+
+
+def _severity_cell(table: Table, row: int) -> None:
+    """Colour the severity in its own colour, as the HTML page does."""
+    cell = table.rows[row].cells[0]
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    for index, (severity, colour) in enumerate(SEVERITY_COLOURS):
+        keyword = "if" if index == 0 else "elif"
+        paragraph.add_run(f"{{%r {keyword} i.severity == '{severity}' %}}")
+        run = paragraph.add_run("{{ i.severity }}")
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(9), colour
+    paragraph.add_run("{%r else %}")
+    paragraph.add_run("{{ i.severity }}").font.size = Pt(9)
+    paragraph.add_run("{%r endif %}")
+
+
+def _health_line(document: DocumentType) -> None:
+    """Errors: 2 · warnings: 1 · …, the numbers in bold."""
+    paragraph = _paragraph(document, keep=True)
+    parts = (
+        ("Errors: ", "{{ s.errors }}"),
+        (" · warnings: ", "{{ s.warnings }}"),
+        (" · privacy: ", "{{ s.privacy }}"),
+        (" · rows left out of the figures: ", "{{ s.rows_excluded }}"),
+        (" · reporting completeness: ", "{{ s.completeness }}"),
+        (" · timeliness: ", "{{ s.timeliness }}"),
+    )
+    for label, value in parts:
+        paragraph.add_run(label)
+        paragraph.add_run(value).bold = True
 
 
 def build_dq_template() -> DocumentType:
@@ -678,6 +986,43 @@ def build_dq_template() -> DocumentType:
         colour=RGBColor(0x8A, 0x1C, 0x12),
         size=9.5,
     )
+    document.add_heading("Overview", level=1)
+    _intro(
+        document,
+        "Open issues by collaborative, and how complete and timely its monthly tracker "
+        "updates were. Each collaborative's issues follow, one collaborative per page.",
+    )
+    table = _loop_table(
+        document,
+        [
+            "Collaborative",
+            "Errors",
+            "Warnings",
+            "Privacy",
+            "Rows left out",
+            "Completeness",
+            "Timeliness",
+        ],
+        [
+            "{{ s.name }}",
+            "{{ s.errors }}",
+            "{{ s.warnings }}",
+            "{{ s.privacy }}",
+            "{{ s.rows_excluded }}",
+            "{{ s.completeness }}",
+            "{{ s.timeliness }}",
+        ],
+        "s in collaboratives",
+        [5.1, 1.3, 1.6, 1.4, 2.1, 2.3, 2.1],
+    )
+    paragraph = table.rows[2].cells[0].paragraphs[0]
+    paragraph.add_run("{%r if s.status == 'failed' %}")
+    run = paragraph.add_run()
+    run.add_break()
+    run = paragraph.add_run("Could not report this month")
+    run.bold, run.font.size = True, Pt(8)
+    run.font.color.rgb = RGBColor(0xB4, 0x26, 0x1A)
+    paragraph.add_run("{%r endif %}")
     document.add_heading("What changed since the last run", level=1)
     _tag(document, "{%p if compared %}")
     _paragraph(
@@ -701,14 +1046,14 @@ def build_dq_template() -> DocumentType:
         ],
         "c in new_issues",
         [4.2, 2.6, 3.4, 2.2, 4.5],
-        first_left=5,
+        aligns="LLLLL",
     )
     _tag(document, "{%p endif %}")
     _tag(document, "{%p if fixed_issues %}")
     document.add_heading("Fixed since the last run", level=2)
     _loop_table(
         document,
-        ["Collaborative", "Tab", "Column", "Rule", ""],
+        ["Collaborative", "Tab", "Column", "Rule", "History"],
         [
             "{{ c.collaborative }}",
             "{{ c.tab }}",
@@ -718,7 +1063,7 @@ def build_dq_template() -> DocumentType:
         ],
         "c in fixed_issues",
         [4.2, 2.6, 3.4, 4.2, 2.5],
-        first_left=5,
+        aligns="LLLLL",
     )
     _tag(document, "{%p endif %}")
     _tag(document, "{%p else %}")
@@ -740,11 +1085,12 @@ def build_dq_template() -> DocumentType:
         ["{{ c.collaborative }}", "{{ c.tab }}", "{{ c.column }}", "{{ c.detail }}"],
         "c in structural",
         [3.8, 2.4, 2.8, 7.9],
-        first_left=4,
+        aligns="LLLL",
     )
     _tag(document, "{%p endif %}")
     _tag(document, "{%p for s in collaboratives %}")
-    document.add_heading("{{ s.name }}", level=1)
+    heading = document.add_heading("{{ s.name }}", level=1)
+    heading.paragraph_format.page_break_before = True  # one page (or more) each, to share
     _tag(document, "{%p if s.status == 'failed' %}")
     _paragraph(
         document,
@@ -753,18 +1099,12 @@ def build_dq_template() -> DocumentType:
         colour=RGBColor(0xB4, 0x26, 0x1A),
     )
     _tag(document, "{%p endif %}")
-    _paragraph(
-        document,
-        "Errors: {{ s.errors }} · warnings: {{ s.warnings }} · privacy: {{ s.privacy }} · "
-        "rows left out of the figures: {{ s.rows_excluded }} · reporting completeness: "
-        "{{ s.completeness }} · timeliness: {{ s.timeliness }}",
-        bold=True,
-    )
+    _health_line(document)
     document.add_heading("Monthly tracker updates", level=2)
     _grid(document)
     _tag(document, "{%p for t in s.tabs %}")
     document.add_heading("{{ t.tab }}", level=2)
-    _loop_table(
+    table = _loop_table(
         document,
         ["Severity", "Row", "Column", "Cell", "Value", "What to fix", "Status"],
         [
@@ -777,35 +1117,39 @@ def build_dq_template() -> DocumentType:
             "{{ i.status }}",
         ],
         "i in t.issues",
-        [1.6, 1.0, 2.3, 1.1, 2.2, 6.3, 2.4],
-        first_left=7,
+        [1.5, 0.9, 2.3, 1.0, 2.4, 7.0, 1.8],
+        aligns="LLLLLLL",
         header_size=8,
     )
+    _severity_cell(table, 2)
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p if not s.tabs %}")
     _paragraph(document, "No open issues. Thank you!")
     _tag(document, "{%p endif %}")
     _tag(document, "{%p if s.acknowledged %}")
     document.add_heading("Acknowledged (not counted as open)", level=2)
-    _loop_table(
+    table = _loop_table(
         document,
         ["Severity", "Row", "Column", "What it was", "Why acknowledged"],
         ["{{ i.severity }}", "{{ i.row }}", "{{ i.column }}", "{{ i.message }}", "{{ i.status }}"],
         "i in s.acknowledged",
-        [1.6, 1.0, 2.3, 7.5, 4.5],
-        first_left=5,
+        [1.5, 0.9, 2.3, 7.5, 4.7],
+        aligns="LLLLL",
         header_size=8,
     )
+    _severity_cell(table, 2)
     _tag(document, "{%p endif %}")
     _tag(document, "{%p endfor %}")
     document.add_heading("Severities", level=1)
-    for term, meaning in (
+    severities = (
         ("structural", "the collaborative cannot report until this is fixed."),
         ("error", "the row is left out of every figure until fixed."),
         ("privacy", "personal details were found and withheld; remove them from the tracker."),
         ("warning", "worth a look; the row still counts."),
-    ):
-        paragraph = document.add_paragraph()
+    )
+    for index, (term, meaning) in enumerate(severities):
+        paragraph = _paragraph(document, keep=index < len(severities) - 1)
+        paragraph.paragraph_format.space_after = Pt(3)
         paragraph.add_run(f"{term}: ").bold = True
         paragraph.add_run(meaning)
     return document
