@@ -836,10 +836,11 @@ def _charts(
         {"Active partners": [float(by_sector[s]) for s in sectors]},
         "single",
     )
-    categories, series = _grouped(scope, "funding_secured_by_source_type", SOURCE_TYPES, False)
+    categories, series = _grouped(scope, "funding_secured_by_source_type", SOURCE_TYPES, True)
     charts["funding"] = _slot(
         "Funding secured by source type (US dollars)",
-        "Figure: funding secured by source type and year.",
+        "Figure: funding secured by source type and year (source types with no funding "
+        "secured are left out; the table lists all six).",
         categories,
         series,
         "grouped",
