@@ -128,6 +128,8 @@ PRIVACY_HEADERS = frozenset(
 )
 
 _TARGET_HEADER = re.compile(r"^target y(\d+)$")
+_TRAILING_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+"""A unit in parentheses at the end of a header: `Amount (USD)`."""
 
 
 def normalise_header(header: object) -> str:
@@ -144,7 +146,7 @@ def normalise_header(header: object) -> str:
     """
     text = "" if header is None else str(header)
     text = text.lower().replace("_", " ").replace("-", " ")
-    text = re.sub(r"\(([^()]*)\)\s*$", r" \1", text.strip())
+    text = _TRAILING_UNIT.sub(r" \1", text.strip())
     return " ".join(text.split())
 
 
@@ -161,7 +163,7 @@ def header_spellings(header: str) -> frozenset[str]:
     Returns:
         The normalised spellings that match it.
     """
-    without_unit = re.sub(r"\([^()]*\)\s*$", "", header)
+    without_unit = _TRAILING_UNIT.sub("", header)
     return frozenset({normalise_header(header), normalise_header(without_unit)})
 
 

@@ -157,7 +157,7 @@ def parse_whole_number(cell: object) -> int:
     """Read a whole number: `12`, `12.0`, or text such as `"1,200"` or `"12.0"`.
 
     Text with a zero fraction (`"12.0"`) is the same count the number cell 12.0
-    is, so it reads the same way (docs/contract-readings.md).
+    is, so it reads the same way (docs/tracker-format.md, "Readings we chose").
 
     Raises:
         CellError: For fractions, negatives or words (rule `bad-whole-number`).
@@ -176,8 +176,8 @@ def parse_whole_number(cell: object) -> int:
             Rule.BAD_WHOLE_NUMBER,
             "is not a whole number: enter digits only, such as 12 or 1,200.",
         )
-    digits, _, _zeros = text.replace(",", "").partition(".")
-    return _in_range(int(digits))
+    whole_part = text.replace(",", "").partition(".")[0]  # the fraction is zeros only
+    return _in_range(int(whole_part))
 
 
 def _in_range(count: int) -> int:

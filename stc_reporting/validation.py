@@ -234,6 +234,7 @@ def _issue(
     window: CheckWindow,
 ) -> Issue | None:
     field_name = str(meta["field"])
+    column = tab.column(field_name)
     row_number = int(str(item.row["row"]))
     if (tab.name, row_number, field_name) in item.tracker.unparsed_cells:
         return None  # already reported, more precisely, while reading
@@ -242,7 +243,7 @@ def _issue(
         return None  # a blank ID is reported once, as required, not as a duplicate
     if meta["rule"] == "unknown-partner":
         raw_value = _unknown_partner_ids(item, _partner_ids(item.tracker))
-    if tab.column(field_name).kind is Kind.MONTH and isinstance(raw_value, date):
+    if column.kind is Kind.MONTH and isinstance(raw_value, date):
         raw_value = f"{raw_value:%Y-%m}"  # months print as they are written, 2020-03
     value = mask_if_personal(display_value(raw_value))
     message = (
@@ -254,13 +255,14 @@ def _issue(
     )
     position = item.data.positions.get(field_name)
     if position is None:
-        header = tab.column(field_name).header
-        message += f" The tab has no '{header}' column: add it back (see the tracker template)."
+        message += (
+            f" The tab has no '{column.header}' column: add it back (see the tracker template)."
+        )
     return located_issue(
         item.tracker,
         item.data,
         row=row_number,
-        header=tab.column(field_name).header,
+        header=column.header,
         position=position,
         value=value,
         severity=severity,
