@@ -49,21 +49,21 @@ validate-sample: $(VENV)
 run-sample: $(VENV)
 	$(BIN)/stc-report run --as-of 2021-10-31
 
-## samples: regenerate data/sample/ from data/generate_samples.py
+## samples: regenerate data/sample/ from tools/generate_samples.py
 samples: $(VENV)
-	$(BIN)/python data/generate_samples.py
+	$(BIN)/python -m tools.generate_samples
 
-## suites: regenerate expectations/*.json from stc_reporting/contract.py
+## suites: regenerate expectations/*.json from stc_reporting/contract/tabs.py
 suites: $(VENV)
-	$(BIN)/python -m stc_reporting.suites
+	$(BIN)/python -m stc_reporting.contract.suites
 
 ## tracker-template: regenerate templates/tracker-template.xlsx from the contract
 tracker-template: $(VENV)
-	$(BIN)/python -m stc_reporting.tracker_template
+	$(BIN)/python -m tools.tracker_template
 
 ## report-templates: rebuild the Word report templates from scratch (overwrites edits)
 report-templates: $(VENV)
-	$(BIN)/python templates/make_templates.py
+	$(BIN)/python -m tools.make_report_templates
 
 ## benchmark: time and measure a run on scaled-up trackers
 benchmark: $(VENV)

@@ -20,7 +20,7 @@ def main() -> None:
     """Prepare rollups once, then time `make_reports` alone."""
     from stc_reporting.config import load_config
     from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
-    from stc_reporting.reports import make_reports
+    from stc_reporting.reports.funder import make_reports
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)

@@ -28,7 +28,7 @@ def make_config(folder: Path, scale: int) -> Path:
     subprocess.run(
         [
             sys.executable,
-            str(REPO / "data/generate_samples.py"),
+            str(REPO / "tools/generate_samples.py"),
             "--out",
             str(folder),
             "--scale",
@@ -46,7 +46,7 @@ def make_config(folder: Path, scale: int) -> Path:
 def time_steps(config_path: Path, out: Path) -> dict[str, float]:
     """Run each domain step once, without Prefect, and time it."""
     from stc_reporting.config import load_config
-    from stc_reporting.outputs import write_run_outputs
+    from stc_reporting.outputs.writer import write_run_outputs
     from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
 
     timings: dict[str, float] = {}

@@ -24,7 +24,7 @@ from rich.text import Text
 
 from stc_reporting.config import Config, ConfigError, load_config, select_collaboratives
 from stc_reporting.issues import Issue, Severity
-from stc_reporting.outputs import issues_csv_bytes
+from stc_reporting.outputs.writer import issues_csv_bytes
 
 EXIT_OK, EXIT_COLLABORATIVE_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -146,7 +146,7 @@ class _ProgressHandler(logging.Handler):
 
 
 def _print_run_summary(summary: object) -> None:
-    from stc_reporting.summary import RunSummary
+    from stc_reporting.outputs.summary import RunSummary
 
     assert isinstance(summary, RunSummary)
     table = Table(title=f"Data as of {summary.as_of}", title_justify="left")

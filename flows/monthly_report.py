@@ -15,10 +15,10 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from stc_reporting.config import CollaborativeConfig, load_config, select_collaboratives
-from stc_reporting.periods import last_day_of_previous_month
+from stc_reporting.figures.periods import last_day_of_previous_month
+from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
+from stc_reporting.outputs.summary import RunSummary, summarise_run
 from stc_reporting.pipeline import RunSelection
-from stc_reporting.reading import ParsedTracker, unreadable_tracker
-from stc_reporting.summary import RunSummary, summarise_run
 from tasks.outputs import publish_run_summary, write_outputs
 from tasks.reports import render_reports, write_data_quality_report
 from tasks.rollups import compute_rollups

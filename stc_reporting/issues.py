@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from openpyxl.utils import get_column_letter
 
-from stc_reporting.contract import TAB_ORDER
+from stc_reporting.contract.tabs import TAB_ORDER
 from stc_reporting.privacy import redact
 
 

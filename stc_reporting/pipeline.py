@@ -10,48 +10,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
+from stc_reporting.checks.outliers import find_outliers
+from stc_reporting.checks.validation import CheckWindow, validate_trackers
 from stc_reporting.config import CollaborativeConfig, Config
+from stc_reporting.figures.periods import reporting_periods
+from stc_reporting.figures.rollups import CollaborativePeriod, collaborative_figures, program_totals
+from stc_reporting.ingest.reading import ParsedTracker, read_tracker
+from stc_reporting.ingest.records import build_records
 from stc_reporting.issues import Issue, data_quality_counts, sort_issues
-from stc_reporting.outliers import find_outliers
-from stc_reporting.periods import reporting_periods
-from stc_reporting.reading import ParsedTracker, read_tracker
-from stc_reporting.records import build_records
-from stc_reporting.rollups import CollaborativePeriod, collaborative_figures, program_totals
-from stc_reporting.sources import TrackerSource, TrackerUnreadableError
-from stc_reporting.sources.xlsx import XlsxSource
-from stc_reporting.validation import CheckWindow, validate_trackers
+from stc_reporting.sources.factory import source_for
 
 SCHEMA_VERSION = 1
-
-
-class _NoGoogleSource:
-    """Stands in for a Google Sheets tracker until that source is configured."""
-
-    def __init__(self, sheet_id: str) -> None:
-        self.sheet_id = sheet_id
-
-    def read(self) -> NoReturn:
-        raise TrackerUnreadableError(
-            f"Google Sheet {self.sheet_id} cannot be read: this version reads .xlsx trackers "
-            "only; download the sheet as .xlsx and set 'workbook' in the config"
-        )
-
-
-def source_for(collaborative: CollaborativeConfig) -> TrackerSource:
-    """Return the source that reads this collaborative's tracker.
-
-    Args:
-        collaborative: The collaborative's config entry (paths already resolved).
-
-    Returns:
-        The tracker source for its `workbook` or `sheet_id`.
-    """
-    if collaborative.workbook is not None:
-        return XlsxSource(collaborative.workbook)
-    assert collaborative.sheet_id is not None
-    return _NoGoogleSource(collaborative.sheet_id)
 
 
 def fetch_tracker(collaborative: CollaborativeConfig) -> ParsedTracker:

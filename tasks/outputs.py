@@ -10,10 +10,10 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from stc_reporting.followup import FollowUp, followup_json
+from stc_reporting.checks.followup import FollowUp, followup_json
 from stc_reporting.issues import Issue
-from stc_reporting.outputs import WrittenFile, write_run_outputs
-from stc_reporting.summary import RunSummary
+from stc_reporting.outputs.summary import RunSummary
+from stc_reporting.outputs.writer import WrittenFile, write_run_outputs
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)

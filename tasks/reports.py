@@ -10,13 +10,13 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from stc_reporting.checks.followup import FollowUp
 from stc_reporting.config import CollaborativeConfig, Config
-from stc_reporting.dq_report import write_dq_report
-from stc_reporting.followup import FollowUp
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
-from stc_reporting.outputs import WrittenFile
-from stc_reporting.reading import ParsedTracker
-from stc_reporting.reports import ReportsWritten, make_reports
+from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.reports.funder import ReportsWritten, make_reports
+from stc_reporting.reports.quality import write_dq_report
 
 
 @task(name="render-reports", cache_policy=NO_CACHE, persist_result=False)

@@ -9,9 +9,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.config import Config
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.pipeline import RunSelection, build_rollups
-from stc_reporting.reading import ParsedTracker
 
 
 @task(name="compute-rollups", cache_policy=NO_CACHE, persist_result=False)

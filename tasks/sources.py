@@ -7,8 +7,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from stc_reporting.config import CollaborativeConfig
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.pipeline import fetch_tracker
-from stc_reporting.reading import ParsedTracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 
 

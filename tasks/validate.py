@@ -9,11 +9,11 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from stc_reporting.checks.followup import FollowUp, track_issues
 from stc_reporting.config import Config
-from stc_reporting.followup import FollowUp, track_issues
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.pipeline import check_trackers as check_all
-from stc_reporting.reading import ParsedTracker
 
 
 # One task for all trackers: Great Expectations pays its fixed cost once per tab,

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from stc_reporting.contract import ACTIVITIES, PARTNERS, TABS, headers
+from stc_reporting.contract.tabs import ACTIVITIES, PARTNERS, TABS, headers
 from stc_reporting.sources import RawTab, RawTracker, rows_from_grid
 
 Grid = Sequence[Sequence[Any]]

@@ -12,7 +12,7 @@ from docx import Document
 from stc_reporting.config import load_config
 from stc_reporting.issues import Issue
 from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
-from stc_reporting.reports import ReportsWritten, make_reports
+from stc_reporting.reports.funder import ReportsWritten, make_reports
 from tests.builders import Grid, write_workbook
 
 

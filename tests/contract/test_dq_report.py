@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from docxtpl import DocxTemplate
 
-from stc_reporting.dq_report import (
+from stc_reporting.checks.followup import Acknowledgement, follow_up, issue_keys
+from stc_reporting.ingest.records import Submission
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.reports.quality import (
     DOCX_TEMPLATE,
     TEMPLATES_DIR,
     build_dq_context,
@@ -18,10 +21,7 @@ from stc_reporting.dq_report import (
     render_dq_docx,
     render_dq_html,
 )
-from stc_reporting.followup import Acknowledgement, follow_up, issue_keys
-from stc_reporting.issues import Issue, Severity
-from stc_reporting.records import Submission
-from stc_reporting.render import template_environment
+from stc_reporting.reports.render import template_environment
 from tests.builders import activity, minimal_tabs, partner
 from tests.contract.test_templates import split_tags
 from tests.reporting import docx_text, run_domain
@@ -131,7 +131,7 @@ def test_no_personal_data_reaches_either_format(rendered: tuple[str, Path]) -> N
 def test_the_docx_template_declares_only_context_variables_and_splits_no_tag() -> None:
     """Same lint as the funder templates."""
     assert split_tags(TEMPLATES_DIR / DOCX_TEMPLATE) == []
-    from stc_reporting.dq_report import DataQualityContext
+    from stc_reporting.reports.quality import DataQualityContext
 
     names = set(DataQualityContext.model_fields)
     undeclared = DocxTemplate(TEMPLATES_DIR / DOCX_TEMPLATE).get_undeclared_template_variables(

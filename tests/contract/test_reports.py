@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stc_reporting.report_context import fmt_count, people_suppression
-from stc_reporting.suppression import Cell
+from stc_reporting.reports.context import fmt_count, people_suppression
+from stc_reporting.reports.suppression import Cell
 from tests.builders import activity, minimal_tabs, partner
 from tests.reporting import DomainRun, docx_text, run_domain, table_rows
 
@@ -157,7 +157,7 @@ def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
 
     from docx import Document
 
-    from stc_reporting.reports import TEMPLATES_DIR, make_reports
+    from stc_reporting.reports.funder import TEMPLATES_DIR, make_reports
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
@@ -186,7 +186,7 @@ def test_skipped_years_still_give_safe_reports(tmp_path: Path) -> None:
 
     from stc_reporting.config import load_config
     from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
-    from stc_reporting.reports import make_reports
+    from stc_reporting.reports.funder import make_reports
     from tests.builders import write_workbook
 
     rows = [activity("A1", day=date(2021, 3, 1), participants=5)]

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from stc_reporting.contract import TABS, Tab
+from stc_reporting.checks.validation import CheckWindow, SuiteError, validate_trackers
+from stc_reporting.contract.suites import SUITES_DIR, render_suite, suite_path
+from stc_reporting.contract.tabs import TABS, Tab
+from stc_reporting.ingest.reading import parse_tracker
 from stc_reporting.issues import Issue, Severity
-from stc_reporting.reading import parse_tracker
-from stc_reporting.suites import SUITES_DIR, render_suite, suite_path
-from stc_reporting.validation import CheckWindow, SuiteError, validate_trackers
 from tests.builders import ACTIVITIES_HEADER, activity, minimal_tabs, partner, raw_tracker
 
 pytestmark = pytest.mark.contract
@@ -23,7 +23,7 @@ WINDOW = CheckWindow(date(2018, 11, 1), date(2021, 10, 31), run_date=date(2022, 
 
 @pytest.mark.parametrize("tab", TABS, ids=lambda t: t.slug)
 def test_each_suite_file_is_what_the_contract_generates(tab: Tab) -> None:
-    """Regenerate with `python -m stc_reporting.suites` after changing contract.py."""
+    """Regenerate with `python -m stc_reporting.contract.suites` after changing contract.py."""
     assert suite_path(tab).read_text(encoding="utf-8") == render_suite(tab)
 
 
@@ -230,7 +230,7 @@ def test_every_rule_id_code_or_suites_can_emit_is_documented_with_a_fix() -> Non
     """docs/data-quality-rules.md has a section for each rule id."""
     import re
 
-    from stc_reporting.rules import Rule
+    from stc_reporting.contract.rules import Rule
 
     page = (Path(__file__).resolve().parents[2] / "docs/data-quality-rules.md").read_text()
     documented = set(re.findall(r"^### `([a-z-]+)`", page, flags=re.MULTILINE))

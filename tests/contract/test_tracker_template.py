@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from stc_reporting.contract import TABS
-from stc_reporting.reading import read_tracker
+from stc_reporting.checks.validation import CheckWindow, validate_trackers
+from stc_reporting.contract.tabs import TABS
+from stc_reporting.ingest.reading import read_tracker
 from stc_reporting.sources.xlsx import XlsxSource
-from stc_reporting.tracker_template import TEMPLATE_PATH, build_tracker_template
-from stc_reporting.validation import CheckWindow, validate_trackers
+from tools.tracker_template import TEMPLATE_PATH, build_tracker_template
 
 pytestmark = pytest.mark.contract
 
@@ -30,7 +30,7 @@ def cells(sheet: Any) -> list[list[object]]:
 
 
 def test_the_committed_template_has_the_same_tabs_and_headers_as_a_fresh_one() -> None:
-    """Regenerate with `python -m stc_reporting.tracker_template` after changing the contract."""
+    """Regenerate with `python -m tools.tracker_template` after changing the contract."""
     committed = load_workbook(TEMPLATE_PATH)
     fresh = build_tracker_template()
     assert committed.sheetnames == fresh.sheetnames

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from stc_reporting.followup import (
+from stc_reporting.checks.followup import (
     Acknowledgement,
     follow_up,
     followup_json,
     issue_keys,
     load_acknowledgements,
 )
-from stc_reporting.reading import parse_tracker
+from stc_reporting.ingest.reading import parse_tracker
 from tests.builders import activity, minimal_tabs, partner, raw_tracker
 
 pytestmark = pytest.mark.unit
@@ -62,7 +62,7 @@ def test_new_then_still_open_then_fixed() -> None:
 def test_a_warning_can_be_acknowledged_but_an_error_cannot() -> None:
     """Acknowledged warnings stop counting as open; errors and unknown keys are reported."""
     tracker, issues = read([activity("A1", partners="P9"), activity("A7", day="TBD")])
-    from stc_reporting.validation import CheckWindow, validate_trackers
+    from stc_reporting.checks.validation import CheckWindow, validate_trackers
 
     issues = [
         *issues,

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from stc_reporting.checks.outliers import find_outliers, modified_z_scores, typical_range
+from stc_reporting.ingest.reading import parse_tracker
 from stc_reporting.issues import Severity
-from stc_reporting.outliers import find_outliers, modified_z_scores, typical_range
-from stc_reporting.reading import parse_tracker
 from tests.builders import activity, minimal_tabs, partner, raw_tracker
 
 pytestmark = pytest.mark.unit

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stc_reporting.issues import Issue, Severity
-from stc_reporting.outputs import (
+from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
     escape_formula,
     issues_csv_bytes,

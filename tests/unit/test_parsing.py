@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stc_reporting.parsing import (
+from stc_reporting.ingest.parsing import (
     SHEETS_EPOCH,
     CellError,
     clean_text,

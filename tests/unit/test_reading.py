@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from stc_reporting.ingest.reading import parse_tracker, read_tracker
 from stc_reporting.issues import Severity
 from stc_reporting.privacy import WITHHELD_TEXT
-from stc_reporting.reading import parse_tracker, read_tracker
 from stc_reporting.sources.xlsx import XlsxSource
 from tests.builders import (
     ACTIVITIES_HEADER,

@@ -9,19 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stc_reporting.periods import Period, reporting_periods
-from stc_reporting.records import (
-    Activity,
-    Funding,
-    Indicator,
-    Lesson,
-    Measurement,
-    Milestone,
-    Partner,
-    Submission,
-    TrackerRecords,
-)
-from stc_reporting.rollups import (
+from stc_reporting.figures.periods import Period, reporting_periods
+from stc_reporting.figures.rollups import (
     TOTAL_FIGURES,
     CollaborativePeriod,
     activity_figures,
@@ -34,6 +23,17 @@ from stc_reporting.rollups import (
     partner_figures,
     program_totals,
     submission_figures,
+)
+from stc_reporting.ingest.records import (
+    Activity,
+    Funding,
+    Indicator,
+    Lesson,
+    Measurement,
+    Milestone,
+    Partner,
+    Submission,
+    TrackerRecords,
 )
 
 pytestmark = pytest.mark.unit

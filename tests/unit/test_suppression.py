@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stc_reporting.suppression import (
+from stc_reporting.reports.suppression import (
     Cell,
     Line,
     format_count,

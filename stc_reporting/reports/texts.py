@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from stc_reporting.config import CollaborativeConfig
+from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.ingest.records import build_records
 from stc_reporting.issues import Issue
 from stc_reporting.privacy import WITHHELD_TEXT
-from stc_reporting.reading import ParsedTracker
-from stc_reporting.records import build_records
 
 
 @dataclass(frozen=True)

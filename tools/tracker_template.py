@@ -1,6 +1,6 @@
 """The blank tracker template (`templates/tracker-template.xlsx`), made from the contract.
 
-Run `python -m stc_reporting.tracker_template` after changing `contract.py`. The
+Run `python -m tools.tracker_template` after changing `contract.py`. The
 template has every tab and header, a dropdown for every choice column (lists kept
 on a hidden `Lists` tab, since several are longer than a dropdown formula may be),
 date, whole-number and amount validation, a frozen header row, readable column
@@ -20,10 +20,11 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from stc_reporting.contract import TABS, Column, Kind, Tab, headers
+from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, headers
+from stc_reporting.locations import DOCS_DIR, TEMPLATES_DIR
 
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "tracker-template.xlsx"
-RULES_DOC = Path(__file__).resolve().parent.parent / "docs" / "data-quality-rules.md"
+TEMPLATE_PATH = TEMPLATES_DIR / "tracker-template.xlsx"
+RULES_DOC = DOCS_DIR / "data-quality-rules.md"
 LISTS_TAB = "Lists"
 ROWS = 1000
 TARGET_YEARS = (2, 3)

@@ -1,4 +1,4 @@
-"""Generate the five sample trackers in `data/sample/` (run: `python data/generate_samples.py`).
+"""Generate the five sample trackers in `data/sample/` (run: `python tools/generate_samples.py`).
 
 The trackers are fictional but shaped like the real ones: Nov 2019 - Oct 2021,
 COVID moving activities online from March 2020, partners that predate the
@@ -20,7 +20,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from stc_reporting.contract import TABS, headers
+from stc_reporting.contract.tabs import TABS, headers
+from stc_reporting.locations import REPO
+
+SAMPLE_DIR = REPO / "data" / "sample"
 
 START, END = date(2019, 11, 1), date(2021, 10, 31)
 COVID = date(2020, 3, 15)
@@ -687,7 +690,7 @@ def measurements(profile: Profile, rng: random.Random) -> list[list[object]]:
         for quarter, day in enumerate(quarters):
             target = target2 if day <= date(2020, 10, 31) else target3
             if aggregation == "Sum":
-                value = round(target / 4 * rng.uniform(0.6, 1.3))
+                value: float = round(target / 4 * rng.uniform(0.6, 1.3))
             else:
                 progress = (quarter % 4 + 1) / 4
                 value = round(baseline + (target - baseline) * progress * rng.uniform(0.8, 1.1), 1)
@@ -769,7 +772,7 @@ def build_workbook(profile: Profile, scale: int) -> Workbook:
     }
     plant_problems(profile, tabs)
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for name, rows in tabs.items():
         sheet = workbook.create_sheet(_tab_title(profile, name))
         headers = [_header(profile, h) for h in HEADERS[name]]
@@ -797,7 +800,7 @@ def build_workbook(profile: Profile, scale: int) -> Workbook:
 def main() -> None:
     """Write the five trackers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "sample")
+    parser.add_argument("--out", type=Path, default=SAMPLE_DIR)
     parser.add_argument("--scale", type=int, default=1, help="multiply activity rows")
     arguments = parser.parse_args()
     arguments.out.mkdir(parents=True, exist_ok=True)

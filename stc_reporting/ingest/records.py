@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, TypeVar
 
+from stc_reporting.ingest.reading import ParsedTracker, Row
 from stc_reporting.issues import Issue, rows_in_error
-from stc_reporting.reading import ParsedTracker, Row
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Any
 
-from stc_reporting.contract import (
+from stc_reporting.contract.tabs import (
     AGGREGATIONS,
     CORE_COMPONENTS,
     INDICATOR_STATUSES,
@@ -26,8 +26,8 @@ from stc_reporting.contract import (
     SOURCE_TYPES,
     STRATEGIES,
 )
-from stc_reporting.periods import Period
-from stc_reporting.records import (
+from stc_reporting.figures.periods import Period
+from stc_reporting.ingest.records import (
     Activity,
     Funding,
     Indicator,

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from stc_reporting.contract import (
+from stc_reporting.contract.rules import Rule
+from stc_reporting.contract.tabs import (
     PRIVACY_HEADERS,
     TABS,
     Column,
@@ -24,8 +25,7 @@ from stc_reporting.contract import (
     target_field,
     target_year,
 )
-from stc_reporting.issues import Issue, Severity, cell_reference
-from stc_reporting.parsing import (
+from stc_reporting.ingest.parsing import (
     CellError,
     clean_text,
     is_blank,
@@ -39,6 +39,7 @@ from stc_reporting.parsing import (
     parse_whole_number,
     parse_yes_no,
 )
+from stc_reporting.issues import Issue, Severity, cell_reference
 from stc_reporting.privacy import (
     WITHHELD_TEXT,
     PersonalData,
@@ -47,7 +48,6 @@ from stc_reporting.privacy import (
     mask_if_personal,
     withheld_id,
 )
-from stc_reporting.rules import Rule
 from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerSource, TrackerUnreadableError
 
 Row = dict[str, object]

@@ -1,4 +1,4 @@
-"""Build the Word templates for the funder reports: `python templates/make_templates.py`.
+"""Build the Word templates for the funder reports: `python tools/make_report_templates.py`.
 
 This made the first versions of `program-report.docx` and
 `collaborative-report.docx`. Once a program manager edits a template in Word, the
@@ -10,7 +10,6 @@ Variables are listed in docs/template-variables.md.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -22,7 +21,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-HERE = Path(__file__).resolve().parent
+from stc_reporting.locations import TEMPLATES_DIR
+
+HERE = TEMPLATES_DIR
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 BLUE = RGBColor(0x2E, 0x75, 0xB6)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -302,7 +303,7 @@ def _cell_text(
     align: WD_ALIGN_PARAGRAPH | None = None,
     size: float = 9,
 ) -> Paragraph:
-    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    paragraph: Paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.space_before = Pt(0)
     paragraph.paragraph_format.line_spacing = 1.0
@@ -357,7 +358,7 @@ def _loop_table(
     aligns = aligns or "L" + "R" * (len(headers) - 1)
     loops = [loop] if total is None else [f"{loop} if not ({total})", f"{loop} if {total}"]
     head_rows = 2 if groups else 1
-    table = document.add_table(rows=head_rows + 3 * len(loops), cols=len(headers))
+    table: Table = document.add_table(rows=head_rows + 3 * len(loops), cols=len(headers))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER if centre else WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _borders(table)

@@ -19,11 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from stc_reporting.contract import TABS, Kind, Tab
+from stc_reporting.contract.suites import INDICATOR_KEY, SUITES_DIR, UNKNOWN_PARTNER_IDS, suite_path
+from stc_reporting.contract.tabs import TABS, Kind, Tab
+from stc_reporting.ingest.reading import ParsedTracker, Row, TabData, located_issue
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.privacy import is_withheld_id, mask_if_personal
-from stc_reporting.reading import ParsedTracker, Row, TabData, located_issue
-from stc_reporting.suites import INDICATOR_KEY, SUITES_DIR, UNKNOWN_PARTNER_IDS, suite_path
 
 _SEVERITIES = {"critical": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.WARNING}
 _KEY_SEPARATOR = "\x1f"

@@ -11,8 +11,8 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
-from stc_reporting.contract import normalise_choice
-from stc_reporting.rules import Rule
+from stc_reporting.contract.rules import Rule
+from stc_reporting.contract.tabs import normalise_choice
 
 SHEETS_EPOCH = date(1899, 12, 30)
 MAX_WHOLE_NUMBER = 10**12

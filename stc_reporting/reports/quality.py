@@ -22,19 +22,19 @@ from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
+from stc_reporting.checks.followup import FollowUp, TrackedIssue
 from stc_reporting.config import CollaborativeConfig
-from stc_reporting.contract import TAB_ORDER
-from stc_reporting.followup import FollowUp, TrackedIssue
+from stc_reporting.contract.tabs import TAB_ORDER
+from stc_reporting.figures.periods import program_year
+from stc_reporting.figures.rollups import ON_TIME_DAYS, month_end
+from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.ingest.records import Submission, build_records
 from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
-from stc_reporting.outputs import WrittenFile, write_output
-from stc_reporting.periods import program_year
-from stc_reporting.reading import ParsedTracker
-from stc_reporting.records import Submission, build_records
-from stc_reporting.render import reproducible_zip, template_environment
-from stc_reporting.report_context import fmt_rate, long_date, plain_reason
-from stc_reporting.rollups import ON_TIME_DAYS, month_end
+from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.outputs.writer import WrittenFile, write_output
+from stc_reporting.reports.context import fmt_rate, long_date, plain_reason
+from stc_reporting.reports.render import reproducible_zip, template_environment
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 DOCX_TEMPLATE = "data-quality-report.docx"
 HTML_TEMPLATE = "data-quality-report.html.j2"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -21,8 +21,8 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from stc_reporting.charts import render_chart
-from stc_reporting.report_context import ReportContext
+from stc_reporting.reports.charts import render_chart
+from stc_reporting.reports.context import ReportContext
 
 CHART_WIDTH = Mm(160)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)

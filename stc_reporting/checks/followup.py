@@ -28,9 +28,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from stc_reporting.ingest.reading import ParsedTracker, Row
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.privacy import redact
-from stc_reporting.reading import ParsedTracker, Row
 
 FOLLOWUP_FILE = "issues-followup.json"
 ACKNOWLEDGEMENTS_FILE = "acknowledgements.yaml"

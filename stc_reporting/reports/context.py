@@ -4,7 +4,7 @@ Built from `rollups.json` and the shareable texts (`report_texts.py`); templates
 nothing else. Every people count goes through the run-wide suppression pattern
 (`suppression.py`) here, once, so no template can print an unsafe number.
 Every variable is documented in docs/template-variables.md, generated from these
-models (`python -m stc_reporting.report_context`).
+models (`python -m stc_reporting.reports.context`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from stc_reporting.contract import (
+from stc_reporting.contract.tabs import (
     CORE_COMPONENTS,
     INDICATOR_STATUSES,
     LESSON_KINDS,
@@ -27,8 +26,8 @@ from stc_reporting.contract import (
     SOURCE_TYPES,
     STRATEGIES,
 )
-from stc_reporting.report_texts import WITHHELD_NAME, CollaborativeTexts
-from stc_reporting.suppression import (
+from stc_reporting.locations import DOCS_DIR
+from stc_reporting.reports.suppression import (
     SMALL_DENOMINATOR,
     SUPPRESSED,
     Cell,
@@ -38,6 +37,7 @@ from stc_reporting.suppression import (
     recoverable_cells,
     suppression_pattern,
 )
+from stc_reporting.reports.texts import WITHHELD_NAME, CollaborativeTexts
 
 PEOPLE = ("participants", "lived_experience_participants")
 PROGRAM = "program"
@@ -982,7 +982,7 @@ def build_report_context(
 
 # --- The variables page ------------------------------------------------------------
 
-_DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "template-variables.md"
+_DOC_PATH = DOCS_DIR / "template-variables.md"
 _MODELS: tuple[type[BaseModel], ...] = (
     ReportContext,
     PeriodInfo,
@@ -1005,8 +1005,8 @@ def template_variables_markdown() -> str:
     lines = [
         "# Template variables",
         "",
-        "Generated from `stc_reporting/report_context.py` by "
-        "`python -m stc_reporting.report_context`; do not edit by hand.",
+        "Generated from `stc_reporting/reports/context.py` by "
+        "`python -m stc_reporting.reports.context`; do not edit by hand.",
         "",
         "The funder report templates in `templates/` are Word documents with Jinja tags "
         "(docxtpl). They may use these variables and nothing else. Every figure is already "

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from stc_reporting.contract import tab_named
+from stc_reporting.contract.rules import Rule
+from stc_reporting.contract.tabs import tab_named
+from stc_reporting.ingest.reading import ParsedTracker, Row, located_issue
 from stc_reporting.issues import Issue, Severity, rows_in_error
-from stc_reporting.reading import ParsedTracker, Row, located_issue
-from stc_reporting.rules import Rule
 
 THRESHOLD = 3.5
 MIN_VALUES = 8

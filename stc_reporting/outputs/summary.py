@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from stc_reporting.outputs import WrittenFile
+from stc_reporting.outputs.writer import WrittenFile
 
 
 class CollaborativeSummary(BaseModel):

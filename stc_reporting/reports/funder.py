@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from stc_reporting.config import CollaborativeConfig
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
-from stc_reporting.outputs import WrittenFile, write_output
-from stc_reporting.reading import ParsedTracker
-from stc_reporting.render import render_report
-from stc_reporting.report_context import build_report_context, people_suppression
-from stc_reporting.report_texts import collect_report_texts
+from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.outputs.writer import WrittenFile, write_output
+from stc_reporting.reports.context import build_report_context, people_suppression
+from stc_reporting.reports.render import render_report
+from stc_reporting.reports.texts import collect_report_texts
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 PROGRAM_TEMPLATE = "program-report.docx"
 COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
 REPORTS_FOLDER = "reports"

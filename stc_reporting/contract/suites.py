@@ -4,7 +4,7 @@
 code: anyone can read which rules apply. They are generated from `contract.py`
 so the reader, the suites and the docs cannot drift; a contract test fails when
 the committed JSON differs from what the contract generates. Regenerate with
-`python -m stc_reporting.suites`.
+`python -m stc_reporting.contract.suites`.
 
 Every expectation carries `meta`:
     rule: the stable rule id (docs/data-quality-rules.md).
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from stc_reporting.contract import (
+from stc_reporting.contract.tabs import (
     ACTIVITIES,
     MEASUREMENTS,
     TABS,
@@ -29,8 +29,9 @@ from stc_reporting.contract import (
     Kind,
     Tab,
 )
+from stc_reporting.locations import EXPECTATIONS_DIR
 
-SUITES_DIR = Path(__file__).resolve().parent.parent / "expectations"
+SUITES_DIR = EXPECTATIONS_DIR
 
 Expectation = dict[str, Any]
 
@@ -242,9 +243,9 @@ def build_suite(tab: Tab) -> dict[str, Any]:
     return {
         "name": tab.slug,
         "expectations": expectations,
-        "meta": {"generated_from": "stc_reporting/contract.py", "tab": tab.name},
+        "meta": {"generated_from": "stc_reporting/contract/tabs.py", "tab": tab.name},
         "notes": f"Rules for the {tab.name} tab. Generated: do not edit by hand; "
-        "run `python -m stc_reporting.suites`.",
+        "run `python -m stc_reporting.contract.suites`.",
     }
 
 

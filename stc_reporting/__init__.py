@@ -1,0 +1,14 @@
+"""stc_reporting: the Safety Through Connection reporting pipeline, with no orchestrator.
+
+The subpackages are the pipeline's stages, in the order data flows (an
+import-linter `layers` contract in pyproject.toml keeps each from reaching up):
+
+- `contract`: the tracker format as data (tabs, columns, choices, rule ids, GX suites).
+- `sources`: where a tracker's raw cells come from (.xlsx now; Google Sheets next).
+- `ingest`: raw cells to typed records, with reading issues.
+- `checks`: data-quality rules (Great Expectations), outliers, follow-up across months.
+- `figures`: reporting periods and every figure of `rollups.json`.
+- `reports`: what funders and program managers read: suppression, context, charts, Word.
+- `outputs`: writing a run's files, the manifest and the run summary.
+- `pipeline`: the one read → check → roll up → render → write path.
+"""

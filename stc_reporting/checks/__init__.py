@@ -1,0 +1,1 @@
+"""Checks: data-quality rules (Great Expectations suites), outliers, follow-up across months."""

@@ -1,0 +1,1 @@
+"""Figures: the reporting periods and every figure of `rollups.json`."""

@@ -1,0 +1,1 @@
+"""Reports: what funders and program managers read (suppression, context, charts, Word, HTML)."""
