@@ -17,28 +17,22 @@ sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
-    """Prepare rollups once, then time `make_reports` alone."""
-    from stc_reporting.config import load_config
-    from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
-    from stc_reporting.reports.funder import make_reports
+    """Prepare rollups once with the pipeline's steps, then time its render step alone."""
+    from stc_reporting.pipeline import build_rollups, plan_run, read_and_check, render_reports
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()
-    config = load_config(REPO / "config/program.yaml")
-    trackers = [fetch_tracker(c) for c in config.collaboratives]
-    issues = check_trackers(config, trackers, date.today())
-    selection = RunSelection(tuple(config.collaboratives), date(2021, 10, 31))
-    rollups = build_rollups(config, selection, trackers, issues)
     with tempfile.TemporaryDirectory() as scratch:
+        plan = plan_run(REPO / "config/program.yaml", Path(scratch), date(2021, 10, 31))
+        checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
+        rollups = build_rollups(plan.config, plan.selection, checked.trackers, checked.issues)
         for attempt in range(1, arguments.repeat + 1):
             start = time.perf_counter()
-            result = make_reports(
-                Path(scratch), rollups, config.collaboratives, trackers, issues, date.today()
-            )
+            result = render_reports(plan, rollups, checked.trackers, checked.issues)
             seconds = time.perf_counter() - start
             print(
-                f"run {attempt}: {len(result.files)} reports in {seconds:.2f} s"
+                f"run {attempt}: {len(result.documents)} reports in {seconds:.2f} s"
                 f"{' (first run imports matplotlib and docxtpl)' if attempt == 1 else ''}"
             )
 

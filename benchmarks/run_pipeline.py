@@ -2,9 +2,11 @@
 
 Usage: python benchmarks/run_pipeline.py [--scale 1 10 50] [--flow]
 
-Each scale regenerates the five trackers with N times the activity rows, then times
-reading, checking (Great Expectations), rollups and writing, in one process with no
-Prefect. `--flow` also times `stc-report run` cold (fresh PREFECT_HOME) and warm.
+Each scale regenerates the five trackers with N times the activity rows, then runs the
+complete pipeline (`stc_reporting.pipeline.run_monthly_report`) in one process with no
+Prefect, timing each step: reading, checking (Great Expectations), follow-up, rollups,
+rendering and writing. `--flow` also times `stc-report run` cold (fresh PREFECT_HOME)
+and warm.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stc_reporting.pipeline import Step
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -43,29 +49,37 @@ def make_config(folder: Path, scale: int) -> Path:
     return config
 
 
-def time_steps(config_path: Path, out: Path) -> dict[str, float]:
-    """Run each domain step once, without Prefect, and time it."""
-    from stc_reporting.config import load_config
-    from stc_reporting.outputs.writer import write_run_outputs
-    from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
+class StepTimer:
+    """Times the pipeline's steps from its progress calls: a step lasts until the next one."""
 
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    config = load_config(config_path)
-    trackers = [fetch_tracker(c) for c in config.collaboratives]
-    timings["read"] = time.perf_counter() - start
-    start = time.perf_counter()
-    issues = check_trackers(config, trackers, date.today())
-    timings["check"] = time.perf_counter() - start
-    start = time.perf_counter()
-    selection = RunSelection(tuple(config.collaboratives), date(2021, 10, 31))
-    rollups = build_rollups(config, selection, trackers, issues)
-    timings["rollups"] = time.perf_counter() - start
-    start = time.perf_counter()
-    write_run_outputs(out, rollups, issues, extra=())
-    timings["write"] = time.perf_counter() - start
-    timings["rows"] = sum(len(t.rows) for tr in trackers for t in tr.tabs.values())
-    return timings
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._current: str | None = None
+        self._since = time.perf_counter()
+
+    def __call__(self, step: Step, detail: str) -> None:
+        """Start timing `step` (each tracker's read adds to the read step)."""
+        self.stop()
+        self._current = step.name.lower().replace("_", "-")
+
+    def stop(self) -> None:
+        """Close the step that is running."""
+        now = time.perf_counter()
+        if self._current is not None:
+            self.seconds[self._current] = self.seconds.get(self._current, 0.0) + now - self._since
+        self._since = now
+
+
+def time_steps(config_path: Path, out: Path) -> tuple[dict[str, float], int]:
+    """Run the whole domain pipeline once, without Prefect; time each step, count rows."""
+    from stc_reporting.pipeline import plan_run, run_monthly_report
+
+    timer = StepTimer()
+    plan = plan_run(config_path, out, date(2021, 10, 31))
+    outcome = run_monthly_report(plan, timer)
+    timer.stop()
+    rows = sum(len(t.rows) for tr in outcome.checked.trackers for t in tr.tabs.values())
+    return timer.seconds, rows
 
 
 def time_flow(config: Path, out: Path, home: Path) -> float:
@@ -101,12 +115,9 @@ def main() -> None:
         root = Path(scratch)
         for scale in arguments.scale:
             config = make_config(root / f"x{scale}", scale)
-            steps = time_steps(config, root / f"out{scale}")
-            print(
-                f"scale {scale:>3}: {int(steps['rows']):>6} rows  read {steps['read']:.2f} s  "
-                f"check {steps['check']:.2f} s  rollups {steps['rollups']:.2f} s  "
-                f"write {steps['write']:.2f} s"
-            )
+            steps, rows = time_steps(config, root / f"out{scale}")
+            timings = "  ".join(f"{step} {seconds:.2f} s" for step, seconds in steps.items())
+            print(f"scale {scale:>3}: {rows:>6} rows  {timings}")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (this process): {peak_mb:.0f} MB")
         if arguments.flow:

@@ -197,19 +197,20 @@ def validate(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Read and check the trackers only, and print what to fix, cell by cell."""
-    from stc_reporting.pipeline import check_trackers, fetch_tracker
+    from stc_reporting.pipeline import read_and_check
 
     ids = _only_ids(ctx, only)
     loaded = _load(config, ids)
     collaboratives = select_collaboratives(loaded, ids)
     del as_of  # rules compare against the day of the run, never as_of (tracker-format.md)
     with console.status("Reading trackers...") as status:
-        trackers = []
-        for collaborative in collaboratives:
-            status.update(f"Reading {collaborative.name}...")
-            trackers.append(fetch_tracker(collaborative))
-        status.update("Checking the data-quality rules...")
-        issues = check_trackers(loaded, trackers, date.today())
+        checked = read_and_check(
+            loaded,
+            collaboratives,
+            date.today(),
+            lambda step, detail: status.update(f"{step}: {detail}..." if detail else f"{step}..."),
+        )
+    trackers, issues = checked.trackers, checked.issues
     shown = [i for i in issues if not severity or i.severity in severity]
     if output is OutputFormat.CSV:
         sys.stdout.write(issues_csv_bytes(shown).decode("utf-8"))

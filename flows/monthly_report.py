@@ -1,7 +1,9 @@
-"""The `monthly-report` flow: read every tracker, check it, roll up, write outputs.
+"""The `monthly-report` flow: read every tracker, check it, roll up, render, write outputs.
 
-Run it from the Prefect UI (a deployment in `prefect.yaml`), on the monthly
-schedule, with `stc-report run`, or directly: `python -m flows.monthly_report`.
+It runs the steps of `stc_reporting.pipeline.run_monthly_report`, in the same order,
+each from one task: reads run in parallel with retries, and every step shows in the
+Prefect UI. Run it from the Prefect UI (a deployment in `prefect.yaml`), on the
+monthly schedule, with `stc-report run`, or directly: `python -m flows.monthly_report`.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from stc_reporting.config import CollaborativeConfig, load_config, select_collaboratives
-from stc_reporting.figures.periods import last_day_of_previous_month
+from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
-from stc_reporting.outputs.summary import RunSummary, summarise_run
-from stc_reporting.pipeline import RunSelection
+from stc_reporting.outputs.summary import RunSummary
+from stc_reporting.pipeline import plan_run, summarise
 from tasks.outputs import publish_run_summary, write_outputs
-from tasks.reports import render_reports, write_data_quality_report
+from tasks.reports import render_data_quality_report, render_reports
 from tasks.rollups import compute_rollups
 from tasks.sources import read_tracker
 from tasks.validate import check_trackers, follow_up_issues
@@ -62,12 +63,14 @@ def monthly_report(
         What was written, and each collaborative's outcome.
     """
     logger = get_run_logger()
-    config = load_config(Path(config_path))
-    run_date = date.today()
-    selection = RunSelection(
-        tuple(select_collaboratives(config, only)),
-        as_of or last_day_of_previous_month(run_date),
+    plan = plan_run(
+        Path(config_path),
+        Path(out_dir),
+        as_of,
+        only,
+        Path(compare_to) if compare_to else None,
     )
+    selection = plan.selection
     logger.info(
         "Reading %d trackers (data as of %s)",
         len(selection.collaboratives),
@@ -77,15 +80,8 @@ def monthly_report(
     futures = [read_tracker.submit(c) for c in selection.collaboratives]
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
-    issues = check_trackers(config, trackers, run_date)
-    followup = follow_up_issues(
-        issues,
-        trackers,
-        selection.as_of,
-        Path(out_dir),
-        Path(config_path),
-        Path(compare_to) if compare_to else None,
-    )
+    issues = check_trackers(plan.config, trackers, plan.run_date)
+    followup = follow_up_issues(plan, issues, trackers)
     for problem in followup.acknowledgement_problems:
         logger.warning(problem, extra=PROGRESS)
     logger.info(
@@ -97,16 +93,14 @@ def monthly_report(
         followup.count("fixed"),
         extra=PROGRESS,
     )
-    rollups = compute_rollups(config, selection, trackers, issues)
+    rollups = compute_rollups(plan.config, selection, trackers, issues)
     logger.info("Rendering the funder reports", extra=PROGRESS)
-    reports = render_reports(Path(out_dir), rollups, selection.collaboratives, trackers, issues)
+    reports = render_reports(plan, rollups, trackers, issues)
     for failure in reports.failures:
         logger.error(failure, extra=PROGRESS)
-    quality = write_data_quality_report(
-        Path(out_dir), rollups, config, selection.collaboratives, trackers, followup
-    )
-    files = write_outputs(Path(out_dir), rollups, issues, [*reports.files, *quality], followup)
-    summary = summarise_run(rollups, out_dir, files, reports.failures)
+    quality = render_data_quality_report(plan, rollups, trackers, followup)
+    files = write_outputs(plan, rollups, issues, followup, [*reports.documents, *quality])
+    summary = summarise(plan, rollups, files, reports)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)
     return summary

@@ -1,33 +1,166 @@
-"""The pipeline's steps as plain functions: fetch, check, roll up.
+"""The complete pipeline as one function: read → check → follow up → roll up → render → write.
 
-`flows/monthly_report.py` runs these as Prefect tasks; `stc-report validate`
-and the tests call them directly. Each step takes and returns plain data.
+`run_monthly_report` composes the named steps below, in that order, with no
+orchestrator. Everything else runs the same steps: the Prefect flow
+(`flows/monthly_report.py`) calls each step from one task (adding retries,
+parallel reads and visibility), `stc-report validate` runs `read_and_check`, and
+the benchmarks and tests call `run_monthly_report` or single steps. A test checks
+that the flow and this function write identical `rollups.json` and `issues.csv`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from stc_reporting.checks.followup import FollowUp, followup_json, track_issues
 from stc_reporting.checks.outliers import find_outliers
 from stc_reporting.checks.validation import CheckWindow, validate_trackers
-from stc_reporting.config import CollaborativeConfig, Config
-from stc_reporting.figures.periods import reporting_periods
+from stc_reporting.config import (
+    CollaborativeConfig,
+    Config,
+    load_config,
+    select_collaboratives,
+)
+from stc_reporting.figures.periods import last_day_of_previous_month, reporting_periods
 from stc_reporting.figures.rollups import CollaborativePeriod, collaborative_figures, program_totals
-from stc_reporting.ingest.reading import ParsedTracker, read_tracker
+from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.ingest.records import build_records
 from stc_reporting.issues import Issue, data_quality_counts, sort_issues
+from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.outputs.summary import RunSummary, summarise_run
+from stc_reporting.outputs.writer import WrittenFile, data_documents, write_run
+from stc_reporting.reports.document import RenderedDocument, RenderedReports
+from stc_reporting.reports.funder import render_funder_reports
+from stc_reporting.reports.quality import render_dq_report
+from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
 
 SCHEMA_VERSION = 1
 
 
+class Step(StrEnum):
+    """The pipeline's steps, in order, as a person watching a run reads them."""
+
+    READ = "Reading trackers"
+    CHECK = "Checking the data-quality rules"
+    FOLLOW_UP = "Following issues up since the last run"
+    ROLL_UP = "Computing figures"
+    RENDER = "Rendering the reports"
+    WRITE = "Writing the outputs"
+
+
+Progress = Callable[[Step, str], None]
+"""Told which step starts and, while reading, which tracker (a spinner, a log, a timer)."""
+
+
+@dataclass(frozen=True)
+class RunSelection:
+    """What a run covers: the collaboratives (config order) and the as-of date."""
+
+    collaboratives: tuple[CollaborativeConfig, ...]
+    as_of: date
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything a run needs to know before it reads a tracker.
+
+    Attributes:
+        config: The program config.
+        config_path: The config file (acknowledgements.yaml sits beside it).
+        selection: The collaboratives and as-of date of this run.
+        out_dir: The run's output folder.
+        compare_to: An earlier run's folder to follow issues up against, if not `out_dir`.
+        run_date: The calendar day of the run (rules and "made on" use it).
+    """
+
+    config: Config
+    config_path: Path
+    selection: RunSelection
+    out_dir: Path
+    compare_to: Path | None
+    run_date: date
+
+
+@dataclass(frozen=True)
+class CheckedTrackers:
+    """The trackers as read and every issue found in them, sorted."""
+
+    trackers: list[ParsedTracker]
+    issues: list[Issue]
+
+
+def plan_run(
+    config_path: Path,
+    out_dir: Path,
+    as_of: date | None = None,
+    only: Sequence[str] | None = None,
+    compare_to: Path | None = None,
+    run_date: date | None = None,
+) -> RunPlan:
+    """Load the config and settle what a run covers (the flow's and CLI's parameters).
+
+    Args:
+        config_path: The program config file.
+        out_dir: The run's output folder.
+        as_of: Count records up to this day; default the last day of the previous month.
+        only: Collaborative ids to include; None or empty for all.
+        compare_to: An earlier run's folder to compare issues with.
+        run_date: The day of the run; default today.
+
+    Raises:
+        ConfigError: The config cannot be used or `only` names an unknown id.
+    """
+    config = load_config(config_path)
+    today = run_date or date.today()
+    collaboratives = select_collaboratives(config, list(only) if only else None)
+    selection = RunSelection(tuple(collaboratives), as_of or last_day_of_previous_month(today))
+    return RunPlan(config, config_path, selection, out_dir, compare_to, today)
+
+
+# --- Read and check ---------------------------------------------------------------------
+
+
 def fetch_tracker(collaborative: CollaborativeConfig) -> ParsedTracker:
-    """Read one collaborative's tracker from its configured source."""
+    """Read one collaborative's tracker from its configured source.
+
+    Raises:
+        TrackerTemporarilyUnavailableError: The source may answer on a later try.
+    """
     return read_tracker(source_for(collaborative), collaborative.id)
+
+
+def _quiet(step: Step, detail: str) -> None:
+    """Progress goes nowhere unless a caller shows it."""
+
+
+def read_trackers(
+    collaboratives: Sequence[CollaborativeConfig], progress: Progress = _quiet
+) -> list[ParsedTracker]:
+    """Read every tracker, one after the other; a source that does not answer fails alone.
+
+    Args:
+        collaboratives: Whose trackers to read, in order.
+        progress: Told the collaborative's name before its tracker is read.
+
+    Returns:
+        One tracker per collaborative, in the same order.
+    """
+    trackers = []
+    for collaborative in collaboratives:
+        progress(Step.READ, collaborative.name)
+        try:
+            trackers.append(fetch_tracker(collaborative))
+        except TrackerTemporarilyUnavailableError as error:
+            reason = f"its source did not answer ({error}); try again later"
+            trackers.append(unreadable_tracker(collaborative.id, reason))
+    return trackers
 
 
 def check_trackers(
@@ -52,12 +185,35 @@ def check_trackers(
     return sort_issues(found, [c.id for c in config.collaboratives])
 
 
-@dataclass(frozen=True)
-class RunSelection:
-    """What a run covers: the collaboratives (config order) and the as-of date."""
+def read_and_check(
+    config: Config,
+    collaboratives: Sequence[CollaborativeConfig],
+    run_date: date,
+    progress: Progress = _quiet,
+) -> CheckedTrackers:
+    """Read the trackers and check them: the part of a run `stc-report validate` does.
 
-    collaboratives: tuple[CollaborativeConfig, ...]
-    as_of: date
+    Args:
+        config: The program config.
+        collaboratives: Whose trackers to read, in order.
+        run_date: The calendar day of the run (rules compare dates with it).
+        progress: Told what is being done, for a person watching.
+    """
+    trackers = read_trackers(collaboratives, progress)
+    progress(Step.CHECK, "")
+    return CheckedTrackers(trackers, check_trackers(config, trackers, run_date))
+
+
+def follow_up_issues(
+    plan: RunPlan, issues: Sequence[Issue], trackers: Sequence[ParsedTracker]
+) -> FollowUp:
+    """Mark each issue new, still open or acknowledged against the previous run."""
+    return track_issues(
+        issues, trackers, plan.selection.as_of, plan.out_dir, plan.config_path, plan.compare_to
+    )
+
+
+# --- Roll up ------------------------------------------------------------------------------
 
 
 def build_rollups(
@@ -117,3 +273,102 @@ def build_rollups(
             identifier for identifier, entry in entries.items() if entry["status"] == "failed"
         ],
     }
+
+
+# --- Render and write ---------------------------------------------------------------------
+
+
+def render_reports(
+    plan: RunPlan,
+    rollups: dict[str, Any],
+    trackers: Sequence[ParsedTracker],
+    issues: Sequence[Issue],
+    templates: Path = TEMPLATES_DIR,
+) -> RenderedReports:
+    """Render the funder report drafts: the program's and each ok collaborative's."""
+    return render_funder_reports(
+        rollups, plan.selection.collaboratives, trackers, issues, plan.run_date, templates
+    )
+
+
+def render_quality_report(
+    plan: RunPlan,
+    rollups: dict[str, Any],
+    trackers: Sequence[ParsedTracker],
+    followup: FollowUp,
+) -> list[RenderedDocument]:
+    """Render the internal data-quality report, HTML and Word."""
+    program = {"start": plan.config.program.start, "years": plan.config.program.years}
+    return render_dq_report(
+        rollups, plan.selection.collaboratives, trackers, followup, program, plan.run_date
+    )
+
+
+def write_outputs(
+    plan: RunPlan,
+    rollups: dict[str, Any],
+    issues: Sequence[Issue],
+    followup: FollowUp,
+    rendered: Sequence[RenderedDocument],
+) -> list[WrittenFile]:
+    """Write the run: rollups, issues, follow-up, every rendered report, then the manifest."""
+    documents = [*data_documents(rollups, issues, followup_json(followup)), *rendered]
+    return write_run(plan.out_dir, documents)
+
+
+def summarise(
+    plan: RunPlan,
+    rollups: dict[str, Any],
+    files: Sequence[WrittenFile],
+    reports: RenderedReports,
+) -> RunSummary:
+    """What the run wrote and each collaborative's outcome."""
+    return summarise_run(rollups, str(plan.out_dir), files, reports.failures)
+
+
+# --- The whole run --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """Everything a run produced, in memory, besides the files it wrote.
+
+    Attributes:
+        checked: The trackers as read and every issue.
+        followup: Each issue's status against the previous run.
+        rollups: The rollups document.
+        reports: The funder reports rendered, and the ones that failed.
+        files: Every file written, the manifest last.
+        summary: What the run wrote and each collaborative's outcome.
+    """
+
+    checked: CheckedTrackers
+    followup: FollowUp
+    rollups: dict[str, Any]
+    reports: RenderedReports
+    files: list[WrittenFile]
+    summary: RunSummary
+
+
+def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome:
+    """Run the complete pipeline, step by step, with no orchestrator.
+
+    Args:
+        plan: What the run covers and where it writes (see `plan_run`).
+        progress: Told as each step starts.
+
+    Returns:
+        What the run produced; its `summary` is what the flow returns.
+    """
+    checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date, progress)
+    progress(Step.FOLLOW_UP, "")
+    followup = follow_up_issues(plan, checked.issues, checked.trackers)
+    progress(Step.ROLL_UP, "")
+    rollups = build_rollups(plan.config, plan.selection, checked.trackers, checked.issues)
+    progress(Step.RENDER, "")
+    reports = render_reports(plan, rollups, checked.trackers, checked.issues)
+    quality = render_quality_report(plan, rollups, checked.trackers, followup)
+    progress(Step.WRITE, "")
+    files = write_outputs(plan, rollups, checked.issues, followup, [*reports.documents, *quality])
+    summary = summarise(plan, rollups, files, reports)
+    return RunOutcome(checked, followup, rollups, reports, files, summary)

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from stc_reporting.checks.followup import FollowUp, followup_json
+from stc_reporting.checks.followup import FollowUp
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.summary import RunSummary
-from stc_reporting.outputs.writer import WrittenFile, write_run_outputs
+from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.pipeline import RunPlan
+from stc_reporting.pipeline import write_outputs as write_all
+from stc_reporting.reports.document import RenderedDocument
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)
 def write_outputs(
-    out_dir: Path,
+    plan: RunPlan,
     rollups: dict[str, Any],
     issues: Sequence[Issue],
-    reports: Sequence[WrittenFile],
     followup: FollowUp,
+    rendered: Sequence[RenderedDocument],
 ) -> list[WrittenFile]:
-    """Write rollups.json, issues.csv, issues-followup.json, then the manifest."""
-    return write_run_outputs(out_dir, rollups, issues, reports, followup_json(followup))
+    """Write every file of the run (data, reports), then the manifest."""
+    return write_all(plan, rollups, issues, followup, rendered)
 
 
 @task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)

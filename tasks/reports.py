@@ -1,47 +1,39 @@
-"""Rendering the funder reports as .docx drafts."""
+"""Rendering the funder report drafts and the data-quality report (nothing is written here)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp
-from stc_reporting.config import CollaborativeConfig, Config
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
-from stc_reporting.outputs.writer import WrittenFile
-from stc_reporting.reports.funder import ReportsWritten, make_reports
-from stc_reporting.reports.quality import write_dq_report
+from stc_reporting.pipeline import RunPlan
+from stc_reporting.pipeline import render_quality_report as render_quality
+from stc_reporting.pipeline import render_reports as render_funder
+from stc_reporting.reports.document import RenderedDocument, RenderedReports
 
 
 @task(name="render-reports", cache_policy=NO_CACHE, persist_result=False)
 def render_reports(
-    out_dir: Path,
+    plan: RunPlan,
     rollups: dict[str, Any],
-    collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
-) -> ReportsWritten:
-    """Write the program report and one report per collaborative that reported."""
-    return make_reports(out_dir, rollups, collaboratives, trackers, issues, date.today())
+) -> RenderedReports:
+    """Render the program report and one report per collaborative that reported."""
+    return render_funder(plan, rollups, trackers, issues)
 
 
-@task(name="write-data-quality-report", cache_policy=NO_CACHE, persist_result=False)
-def write_data_quality_report(
-    out_dir: Path,
+@task(name="render-data-quality-report", cache_policy=NO_CACHE, persist_result=False)
+def render_data_quality_report(
+    plan: RunPlan,
     rollups: dict[str, Any],
-    config: Config,
-    collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
-) -> list[WrittenFile]:
-    """Write the internal data-quality report as HTML and Word."""
-    program = {"start": config.program.start, "years": config.program.years}
-    return write_dq_report(
-        out_dir, rollups, collaboratives, trackers, followup, program, date.today()
-    )
+) -> list[RenderedDocument]:
+    """Render the internal data-quality report as HTML and Word."""
+    return render_quality(plan, rollups, trackers, followup)

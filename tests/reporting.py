@@ -9,10 +9,10 @@ from typing import Any
 
 from docx import Document
 
-from stc_reporting.config import load_config
 from stc_reporting.issues import Issue
-from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
-from stc_reporting.reports.funder import ReportsWritten, make_reports
+from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.pipeline import plan_run, run_monthly_report
+from stc_reporting.reports.document import RenderedReports
 from tests.builders import Grid, write_workbook
 
 
@@ -22,14 +22,15 @@ class DomainRun:
 
     rollups: dict[str, Any]
     issues: list[Issue]
-    reports: ReportsWritten
+    reports: RenderedReports
+    files: list[WrittenFile]
     out: Path
 
 
 def run_domain(
     tmp_path: Path, trackers: dict[str, dict[str, Grid] | None], as_of: date = date(2021, 10, 31)
 ) -> DomainRun:
-    """Write each tracker (None: a missing file), a config, and run every domain step."""
+    """Write each tracker (None: a missing file), a config, and run the domain pipeline."""
     lines = [
         "program: {name: Safety Through Connection, funder: Test Funder, start: 2018-11-01,"
         " end: 2021-10-31, years: [2, 3]}",
@@ -44,14 +45,10 @@ def run_domain(
         )
     config_path = tmp_path / "program.yaml"
     config_path.write_text("\n".join(lines) + "\n")
-    config = load_config(config_path)
-    read = [fetch_tracker(c) for c in config.collaboratives]
-    issues = check_trackers(config, read, date(2022, 1, 15))
-    selection = RunSelection(tuple(config.collaboratives), as_of)
-    rollups = build_rollups(config, selection, read, issues)
     out = tmp_path / "out"
-    reports = make_reports(out, rollups, config.collaboratives, read, issues, date(2022, 1, 15))
-    return DomainRun(rollups, issues, reports, out)
+    plan = plan_run(config_path, out, as_of, run_date=date(2022, 1, 15))
+    outcome = run_monthly_report(plan)
+    return DomainRun(outcome.rollups, outcome.checked.issues, outcome.reports, outcome.files, out)
 
 
 def docx_text(path: Path) -> str:

@@ -1,8 +1,10 @@
-"""Writing run outputs: atomically, reproducibly, safe to open in a spreadsheet.
+"""The one output writer: every file of a run, atomically, then `manifest.json`.
 
-Every file is written to a temporary sibling and renamed into place, so a run
-that fails or is killed never leaves a half-written file. The same inputs give
-byte-identical `rollups.json` and `issues.csv`.
+Renderers and the data serialisers here only make documents (bytes and where they
+go); `write_run` is the single place a run's files reach the disk. Every file is
+written to a temporary sibling and renamed into place, so a run that fails or is
+killed never leaves a half-written file. The same inputs give byte-identical
+`rollups.json` and `issues.csv`, and both are safe to open in a spreadsheet.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from stc_reporting.issues import Issue
+from stc_reporting.reports.document import REPORTS_FOLDER, DocumentKind, RenderedDocument
 
 ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "rule", "message")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,17 +68,15 @@ def write_atomically(path: Path, content: bytes) -> None:
         raise
 
 
-def write_output(
-    out_dir: Path, relative: str, content: bytes, kind: str, collaborative: str | None = None
-) -> WrittenFile:
-    """Write one output file atomically and describe it for the manifest."""
-    write_atomically(out_dir / relative, content)
+def write_document(out_dir: Path, document: RenderedDocument) -> WrittenFile:
+    """Write one document atomically under `out_dir` and describe it for the manifest."""
+    write_atomically(out_dir / document.path, document.content)
     return WrittenFile(
-        path=relative,
-        kind=kind,
-        collaborative=collaborative,
-        sha256=hashlib.sha256(content).hexdigest(),
-        bytes=len(content),
+        path=document.path,
+        kind=document.kind.value,
+        collaborative=document.collaborative,
+        sha256=hashlib.sha256(document.content).hexdigest(),
+        bytes=len(document.content),
     )
 
 
@@ -125,33 +126,56 @@ def manifest_bytes(files: Sequence[WrittenFile]) -> bytes:
     return json_bytes({"files": entries})
 
 
-def write_run_outputs(
-    out_dir: Path,
-    rollups: dict[str, Any],
-    issues: Sequence[Issue],
-    extra: Sequence[WrittenFile],
-    followup: dict[str, Any] | None = None,
-) -> list[WrittenFile]:
-    """Write `rollups.json`, `issues.csv`, the follow-up file and, last, `manifest.json`.
+def data_documents(
+    rollups: dict[str, Any], issues: Sequence[Issue], followup: dict[str, Any] | None = None
+) -> list[RenderedDocument]:
+    """Serialise the run's data files: `rollups.json`, `issues.csv`, `issues-followup.json`.
 
     Args:
-        out_dir: The run's output folder.
         rollups: The rollups document.
         issues: Every issue, sorted.
-        extra: Files already written this run (reports), for the manifest.
         followup: The issue follow-up document for the next run, if any.
 
     Returns:
-        Every file the manifest lists, plus the manifest itself.
+        The documents, in that order.
     """
-    written = [
-        write_output(out_dir, "rollups.json", json_bytes(rollups), "rollups"),
-        write_output(out_dir, "issues.csv", issues_csv_bytes(issues), "issues"),
-        *extra,
+    documents = [
+        RenderedDocument("rollups.json", DocumentKind.ROLLUPS, None, json_bytes(rollups)),
+        RenderedDocument("issues.csv", DocumentKind.ISSUES, None, issues_csv_bytes(issues)),
     ]
     if followup is not None:
-        written.append(
-            write_output(out_dir, "issues-followup.json", json_bytes(followup), "issues-followup")
+        documents.append(
+            RenderedDocument(
+                "issues-followup.json", DocumentKind.ISSUES_FOLLOWUP, None, json_bytes(followup)
+            )
         )
-    manifest = write_output(out_dir, "manifest.json", manifest_bytes(written), "manifest")
-    return [*written, manifest]
+    return documents
+
+
+def write_run(out_dir: Path, documents: Sequence[RenderedDocument]) -> list[WrittenFile]:
+    """Write every document of a run, remove stale reports, and write `manifest.json` last.
+
+    This is the only function that writes a run's files: it gets the run's complete
+    list of documents at once.
+
+    Args:
+        out_dir: The run's output folder.
+        documents: Every file of the run (data files, reports), in the order to list them.
+
+    Returns:
+        Every file the manifest lists, in the order given, then the manifest itself.
+    """
+    written = [write_document(out_dir, document) for document in documents]
+    _remove_stale_reports(out_dir, {f.path for f in written})
+    manifest = RenderedDocument(
+        "manifest.json", DocumentKind.MANIFEST, None, manifest_bytes(written)
+    )
+    return [*written, write_document(out_dir, manifest)]
+
+
+def _remove_stale_reports(out_dir: Path, written: set[str]) -> None:
+    """Delete drafts of earlier runs this run did not make (a collaborative that failed)."""
+    folder = out_dir / REPORTS_FOLDER
+    for path in folder.glob("*.docx") if folder.is_dir() else ():
+        if f"{REPORTS_FOLDER}/{path.name}" not in written:
+            path.unlink()

@@ -1,13 +1,13 @@
-"""Writing the funder reports of a run as .docx drafts under `<out>/reports/`.
+"""Rendering the funder reports of a run: .docx documents for `<out>/reports/`.
 
 One program report and one report per `ok` collaborative. A report that fails to
-render fails alone, with a message, and leaves no file; the others are written.
+render fails alone, with a message, and yields no document; the others are made.
+Nothing is written here: the output writer writes what this returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,22 +16,18 @@ from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.outputs.writer import WrittenFile, write_output
 from stc_reporting.reports.context import build_report_context, people_suppression
+from stc_reporting.reports.document import (
+    REPORTS_FOLDER,
+    DocumentKind,
+    RenderedDocument,
+    RenderedReports,
+)
 from stc_reporting.reports.render import render_report
 from stc_reporting.reports.texts import collect_report_texts
 
 PROGRAM_TEMPLATE = "program-report.docx"
 COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
-REPORTS_FOLDER = "reports"
-
-
-@dataclass
-class ReportsWritten:
-    """The reports a run wrote, and the ones it could not make."""
-
-    files: list[WrittenFile] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
 
 
 def report_path(collaborative: str | None) -> str:
@@ -40,19 +36,17 @@ def report_path(collaborative: str | None) -> str:
     return f"{REPORTS_FOLDER}/{name}.docx"
 
 
-def make_reports(
-    out_dir: Path,
+def render_funder_reports(
     rollups: dict[str, Any],
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
     made_on: date,
     templates: Path = TEMPLATES_DIR,
-) -> ReportsWritten:
-    """Render and write the program report and every ok collaborative's report.
+) -> RenderedReports:
+    """Render the program report and every ok collaborative's report.
 
     Args:
-        out_dir: The run's output folder.
         rollups: The run's rollups document.
         collaboratives: The run's collaboratives, config order.
         trackers: Their trackers as read (for shareable texts).
@@ -61,10 +55,10 @@ def make_reports(
         templates: Folder of the Word templates.
 
     Returns:
-        The files written and a message for each report that failed.
+        The documents made and a message for each report that failed.
     """
     texts = collect_report_texts(collaboratives, trackers, issues)
-    result = ReportsWritten()
+    result = RenderedReports()
     try:
         hidden = people_suppression(rollups)
     except AssertionError as error:  # a bug: no report may print an unsafe number
@@ -84,15 +78,10 @@ def make_reports(
         except Exception as error:
             result.failures.append(f"{relative} was not made: {error}")
             continue
-        kind = "program-report" if collaborative is None else "collaborative-report"
-        result.files.append(write_output(out_dir, relative, content, kind, collaborative))
-    _remove_stale_reports(out_dir, {f.path for f in result.files})
+        kind = (
+            DocumentKind.PROGRAM_REPORT
+            if collaborative is None
+            else DocumentKind.COLLABORATIVE_REPORT
+        )
+        result.documents.append(RenderedDocument(relative, kind, collaborative, content))
     return result
-
-
-def _remove_stale_reports(out_dir: Path, written: set[str]) -> None:
-    """Delete drafts of earlier runs this run did not make (a collaborative that failed)."""
-    folder = out_dir / REPORTS_FOLDER
-    for path in folder.glob("*.docx") if folder.is_dir() else ():
-        if f"{REPORTS_FOLDER}/{path.name}" not in written:
-            path.unlink()

@@ -31,8 +31,8 @@ from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.ingest.records import Submission, build_records
 from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.outputs.writer import WrittenFile, write_output
 from stc_reporting.reports.context import fmt_rate, long_date, plain_reason
+from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from stc_reporting.reports.render import reproducible_zip, template_environment
 
 DOCX_TEMPLATE = "data-quality-report.docx"
@@ -321,24 +321,20 @@ def build_dq_context(
     )
 
 
-def write_dq_report(
-    out_dir: Path,
+def render_dq_report(
     rollups: Mapping[str, Any],
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
     program: Mapping[str, Any],
     made_on: date,
-) -> list[WrittenFile]:
-    """Write `data-quality-report.html` and `.docx` into the output folder."""
+) -> list[RenderedDocument]:
+    """Render `data-quality-report.html` and `.docx` (arguments as `build_dq_context`)."""
     context = build_dq_context(rollups, collaboratives, trackers, followup, program, made_on)
+    kind = DocumentKind.DATA_QUALITY_REPORT
     return [
-        write_output(
-            out_dir, "data-quality-report.html", render_dq_html(context), "data-quality-report"
-        ),
-        write_output(
-            out_dir, "data-quality-report.docx", render_dq_docx(context), "data-quality-report"
-        ),
+        RenderedDocument("data-quality-report.html", kind, None, render_dq_html(context)),
+        RenderedDocument("data-quality-report.docx", kind, None, render_dq_docx(context)),
     ]
 
 

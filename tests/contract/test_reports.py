@@ -61,7 +61,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> DomainRun:
 def test_one_report_per_ok_collaborative_plus_the_program(run: DomainRun) -> None:
     """The failed collaborative gets no file; nothing failed to render."""
     assert run.reports.failures == []
-    assert sorted(f.path for f in run.reports.files) == [
+    assert sorted(d.path for d in run.reports.documents) == [
         "reports/collaborative-big.docx",
         "reports/collaborative-medium.docx",
         "reports/collaborative-small.docx",
@@ -157,7 +157,8 @@ def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
 
     from docx import Document
 
-    from stc_reporting.reports.funder import TEMPLATES_DIR, make_reports
+    from stc_reporting.outputs.writer import write_run
+    from stc_reporting.reports.funder import TEMPLATES_DIR, render_funder_reports
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
@@ -165,11 +166,10 @@ def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
     document.add_paragraph().add_run("{{ broken ")
     document.save(str(templates / "collaborative-report.docx"))
     first = run_domain(tmp_path / "a", {"solo": tracker([20, 30])})
-    result = make_reports(
-        tmp_path / "out", first.rollups, [], [], [], date(2022, 1, 1), templates=templates
-    )
-    assert [f.path for f in result.files] == ["reports/program-report.docx"]
+    result = render_funder_reports(first.rollups, [], [], [], date(2022, 1, 1), templates=templates)
+    assert [d.path for d in result.documents] == ["reports/program-report.docx"]
     assert result.failures and "collaborative-solo.docx was not made" in result.failures[0]
+    write_run(tmp_path / "out", result.documents)
     assert sorted(p.name for p in (tmp_path / "out/reports").iterdir()) == ["program-report.docx"]
 
 
@@ -177,16 +177,16 @@ def test_the_same_run_gives_byte_identical_reports(tmp_path: Path) -> None:
     """Charts and documents carry no timestamps: reruns are reproducible."""
     first = run_domain(tmp_path / "a", {"solo": tracker([20, 30])})
     second = run_domain(tmp_path / "b", {"solo": tracker([20, 30])})
-    assert [f.sha256 for f in first.reports.files] == [f.sha256 for f in second.reports.files]
+    assert [d.content for d in first.reports.documents] == [
+        d.content for d in second.reports.documents
+    ]
 
 
 def test_skipped_years_still_give_safe_reports(tmp_path: Path) -> None:
     """Years [2, 4]: the years do not add up to the combined period, and nothing breaks."""
     import json as _json
 
-    from stc_reporting.config import load_config
-    from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
-    from stc_reporting.reports.funder import make_reports
+    from stc_reporting.pipeline import plan_run, run_monthly_report
     from tests.builders import write_workbook
 
     rows = [activity("A1", day=date(2021, 3, 1), participants=5)]
@@ -195,16 +195,12 @@ def test_skipped_years_still_give_safe_reports(tmp_path: Path) -> None:
         "program: {name: P, funder: F, start: 2017-11-01, end: 2022-10-31, years: [2, 4]}\n"
         "collaboratives: [{id: a, name: A, city: C, workbook: a.xlsx}]\n"
     )
-    config = load_config(tmp_path / "p.yaml")
-    trackers = [fetch_tracker(c) for c in config.collaboratives]
-    issues = check_trackers(config, trackers, date(2022, 1, 1))
-    rollups = build_rollups(
-        config, RunSelection(tuple(config.collaboratives), date(2021, 12, 31)), trackers, issues
+    plan = plan_run(
+        tmp_path / "p.yaml", tmp_path / "out", date(2021, 12, 31), run_date=date(2022, 1, 1)
     )
-    result = make_reports(
-        tmp_path / "out", rollups, config.collaboratives, trackers, issues, date(2022, 1, 1)
-    )
-    assert result.failures == [] and len(result.files) == 2
+    outcome = run_monthly_report(plan)
+    rollups, result = outcome.rollups, outcome.reports
+    assert result.failures == [] and len(result.documents) == 2
     assert _json.dumps(rollups)  # the figures themselves are unaffected
 
 

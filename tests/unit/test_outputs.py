@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
+    data_documents,
     escape_formula,
     issues_csv_bytes,
     write_atomically,
-    write_run_outputs,
+    write_run,
 )
+from stc_reporting.reports.document import DocumentKind, RenderedDocument
 
 pytestmark = pytest.mark.unit
 
@@ -62,11 +65,54 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
     """Same inputs, same bytes; the manifest lists every file with its hash."""
     rollups = {"schema_version": 1, "b": [1, 2], "a": None}
-    first = write_run_outputs(tmp_path / "1", rollups, [issue("x")], extra=())
-    second = write_run_outputs(tmp_path / "2", rollups, [issue("x")], extra=())
+    first = write_run(tmp_path / "1", data_documents(rollups, [issue("x")]))
+    second = write_run(tmp_path / "2", data_documents(rollups, [issue("x")]))
     assert [f.sha256 for f in first] == [f.sha256 for f in second]
     manifest = json.loads((tmp_path / "1" / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == ["issues.csv", "rollups.json"]
     assert all(
         set(f) == {"path", "kind", "collaborative", "sha256", "bytes"} for f in manifest["files"]
     )
+
+
+def report(collaborative: str, content: bytes) -> RenderedDocument:
+    return RenderedDocument(
+        f"reports/collaborative-{collaborative}.docx",
+        DocumentKind.COLLABORATIVE_REPORT,
+        collaborative,
+        content,
+    )
+
+
+def test_the_writer_writes_every_document_and_lists_it_in_the_manifest(tmp_path: Path) -> None:
+    """Each document lands at its path with its bytes; the manifest entry matches the file."""
+    documents = [*data_documents({"a": 1}, [], {"issues": []}), report("fresno", b"docx bytes")]
+    written = write_run(tmp_path, documents)
+    assert [f.path for f in written] == [
+        "rollups.json",
+        "issues.csv",
+        "issues-followup.json",
+        "reports/collaborative-fresno.docx",
+        "manifest.json",
+    ]
+    assert (tmp_path / "reports/collaborative-fresno.docx").read_bytes() == b"docx bytes"
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    entry = next(f for f in manifest["files"] if f["kind"] == "collaborative-report")
+    assert entry == {
+        "path": "reports/collaborative-fresno.docx",
+        "kind": "collaborative-report",
+        "collaborative": "fresno",
+        "sha256": hashlib.sha256(b"docx bytes").hexdigest(),
+        "bytes": len(b"docx bytes"),
+    }
+    assert "manifest.json" not in [f["path"] for f in manifest["files"]]
+
+
+def test_a_report_the_run_did_not_make_is_removed(tmp_path: Path) -> None:
+    """A collaborative that failed this run loses last run's draft; other files stay."""
+    write_run(tmp_path, [report("fresno", b"old"), report("oakland", b"old")])
+    (tmp_path / "notes.txt").write_text("mine")
+    write_run(tmp_path, [report("fresno", b"new")])
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["collaborative-fresno.docx"]
+    assert (tmp_path / "reports/collaborative-fresno.docx").read_bytes() == b"new"
+    assert (tmp_path / "notes.txt").read_text() == "mine"
