@@ -284,10 +284,17 @@ def render_reports(
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
     templates: Path = TEMPLATES_DIR,
+    is_draft: bool = True,
 ) -> RenderedReports:
-    """Render the funder report drafts: the program's and each ok collaborative's."""
+    """Render the funder reports, the program's and each ok collaborative's: drafts unless told."""
     return render_funder_reports(
-        rollups, plan.selection.collaboratives, trackers, issues, plan.run_date, templates
+        rollups,
+        plan.selection.collaboratives,
+        trackers,
+        issues,
+        plan.run_date,
+        templates,
+        is_draft=is_draft,
     )
 
 

@@ -15,6 +15,8 @@ from stc_reporting.pipeline import plan_run, run_monthly_report
 from stc_reporting.reports.document import RenderedReports
 from tests.builders import Grid, write_workbook
 
+RUN_DATE = date(2022, 1, 15)
+
 
 @dataclass
 class DomainRun:
@@ -27,10 +29,8 @@ class DomainRun:
     out: Path
 
 
-def run_domain(
-    tmp_path: Path, trackers: dict[str, dict[str, Grid] | None], as_of: date = date(2021, 10, 31)
-) -> DomainRun:
-    """Write each tracker (None: a missing file), a config, and run the domain pipeline."""
+def write_program(tmp_path: Path, trackers: dict[str, dict[str, Grid] | None]) -> Path:
+    """Write each tracker (None: a missing file) and a config naming them; return the config."""
     lines = [
         "program: {name: Safety Through Connection, funder: Test Funder, start: 2018-11-01,"
         " end: 2021-10-31, years: [2, 3]}",
@@ -45,8 +45,15 @@ def run_domain(
         )
     config_path = tmp_path / "program.yaml"
     config_path.write_text("\n".join(lines) + "\n")
+    return config_path
+
+
+def run_domain(
+    tmp_path: Path, trackers: dict[str, dict[str, Grid] | None], as_of: date = date(2021, 10, 31)
+) -> DomainRun:
+    """Write the trackers and a config, and run the domain pipeline into `tmp_path/out`."""
     out = tmp_path / "out"
-    plan = plan_run(config_path, out, as_of, run_date=date(2022, 1, 15))
+    plan = plan_run(write_program(tmp_path, trackers), out, as_of, run_date=RUN_DATE)
     outcome = run_monthly_report(plan)
     return DomainRun(outcome.rollups, outcome.checked.issues, outcome.reports, outcome.files, out)
 

@@ -489,7 +489,7 @@ def _furniture_style(document: DocumentType, name: str) -> None:
 def _page_setup(
     document: DocumentType,
     header: str = "{{ program }} · {{ scope_name }}",
-    footer_note: str = " · Draft for review",
+    footer_note: str = "{% if is_draft %} · Draft for review{% endif %}",
 ) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.59), Cm(27.94)  # US Letter
@@ -548,12 +548,16 @@ def _cover(document: DocumentType, collaborative: bool) -> None:
         document, "Data as of {{ data_as_of }} · made on {{ made_on }}", colour=GREY, size=9.5
     )
     made.paragraph_format.space_before = Pt(6)
+    # Draft marks are a flag of the render: the final version is the same document
+    # without them (reports.md).
+    _tag(document, "{%p if is_draft %}")
     _paragraph(
         document,
         "Draft for review by program staff before it is sent.",
         colour=GREY,
         size=9.5,
     )
+    _tag(document, "{%p endif %}")
 
 
 # --- Sections -------------------------------------------------------------------------------

@@ -194,6 +194,9 @@ class ReportContext(BaseModel):
     headers: Headers = Field(description="Period column headings.")
     data_as_of: str = Field(description="Data as of, e.g. 31 October 2021.")
     made_on: str = Field(description="The day the report was made.")
+    is_draft: bool = Field(
+        description="A draft for review (the cover and footer say so) or the final version."
+    )
     summary: list[FigureRow] = Field(description="Headline figures.")
     glance: list[GlanceRow] = Field(description="Collaboratives at a glance (program report).")
     components: list[FigureRow] = Field(description="Completed activities by core component.")
@@ -905,6 +908,7 @@ def build_report_context(
     collaborative: str | None,
     made_on: date,
     hidden: frozenset[Cell] | None = None,
+    is_draft: bool = True,
 ) -> ReportContext:
     """Build the context of the program report (collaborative None) or one collaborative's.
 
@@ -914,6 +918,7 @@ def build_report_context(
         collaborative: The collaborative's id, or None for the program report.
         made_on: The day the report is made.
         hidden: The run's suppression pattern (computed here when not given).
+        is_draft: A draft for review (draft marks) or the final version (none).
 
     Returns:
         The context, every figure formatted and every people count suppressed.
@@ -946,6 +951,7 @@ def build_report_context(
         headers=_headers(labels),
         data_as_of=long_date(date.fromisoformat(rollups["as_of"])),
         made_on=long_date(made_on),
+        is_draft=is_draft,
         summary=_summary(scope),
         glance=_glance(rollups, hidden, labels) if is_program else [],
         components=_by_key(scope, "activities_by_component", CORE_COMPONENTS),

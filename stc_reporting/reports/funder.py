@@ -43,6 +43,7 @@ def render_funder_reports(
     issues: Sequence[Issue],
     made_on: date,
     templates: Path = TEMPLATES_DIR,
+    is_draft: bool = True,
 ) -> RenderedReports:
     """Render the program report and every ok collaborative's report.
 
@@ -53,6 +54,8 @@ def render_funder_reports(
         issues: Every issue (rows in error never reach a report).
         made_on: The day the reports are made.
         templates: Folder of the Word templates.
+        is_draft: Drafts for review (draft marks on cover, footer and properties), or
+            the final versions: the same documents without the marks.
 
     Returns:
         The documents made and a message for each report that failed.
@@ -73,7 +76,9 @@ def render_funder_reports(
     for collaborative, template in jobs:
         relative = report_path(collaborative)
         try:
-            context = build_report_context(rollups, texts, collaborative, made_on, hidden)
+            context = build_report_context(
+                rollups, texts, collaborative, made_on, hidden, is_draft=is_draft
+            )
             content = render_report(templates / template, context)
         except Exception as error:
             result.failures.append(f"{relative} was not made: {error}")

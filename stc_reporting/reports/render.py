@@ -99,7 +99,8 @@ def _set_properties(document: DocxTemplate, context: ReportContext) -> None:
     properties.subject = context.program
     properties.author = context.program
     properties.last_modified_by = context.program
-    properties.comments = f"Data as of {context.data_as_of}. Draft for review."
+    draft_mark = " Draft for review." if context.is_draft else ""
+    properties.comments = f"Data as of {context.data_as_of}.{draft_mark}"
     properties.revision = 1
     made = datetime(2000, 1, 1)
     properties.created = made
