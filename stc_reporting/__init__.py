@@ -9,6 +9,6 @@ import-linter `layers` contract in pyproject.toml keeps each from reaching up):
 - `checks`: data-quality rules (Great Expectations), outliers, follow-up across months.
 - `figures`: reporting periods and every figure of `rollups.json`.
 - `reports`: what funders and program managers read: suppression, context, charts, Word.
-- `outputs`: writing a run's files, the manifest and the run summary.
+- `outputs`: the one writer of a run's files and manifest, the run summary, publishing.
 - `pipeline`: the one read → check → roll up → render → write path.
 """

@@ -36,6 +36,11 @@ def _default_file_mode() -> int:
 _FILE_MODE = _default_file_mode()
 
 
+def file_mode() -> int:
+    """The mode of a file this process writes: 0666 less the umask, like any new file."""
+    return _FILE_MODE
+
+
 @dataclass(frozen=True)
 class WrittenFile:
     """One file a run wrote, as listed in `manifest.json`."""
