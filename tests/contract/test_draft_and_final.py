@@ -11,7 +11,7 @@ import pytest
 
 from stc_reporting.pipeline import build_rollups, plan_run, read_and_check, render_reports
 from stc_reporting.reports.document import RenderedDocument
-from tests.builders import activity, minimal_tabs, partner
+from tests.builders import Grid, activity, minimal_tabs, partner
 from tests.reporting import RUN_DATE, write_program
 
 pytestmark = pytest.mark.contract
@@ -51,8 +51,10 @@ def renders(
 ) -> tuple[list[RenderedDocument], list[RenderedDocument]]:
     """The draft and the final reports of the same figures (two collaboratives)."""
     tmp = tmp_path_factory.mktemp("draft")
-    tabs = minimal_tabs(
-        [activity("A1", day=date(2020, 3, 1), participants=40), activity("A2")], [partner()]
+    tabs: dict[str, Grid] = dict(
+        minimal_tabs(
+            [activity("A1", day=date(2020, 3, 1), participants=40), activity("A2")], [partner()]
+        )
     )
     config = write_program(tmp, {"alpha": tabs, "beta": tabs})
     plan = plan_run(config, tmp / "out", date(2021, 10, 31), run_date=RUN_DATE)
