@@ -15,10 +15,10 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from stc_reporting.config import CollaborativeConfig, load_config, select_collaboratives
+from stc_reporting.figures.build import RunSelection
 from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.outputs.summary import RunSummary, summarise_run
-from stc_reporting.pipeline import RunSelection
 from tasks.outputs import publish_run_summary, write_outputs
 from tasks.reports import render_reports, write_data_quality_report
 from tasks.rollups import compute_rollups
@@ -127,7 +127,7 @@ def _collect(
             tracker = unreadable_tracker(
                 collaborative.id, "reading kept failing after several tries; try again later"
             )
-        status = f"failed: {tracker.failure}" if tracker.failed else "read"
+        status = f"failed: {tracker.failure.reason}" if tracker.failure else "read"
         rows = sum(len(tab.rows) for tab in tracker.tabs.values())
         logger.info("%s: %s (%d rows)", collaborative.name, status, rows, extra=PROGRESS)
         trackers.append(tracker)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp
 from stc_reporting.config import CollaborativeConfig, Config
+from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.writer import WrittenFile
@@ -22,7 +22,7 @@ from stc_reporting.reports.quality import write_dq_report
 @task(name="render-reports", cache_policy=NO_CACHE, persist_result=False)
 def render_reports(
     out_dir: Path,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
@@ -34,7 +34,7 @@ def render_reports(
 @task(name="write-data-quality-report", cache_policy=NO_CACHE, persist_result=False)
 def write_data_quality_report(
     out_dir: Path,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     config: Config,
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],

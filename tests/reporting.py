@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from docx import Document
 
 from stc_reporting.config import load_config
+from stc_reporting.figures.build import RunSelection, build_rollups
+from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue
-from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
+from stc_reporting.pipeline import check_trackers, fetch_tracker
 from stc_reporting.reports.funder import ReportsWritten, make_reports
 from tests.builders import Grid, write_workbook
 
@@ -20,7 +21,7 @@ from tests.builders import Grid, write_workbook
 class DomainRun:
     """What one run of the domain steps produced."""
 
-    rollups: dict[str, Any]
+    rollups: Rollups
     issues: list[Issue]
     reports: ReportsWritten
     out: Path
