@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
@@ -61,7 +63,15 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 
 def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
     """Same inputs, same bytes; the manifest lists every file with its hash."""
-    rollups = {"schema_version": 1, "b": [1, 2], "a": None}
+    rollups = Rollups(
+        program="P",
+        funder="F",
+        as_of=date(2021, 10, 31),
+        periods={"Y3": (date(2020, 11, 1), date(2021, 10, 31))},
+        collaboratives={},
+        program_totals={"Y3": None},
+        collaboratives_failed=[],
+    )
     first = write_run_outputs(tmp_path / "1", rollups, [issue("x")], extra=())
     second = write_run_outputs(tmp_path / "2", rollups, [issue("x")], extra=())
     assert [f.sha256 for f in first] == [f.sha256 for f in second]
