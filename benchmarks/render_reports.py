@@ -19,7 +19,8 @@ sys.path.insert(0, str(REPO))
 def main() -> None:
     """Prepare rollups once, then time `make_reports` alone."""
     from stc_reporting.config import load_config
-    from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
+    from stc_reporting.figures.build import RunSelection, build_rollups
+    from stc_reporting.pipeline import check_trackers, fetch_tracker
     from stc_reporting.reports.funder import make_reports
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -46,8 +46,9 @@ def make_config(folder: Path, scale: int) -> Path:
 def time_steps(config_path: Path, out: Path) -> dict[str, float]:
     """Run each domain step once, without Prefect, and time it."""
     from stc_reporting.config import load_config
+    from stc_reporting.figures.build import RunSelection, build_rollups
     from stc_reporting.outputs.writer import write_run_outputs
-    from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
+    from stc_reporting.pipeline import check_trackers, fetch_tracker
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
