@@ -197,11 +197,12 @@ def _section(
     tracked: list[TrackedIssue],
     entry: CollaborativeEntry,
     program: Mapping[str, Any],
+    combined_label: str,
     as_of: date,
 ) -> CollaborativeSection:
     issues = [t.issue for t in tracked]
     records = build_records(tracker, issues) if not tracker.failed else None
-    combined = (entry.periods or {}).get(list(program["periods"])[-1])
+    combined = (entry.periods or {}).get(combined_label)
     grid = month_grid(
         records.submissions if records else (),
         bool(records and "Submissions" in records.tabs_present),
@@ -266,7 +267,7 @@ def build_dq_context(
     for tracked in followup.tracked:
         by_collaborative.setdefault(tracked.issue.collaborative, []).append(tracked)
     tracker_of = {t.collaborative: t for t in trackers}
-    program_info = {**program, "periods": rollups.periods}
+    combined_label = list(rollups.periods)[-1]  # years first, the combined period last
     return DataQualityContext(
         program=rollups.program,
         data_as_of=long_date(as_of),
@@ -315,7 +316,8 @@ def build_dq_context(
                 tracker_of[c.id],
                 by_collaborative[c.id],
                 rollups.collaboratives[c.id],
-                program_info,
+                program,
+                combined_label,
                 as_of,
             )
             for c in collaboratives
