@@ -12,6 +12,7 @@ computed (a share of nothing, a period that has not started) is `None`.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -219,8 +220,20 @@ class Rollups(_Figures):
         }
 
 
+def rollups_json(rollups: Rollups) -> bytes:
+    """Serialise the document as `rollups.json`: key order as above, UTF-8, 2-space indent.
+
+    The same settings as every other JSON file of a run (`outputs/writer.py`), so
+    the bytes are reproducible; `allow_nan=False` refuses a NaN or infinite figure.
+    """
+    text = json.dumps(
+        rollups.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False
+    )
+    return (text + "\n").encode("utf-8")
+
+
 def read_rollups(path: Path) -> Rollups:
-    """Read a `rollups.json` back into the model.
+    """Read a `rollups.json` back into the model (writing it again gives the same bytes).
 
     Raises:
         pydantic.ValidationError: The file does not match the model.

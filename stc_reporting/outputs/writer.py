@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stc_reporting.figures.document import Rollups
+from stc_reporting.figures.document import Rollups, rollups_json
 from stc_reporting.issues import Issue
 
 ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "rule", "message")
@@ -86,11 +86,6 @@ def json_bytes(document: Any) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def rollups_bytes(rollups: Rollups) -> bytes:
-    """Serialise the rollups document as `rollups.json` (read it back with `read_rollups`)."""
-    return json_bytes(rollups.model_dump(mode="json"))
-
-
 def escape_formula(value: str) -> str:
     """Prefix a cell that a spreadsheet would run as a formula with `'`."""
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
@@ -151,7 +146,7 @@ def write_run_outputs(
         Every file the manifest lists, plus the manifest itself.
     """
     written = [
-        write_output(out_dir, "rollups.json", rollups_bytes(rollups), "rollups"),
+        write_output(out_dir, "rollups.json", rollups_json(rollups), "rollups"),
         write_output(out_dir, "issues.csv", issues_csv_bytes(issues), "issues"),
         *extra,
     ]

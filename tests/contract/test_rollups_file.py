@@ -9,9 +9,13 @@ import pytest
 
 from stc_reporting.config import load_config
 from stc_reporting.figures.build import RunSelection, build_rollups
-from stc_reporting.figures.document import FailedCollaborative, Rollups, read_rollups
+from stc_reporting.figures.document import (
+    FailedCollaborative,
+    Rollups,
+    read_rollups,
+    rollups_json,
+)
 from stc_reporting.ingest.failure import FailureKind
-from stc_reporting.outputs.writer import rollups_bytes
 from stc_reporting.pipeline import check_trackers, fetch_tracker
 from tests.builders import activity, minimal_tabs, partner
 from tests.reporting import run_domain
@@ -24,10 +28,10 @@ SAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "program.yaml"
 def round_trip(rollups: Rollups, folder: Path) -> tuple[bytes, bytes]:
     """Write the document, read the file back, write again: both files' bytes."""
     first = folder / "first.json"
-    first.write_bytes(rollups_bytes(rollups))
+    first.write_bytes(rollups_json(rollups))
     again = read_rollups(first)
     assert again == rollups
-    return first.read_bytes(), rollups_bytes(again)
+    return first.read_bytes(), rollups_json(again)
 
 
 def test_the_sample_run_round_trips_byte_for_byte(tmp_path: Path) -> None:

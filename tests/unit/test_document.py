@@ -13,13 +13,13 @@ from stc_reporting.figures.document import (
     ReportingCollaborative,
     Rollups,
     read_rollups,
+    rollups_json,
 )
 from stc_reporting.figures.periods import reporting_periods
 from stc_reporting.figures.rollups import collaborative_figures, program_totals
 from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.ingest.records import TrackerRecords
 from stc_reporting.issues import DataQualityCounts
-from stc_reporting.outputs.writer import rollups_bytes
 
 pytestmark = pytest.mark.unit
 
@@ -58,15 +58,15 @@ def small_document() -> Rollups:
 def test_writing_reading_and_writing_again_gives_the_same_bytes(tmp_path: Path) -> None:
     """The model reads back exactly what it wrote, failed entry and nulls included."""
     path = tmp_path / "rollups.json"
-    path.write_bytes(rollups_bytes(small_document()))
+    path.write_bytes(rollups_json(small_document()))
     again = read_rollups(path)
     assert again == small_document()
-    assert rollups_bytes(again) == path.read_bytes()
+    assert rollups_json(again) == path.read_bytes()
 
 
 def test_the_file_keeps_the_contract_key_order_and_writes_nulls() -> None:
     """Top-level keys, an ok entry, a failed entry (periods null) in rollups.md's order."""
-    document = json.loads(rollups_bytes(small_document()))
+    document = json.loads(rollups_json(small_document()))
     assert list(document) == [
         "schema_version",
         "program",
@@ -115,7 +115,7 @@ def test_the_file_keeps_the_contract_key_order_and_writes_nulls() -> None:
 
 def test_counts_are_integers_and_money_is_decimal_even_with_nothing_to_add() -> None:
     """No collaborative reporting: counts 0, dollars 0.0, shares null (rollups.md)."""
-    text = rollups_bytes(small_document()).decode()
+    text = rollups_json(small_document()).decode()
     totals = json.loads(text)["program_totals"]["Y3"]
     assert totals["activities_completed"] == 0 and type(totals["activities_completed"]) is int
     assert type(totals["funding_secured_usd"]) is float
@@ -126,7 +126,7 @@ def test_counts_are_integers_and_money_is_decimal_even_with_nothing_to_add() -> 
 
 def test_a_file_with_a_misspelt_figure_does_not_read() -> None:
     """Reading back checks every key: a renamed figure is an error, not a silent gap."""
-    document = json.loads(rollups_bytes(small_document()))
+    document = json.loads(rollups_json(small_document()))
     totals = document["program_totals"]["Y2"]
     totals["participant"] = totals.pop("participants")
     with pytest.raises(ValueError, match="participant"):
