@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install check fmt test test-all validate-sample run-sample samples suites tracker-template report-templates benchmark server deploy worker clean
+.PHONY: help install check fmt test test-all validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark server deploy worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -64,6 +64,10 @@ tracker-template: $(VENV)
 ## report-templates: rebuild the Word report templates from scratch (overwrites edits)
 report-templates: $(VENV)
 	$(BIN)/python -m tools.make_report_templates
+
+## template-docs: regenerate docs/template-variables.md from the report context's models
+template-docs: $(VENV)
+	$(BIN)/python -m tools.make_template_docs
 
 ## benchmark: time and measure a run on scaled-up trackers
 benchmark: $(VENV)

@@ -225,7 +225,9 @@ def validate(
         own = [i for i in issues if i.collaborative == collaborative.id]
         counts = ", ".join(f"{sum(1 for i in own if i.severity is s)} {s.value}" for s in Severity)
         state = (
-            f"[red]failed: {escape(tracker.failure or '')}[/]" if tracker.failed else "[green]ok[/]"
+            f"[red]failed: {escape(tracker.failure.reason)}[/]"
+            if tracker.failure
+            else "[green]ok[/]"
         )
         target = console if output is OutputFormat.TABLE else errors
         target.print(f"{collaborative.id}: {state} ({counts})", highlight=False)

@@ -121,7 +121,7 @@ def _collect(
             tracker = unreadable_tracker(
                 collaborative.id, "reading kept failing after several tries; try again later"
             )
-        status = f"failed: {tracker.failure}" if tracker.failed else "read"
+        status = f"failed: {tracker.failure.reason}" if tracker.failure else "read"
         rows = sum(len(tab.rows) for tab in tracker.tabs.values())
         logger.info("%s: %s (%d rows)", collaborative.name, status, rows, extra=PROGRESS)
         trackers.append(tracker)

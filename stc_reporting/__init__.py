@@ -7,7 +7,7 @@ import-linter `layers` contract in pyproject.toml keeps each from reaching up):
 - `sources`: where a tracker's raw cells come from (.xlsx now; Google Sheets next).
 - `ingest`: raw cells to typed records, with reading issues.
 - `checks`: data-quality rules (Great Expectations), outliers, follow-up across months.
-- `figures`: reporting periods and every figure of `rollups.json`.
+- `figures`: reporting periods, every figure, and the typed `rollups.json` document.
 - `reports`: what funders and program managers read: suppression, context, charts, Word.
 - `outputs`: the one writer of a run's files and manifest, the run summary, publishing.
 - `pipeline`: the one read → check → roll up → render → write path.

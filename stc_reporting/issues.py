@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ConfigDict
 
 from stc_reporting.contract.tabs import TAB_ORDER
 from stc_reporting.privacy import redact
@@ -112,7 +113,19 @@ def rows_in_error(issues: Iterable[Issue]) -> set[tuple[str, str, int]]:
     }
 
 
-def data_quality_counts(issues: Iterable[Issue]) -> dict[str, int]:
+class DataQualityCounts(BaseModel):
+    """One collaborative's issues by severity, and the rows errors keep out of the figures."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    errors: int
+    warnings: int
+    privacy: int
+    structural: int
+    rows_excluded: int
+
+
+def data_quality_counts(issues: Iterable[Issue]) -> DataQualityCounts:
     """Count one collaborative's issues by severity, and the rows errors exclude.
 
     Returns:
@@ -121,10 +134,10 @@ def data_quality_counts(issues: Iterable[Issue]) -> dict[str, int]:
     """
     listed = list(issues)
     by_severity = Counter(issue.severity for issue in listed)
-    return {
-        "errors": by_severity[Severity.ERROR],
-        "warnings": by_severity[Severity.WARNING],
-        "privacy": by_severity[Severity.PRIVACY],
-        "structural": by_severity[Severity.STRUCTURAL],
-        "rows_excluded": len(rows_in_error(listed)),
-    }
+    return DataQualityCounts(
+        errors=by_severity[Severity.ERROR],
+        warnings=by_severity[Severity.WARNING],
+        privacy=by_severity[Severity.PRIVACY],
+        structural=by_severity[Severity.STRUCTURAL],
+        rows_excluded=len(rows_in_error(listed)),
+    )

@@ -10,13 +10,11 @@ that the flow and this function write identical `rollups.json` and `issues.csv`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from stc_reporting.checks.followup import FollowUp, followup_json, track_issues
 from stc_reporting.checks.outliers import find_outliers
@@ -27,11 +25,11 @@ from stc_reporting.config import (
     load_config,
     select_collaboratives,
 )
-from stc_reporting.figures.periods import last_day_of_previous_month, reporting_periods
-from stc_reporting.figures.rollups import CollaborativePeriod, collaborative_figures, program_totals
+from stc_reporting.figures.build import RunSelection, build_rollups
+from stc_reporting.figures.document import Rollups
+from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
-from stc_reporting.ingest.records import build_records
-from stc_reporting.issues import Issue, data_quality_counts, sort_issues
+from stc_reporting.issues import Issue, sort_issues
 from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.outputs.summary import RunSummary, summarise_run
 from stc_reporting.outputs.writer import WrittenFile, data_documents, write_run
@@ -40,8 +38,6 @@ from stc_reporting.reports.funder import render_funder_reports
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
-
-SCHEMA_VERSION = 1
 
 
 class Step(StrEnum):
@@ -57,14 +53,6 @@ class Step(StrEnum):
 
 Progress = Callable[[Step, str], None]
 """Told which step starts and, while reading, which tracker (a spinner, a log, a timer)."""
-
-
-@dataclass(frozen=True)
-class RunSelection:
-    """What a run covers: the collaboratives (config order) and the as-of date."""
-
-    collaboratives: tuple[CollaborativeConfig, ...]
-    as_of: date
 
 
 @dataclass(frozen=True)
@@ -213,74 +201,12 @@ def follow_up_issues(
     )
 
 
-# --- Roll up ------------------------------------------------------------------------------
-
-
-def build_rollups(
-    config: Config,
-    selection: RunSelection,
-    trackers: Sequence[ParsedTracker],
-    issues: Sequence[Issue],
-) -> dict[str, Any]:
-    """Assemble `rollups.json` (docs/figures.md) from checked trackers.
-
-    Args:
-        config: The program config.
-        selection: The collaboratives and as-of date of this run.
-        trackers: The trackers as read, one per selected collaborative.
-        issues: Every issue found.
-
-    Returns:
-        The rollups document, ready to serialise.
-    """
-    program = config.program
-    periods = reporting_periods(program.start, program.years, selection.as_of)
-    by_collaborative: dict[str, list[Issue]] = defaultdict(list)
-    for issue in issues:
-        by_collaborative[issue.collaborative].append(issue)
-    tracker_of = {tracker.collaborative: tracker for tracker in trackers}
-    entries: dict[str, Any] = {}
-    parts: dict[str, list[CollaborativePeriod]] = {period.label: [] for period in periods}
-    for collaborative in selection.collaboratives:
-        tracker = tracker_of[collaborative.id]
-        own_issues = by_collaborative[collaborative.id]
-        entry: dict[str, Any] = {"name": collaborative.name, "city": collaborative.city}
-        if tracker.failed:
-            entry |= {"status": "failed", "reason": tracker.failure}
-            entry |= {"data_quality": data_quality_counts(own_issues), "periods": None}
-            entries[collaborative.id] = entry
-            continue
-        records = build_records(tracker, own_issues)
-        figures = {period.label: collaborative_figures(records, period) for period in periods}
-        entry |= {"status": "ok", "data_quality": data_quality_counts(own_issues)}
-        entry["periods"] = figures
-        entries[collaborative.id] = entry
-        has_tab = "Submissions" in records.tabs_present
-        for label, period_figures in figures.items():
-            if period_figures is not None:
-                parts[label].append(CollaborativePeriod(period_figures, has_tab))
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "program": program.name,
-        "funder": program.funder,
-        "as_of": selection.as_of.isoformat(),
-        "periods": {p.label: [p.start.isoformat(), p.end.isoformat()] for p in periods},
-        "collaboratives": entries,
-        "program_totals": {
-            p.label: program_totals(parts[p.label]) if p.started else None for p in periods
-        },
-        "collaboratives_failed": [
-            identifier for identifier, entry in entries.items() if entry["status"] == "failed"
-        ],
-    }
-
-
 # --- Render and write ---------------------------------------------------------------------
 
 
 def render_reports(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
     templates: Path = TEMPLATES_DIR,
@@ -300,7 +226,7 @@ def render_reports(
 
 def render_quality_report(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
 ) -> list[RenderedDocument]:
@@ -313,7 +239,7 @@ def render_quality_report(
 
 def write_outputs(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
@@ -325,7 +251,7 @@ def write_outputs(
 
 def summarise(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     files: Sequence[WrittenFile],
     reports: RenderedReports,
 ) -> RunSummary:
@@ -351,7 +277,7 @@ class RunOutcome:
 
     checked: CheckedTrackers
     followup: FollowUp
-    rollups: dict[str, Any]
+    rollups: Rollups
     reports: RenderedReports
     files: list[WrittenFile]
     summary: RunSummary

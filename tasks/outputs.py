@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp
+from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile
@@ -21,7 +21,7 @@ from stc_reporting.reports.document import RenderedDocument
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)
 def write_outputs(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp
+from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.pipeline import RunPlan
@@ -20,7 +20,7 @@ from stc_reporting.reports.document import RenderedDocument, RenderedReports
 @task(name="render-reports", cache_policy=NO_CACHE, persist_result=False)
 def render_reports(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
 ) -> RenderedReports:
@@ -31,7 +31,7 @@ def render_reports(
 @task(name="render-data-quality-report", cache_policy=NO_CACHE, persist_result=False)
 def render_data_quality_report(
     plan: RunPlan,
-    rollups: dict[str, Any],
+    rollups: Rollups,
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
 ) -> list[RenderedDocument]:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.config import Config
+from stc_reporting.figures.build import RunSelection, build_rollups
+from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
-from stc_reporting.pipeline import RunSelection, build_rollups
 
 
 @task(name="compute-rollups", cache_policy=NO_CACHE, persist_result=False)
@@ -20,6 +20,6 @@ def compute_rollups(
     selection: RunSelection,
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
-) -> dict[str, Any]:
+) -> Rollups:
     """Build the rollups document from the checked trackers."""
     return build_rollups(config, selection, trackers, issues)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from docx import Document
 
+from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import plan_run, run_monthly_report
@@ -22,7 +22,7 @@ RUN_DATE = date(2022, 1, 15)
 class DomainRun:
     """What one run of the domain steps produced."""
 
-    rollups: dict[str, Any]
+    rollups: Rollups
     issues: list[Issue]
     reports: RenderedReports
     files: list[WrittenFile]

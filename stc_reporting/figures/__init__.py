@@ -1,1 +1,1 @@
-"""Figures: the reporting periods and every figure of `rollups.json`."""
+"""Figures: the reporting periods, every figure, and the typed rollups document."""

@@ -14,17 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stc_reporting.contract.rules import Rule
-from stc_reporting.contract.tabs import (
-    PRIVACY_HEADERS,
-    TABS,
-    Column,
-    Kind,
-    Tab,
-    header_spellings,
-    normalise_header,
-    target_field,
-    target_year,
-)
+from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, target_field
+from stc_reporting.ingest.failure import FailureKind, TrackerFailure
+from stc_reporting.ingest.headers import match_headers
 from stc_reporting.ingest.parsing import (
     CellError,
     clean_text,
@@ -106,7 +98,7 @@ class ParsedTracker:
     description: str
     tabs: dict[str, TabData] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
-    failure: str | None = None
+    failure: TrackerFailure | None = None
     unparsed_cells: set[tuple[str, int, str]] = field(default_factory=set)
     spreadsheet_id: str | None = None
 
@@ -142,7 +134,9 @@ def unreadable_tracker(collaborative: str, reason: str) -> ParsedTracker:
     """
     tracker = ParsedTracker(collaborative, description="")
     _fail(tracker, "", "", Rule.UNREADABLE_TRACKER, f"The tracker could not be read: {reason}.")
-    tracker.failure = f"the tracker could not be read: {reason}"
+    tracker.failure = TrackerFailure(
+        kind=FailureKind.UNREADABLE, reason=f"the tracker could not be read: {reason}"
+    )
     return tracker
 
 
@@ -159,16 +153,25 @@ def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
     """
     tracker = ParsedTracker(collaborative, raw.description, spreadsheet_id=raw.spreadsheet_id)
     reasons: list[str] = []
+    missing_tabs: list[str] = []
+    tabs_missing_columns: list[str] = []
     for tab in TABS:
         raw_tab = _find_tab(tracker, raw, tab)
         if raw_tab is None:
             if tab.required:
                 reasons.append(f"tab '{tab.name}' is missing")
+                missing_tabs.append(tab.name)
             continue
         missing = _read_tab(tracker, tab, raw_tab)
         reasons.extend(f"tab '{tab.name}' has no column '{header}'" for header in missing)
+        if missing:
+            tabs_missing_columns.append(tab.name)
     if reasons:
-        tracker.failure = "; ".join(reasons)
+        tracker.failure = TrackerFailure(
+            kind=FailureKind.MISSING_TAB if missing_tabs else FailureKind.MISSING_COLUMNS,
+            tabs=tuple(missing_tabs or tabs_missing_columns),
+            reason="; ".join(reasons),
+        )
     return tracker
 
 
@@ -208,7 +211,22 @@ def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | Non
 def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
     """Read one tab into `tracker.tabs`; return the headers of missing required columns."""
     data = TabData(tab, raw_tab.title, raw_tab.gid)
-    _map_headers(tracker, data, raw_tab)
+    headers = match_headers(tab, raw_tab.header)
+    data.positions, data.target_years = headers.positions, headers.target_years
+    for problem in headers.problems:
+        tracker.issues.append(
+            located_issue(
+                tracker,
+                data,
+                row=1,
+                header=problem.header,
+                position=problem.position,
+                value="",
+                severity=problem.severity,
+                rule=problem.rule,
+                message=problem.message,
+            )
+        )
     missing = [c.header for c in tab.columns if c.must_be_present and c.field not in data.positions]
     for header in missing:
         _fail(
@@ -228,56 +246,6 @@ def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
         data.rows.append(_read_row(tracker, data, raw_row))
     tracker.tabs[tab.name] = data
     return []
-
-
-def _map_headers(tracker: ParsedTracker, data: TabData, raw_tab: RawTab) -> None:
-    known = {spelling: c.field for c in data.tab.columns for spelling in header_spellings(c.header)}
-    years: list[int] = []
-    for position, header in enumerate(raw_tab.header):
-        name = normalise_header(header)
-        if not name:
-            continue
-        year = target_year(name) if data.tab.dynamic_targets else None
-        field_name = known.get(name) or (target_field(year) if year is not None else None)
-        if name in PRIVACY_HEADERS:
-            _header_issue(
-                tracker,
-                data,
-                position,
-                str(header),
-                Severity.PRIVACY,
-                Rule.PERSONAL_DATA_COLUMN,
-                f"The column '{clean_text(header)}' holds personal data, which trackers must "
-                "never contain. It was ignored and its values were not read: delete the column.",
-            )
-        elif field_name is None:
-            _header_issue(
-                tracker,
-                data,
-                position,
-                clean_text(header),
-                Severity.WARNING,
-                Rule.EXTRA_COLUMN,
-                f"The column '{clean_text(header)}' is not part of the tracker format and was "
-                "ignored. Check its spelling against the template, or delete it.",
-            )
-        elif field_name in data.positions:
-            _header_issue(
-                tracker,
-                data,
-                position,
-                clean_text(header),
-                Severity.WARNING,
-                Rule.DUPLICATE_COLUMN,
-                f"The column '{clean_text(header)}' appears twice; only the first one "
-                f"(column {cell_reference(data.positions[field_name], None)}) is read. "
-                "Merge the two columns.",
-            )
-        else:
-            data.positions[field_name] = position
-            if year is not None:
-                years.append(year)
-    data.target_years = tuple(sorted(years))
 
 
 def _read_row(tracker: ParsedTracker, data: TabData, raw_row: RawRow) -> Row:
@@ -443,32 +411,6 @@ def _cell_issue(
             header=column.header,
             position=position,
             value=value,
-            severity=severity,
-            rule=rule,
-            message=message,
-        )
-    )
-
-
-def _header_issue(
-    tracker: ParsedTracker,
-    data: TabData,
-    position: int,
-    header: str,
-    severity: Severity,
-    rule: str,
-    message: str,
-) -> None:
-    # A personal-data header is itself not personal data, but its cells are: the
-    # issue names the column and carries no value.
-    tracker.issues.append(
-        located_issue(
-            tracker,
-            data,
-            row=1,
-            header=clean_text(header),
-            position=position,
-            value="",
             severity=severity,
             rule=rule,
             message=message,

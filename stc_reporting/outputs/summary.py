@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from pydantic import BaseModel
 
+from stc_reporting.figures.document import FailedCollaborative, Rollups
 from stc_reporting.outputs.writer import WrittenFile
 
 
@@ -51,7 +51,7 @@ class RunSummary(BaseModel):
 
 
 def summarise_run(
-    rollups: dict[str, Any],
+    rollups: Rollups,
     out_dir: str,
     files: Sequence[WrittenFile],
     report_failures: Sequence[str] = (),
@@ -60,19 +60,19 @@ def summarise_run(
     collaboratives = [
         CollaborativeSummary(
             id=identifier,
-            name=entry["name"],
-            status=entry["status"],
-            reason=entry.get("reason"),
-            errors=entry["data_quality"]["errors"],
-            warnings=entry["data_quality"]["warnings"],
-            privacy=entry["data_quality"]["privacy"],
-            rows_excluded=entry["data_quality"]["rows_excluded"],
+            name=entry.name,
+            status=entry.status,
+            reason=entry.reason if isinstance(entry, FailedCollaborative) else None,
+            errors=entry.data_quality.errors,
+            warnings=entry.data_quality.warnings,
+            privacy=entry.data_quality.privacy,
+            rows_excluded=entry.data_quality.rows_excluded,
         )
-        for identifier, entry in rollups["collaboratives"].items()
+        for identifier, entry in rollups.collaboratives.items()
     ]
     return RunSummary(
         out_dir=out_dir,
-        as_of=rollups["as_of"],
+        as_of=rollups.as_of.isoformat(),
         collaboratives=collaboratives,
         files=[f.path for f in files],
         report_failures=list(report_failures),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stc_reporting.figures.document import Rollups, rollups_json
 from stc_reporting.issues import Issue
 from stc_reporting.reports.document import REPORTS_FOLDER, DocumentKind, RenderedDocument
 
@@ -132,7 +133,7 @@ def manifest_bytes(files: Sequence[WrittenFile]) -> bytes:
 
 
 def data_documents(
-    rollups: dict[str, Any], issues: Sequence[Issue], followup: dict[str, Any] | None = None
+    rollups: Rollups, issues: Sequence[Issue], followup: dict[str, Any] | None = None
 ) -> list[RenderedDocument]:
     """Serialise the run's data files: `rollups.json`, `issues.csv`, `issues-followup.json`.
 
@@ -145,7 +146,7 @@ def data_documents(
         The documents, in that order.
     """
     documents = [
-        RenderedDocument("rollups.json", DocumentKind.ROLLUPS, None, json_bytes(rollups)),
+        RenderedDocument("rollups.json", DocumentKind.ROLLUPS, None, rollups_json(rollups)),
         RenderedDocument("issues.csv", DocumentKind.ISSUES, None, issues_csv_bytes(issues)),
     ]
     if followup is not None:

@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from stc_reporting.config import CollaborativeConfig
+from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.reports.context import build_report_context, people_suppression
+from stc_reporting.reports.context import build_report_context
 from stc_reporting.reports.document import (
     REPORTS_FOLDER,
     DocumentKind,
     RenderedDocument,
     RenderedReports,
 )
+from stc_reporting.reports.people_counts import people_suppression
 from stc_reporting.reports.render import render_report
 from stc_reporting.reports.texts import collect_report_texts
 
@@ -37,7 +38,7 @@ def report_path(collaborative: str | None) -> str:
 
 
 def render_funder_reports(
-    rollups: dict[str, Any],
+    rollups: Rollups,
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
@@ -68,11 +69,7 @@ def render_funder_reports(
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
     jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)]
-    jobs += [
-        (cid, COLLABORATIVE_TEMPLATE)
-        for cid, entry in rollups["collaboratives"].items()
-        if entry["status"] == "ok"
-    ]
+    jobs += [(cid, COLLABORATIVE_TEMPLATE) for cid in rollups.reporting]
     for collaborative, template in jobs:
         relative = report_path(collaborative)
         try:

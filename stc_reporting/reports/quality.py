@@ -25,15 +25,17 @@ from pydantic import BaseModel
 from stc_reporting.checks.followup import FollowUp, TrackedIssue
 from stc_reporting.config import CollaborativeConfig
 from stc_reporting.contract.tabs import TAB_ORDER
+from stc_reporting.figures.document import CollaborativeEntry, Rollups
 from stc_reporting.figures.periods import program_year
 from stc_reporting.figures.rollups import ON_TIME_DAYS, month_end
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.ingest.records import Submission, build_records
 from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.reports.context import fmt_rate, long_date, plain_reason
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
+from stc_reporting.reports.formatting import fmt_rate, long_date
 from stc_reporting.reports.render import reproducible_zip, template_environment
+from stc_reporting.reports.sections import plain_reason
 
 DOCX_TEMPLATE = "data-quality-report.docx"
 HTML_TEMPLATE = "data-quality-report.html.j2"
@@ -193,13 +195,14 @@ def _section(
     collaborative: CollaborativeConfig,
     tracker: ParsedTracker,
     tracked: list[TrackedIssue],
-    entry: Mapping[str, Any],
+    entry: CollaborativeEntry,
     program: Mapping[str, Any],
+    combined_label: str,
     as_of: date,
 ) -> CollaborativeSection:
     issues = [t.issue for t in tracked]
     records = build_records(tracker, issues) if not tracker.failed else None
-    combined = (entry.get("periods") or {}).get(list(program["periods"])[-1]) or {}
+    combined = (entry.periods or {}).get(combined_label)
     grid = month_grid(
         records.submissions if records else (),
         bool(records and "Submissions" in records.tabs_present),
@@ -220,17 +223,17 @@ def _section(
     tabs: dict[str, list[IssueLine]] = {}
     for item in open_issues:
         tabs.setdefault(item.issue.tab or "Whole tracker", []).append(_line(item))
-    quality = entry.get("data_quality", {})
+    quality = entry.data_quality
     return CollaborativeSection(
         name=collaborative.name,
         status="failed" if tracker.failed else "ok",
-        reason=plain_reason(tracker.failure or "") if tracker.failed else "",
-        errors=quality.get("errors", 0),
-        warnings=quality.get("warnings", 0),
-        privacy=quality.get("privacy", 0),
-        rows_excluded=quality.get("rows_excluded", 0),
-        completeness=fmt_rate(combined.get("reporting_completeness")),
-        timeliness=fmt_rate(combined.get("reporting_timeliness")),
+        reason=plain_reason(tracker.failure.kind, tracker.failure.tabs) if tracker.failure else "",
+        errors=quality.errors,
+        warnings=quality.warnings,
+        privacy=quality.privacy,
+        rows_excluded=quality.rows_excluded,
+        completeness=fmt_rate(combined.reporting_completeness if combined else None),
+        timeliness=fmt_rate(combined.reporting_timeliness if combined else None),
         missing_months=", ".join(m.label for m in months if m.state == "missing") or "none",
         late_months=", ".join(m.label for m in months if m.state == "late") or "none",
         grid=grid,
@@ -241,7 +244,7 @@ def _section(
 
 
 def build_dq_context(
-    rollups: Mapping[str, Any],
+    rollups: Rollups,
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
@@ -258,15 +261,15 @@ def build_dq_context(
         program: `start` (date) and `years` (list of int) of the program.
         made_on: The day the report is made.
     """
-    as_of = date.fromisoformat(rollups["as_of"])
+    as_of = rollups.as_of
     names = {c.id: c.name for c in collaboratives}
     by_collaborative: dict[str, list[TrackedIssue]] = {c.id: [] for c in collaboratives}
     for tracked in followup.tracked:
         by_collaborative.setdefault(tracked.issue.collaborative, []).append(tracked)
     tracker_of = {t.collaborative: t for t in trackers}
-    program_info = {**program, "periods": rollups["periods"]}
+    combined_label = list(rollups.periods)[-1]  # years first, the combined period last
     return DataQualityContext(
-        program=rollups["program"],
+        program=rollups.program,
         data_as_of=long_date(as_of),
         made_on=long_date(made_on),
         compared=followup.compared_with is not None,
@@ -312,8 +315,9 @@ def build_dq_context(
                 c,
                 tracker_of[c.id],
                 by_collaborative[c.id],
-                rollups["collaboratives"][c.id],
-                program_info,
+                rollups.collaboratives[c.id],
+                program,
+                combined_label,
                 as_of,
             )
             for c in collaboratives
@@ -322,7 +326,7 @@ def build_dq_context(
 
 
 def render_dq_report(
-    rollups: Mapping[str, Any],
+    rollups: Rollups,
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,

@@ -22,7 +22,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from stc_reporting.reports.charts import render_chart
-from stc_reporting.reports.context import ReportContext
+from stc_reporting.reports.context_models import ReportContext
 
 CHART_WIDTH = Mm(160)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)

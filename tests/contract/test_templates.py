@@ -12,16 +12,14 @@ import pytest
 from docx import Document
 from docxtpl import DocxTemplate
 
-from stc_reporting.reports.context import (
-    ReportContext,
-    build_report_context,
-    template_variables_markdown,
-)
+from stc_reporting.reports.context import build_report_context
+from stc_reporting.reports.context_models import ReportContext
 from stc_reporting.reports.funder import COLLABORATIVE_TEMPLATE, PROGRAM_TEMPLATE, TEMPLATES_DIR
 from stc_reporting.reports.render import ReportRenderError, render_report, template_environment
 from stc_reporting.reports.texts import CollaborativeTexts
 from tests.builders import activity, minimal_tabs, partner
 from tests.reporting import run_domain
+from tools.make_template_docs import template_variables_markdown
 
 pytestmark = pytest.mark.contract
 
@@ -115,6 +113,6 @@ def test_a_broken_template_fails_with_a_clear_error(
 
 
 def test_the_variables_page_is_generated_from_the_context_model() -> None:
-    """Regenerate with `python -m stc_reporting.reports.context` after changing the models."""
+    """Regenerate with `python -m tools.make_template_docs` after changing the models."""
     page = Path(__file__).resolve().parents[2] / "docs" / "template-variables.md"
     assert page.read_text(encoding="utf-8") == template_variables_markdown()

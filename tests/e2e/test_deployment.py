@@ -8,7 +8,6 @@ outputs. About a minute; every process is stopped at the end.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -20,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from stc_reporting.figures.document import read_rollups
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +110,6 @@ def test_the_on_demand_deployment_runs_on_a_worker(server: dict[str, str], tmp_p
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
-    rollups = json.loads((out / "rollups.json").read_text())
-    assert list(rollups["collaboratives"]) == ["fresno"]
-    assert rollups["collaboratives"]["fresno"]["status"] == "ok"
+    rollups = read_rollups(out / "rollups.json")
+    assert list(rollups.collaboratives) == list(rollups.reporting) == ["fresno"]
     assert (out / "reports" / "collaborative-fresno.docx").is_file()

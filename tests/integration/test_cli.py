@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from stc_reporting.figures.document import read_rollups
 
 pytestmark = pytest.mark.integration
 
@@ -36,8 +37,7 @@ def test_run_on_the_samples_exits_zero_and_summarises(sample_config: Path, tmp_p
     assert result.exit_code == 0, result.output
     assert "Reading 2 trackers" in result.output
     assert "Every collaborative reported." in result.output
-    rollups = json.loads((out / "rollups.json").read_text())
-    assert list(rollups["collaboratives"]) == ["oakland", "fresno"]
+    assert list(read_rollups(out / "rollups.json").collaboratives) == ["oakland", "fresno"]
 
 
 def test_run_exits_one_when_a_collaborative_fails(

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from flows.monthly_report import monthly_report
+from stc_reporting.figures.document import FailedCollaborative, read_rollups
+from stc_reporting.ingest.failure import FailureKind
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +28,15 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
     out = tmp_path / "out"
     summary = run(sample_config, out)
     assert summary.exit_code == 0  # type: ignore[attr-defined]
-    rollups = json.loads((out / "rollups.json").read_text())
-    assert list(rollups["collaboratives"]) == SAMPLE_IDS
-    assert {c["status"] for c in rollups["collaboratives"].values()} == {"ok"}
-    assert rollups["collaboratives_failed"] == []
-    assert rollups["program_totals"]["Y2-Y3"]["collaboratives_reporting"] == 5
-    totals = rollups["program_totals"]["Y2"]
-    assert totals["activities_completed"] == sum(
-        c["periods"]["Y2"]["activities_completed"] for c in rollups["collaboratives"].values()
-    )
+    rollups = read_rollups(out / "rollups.json")
+    assert list(rollups.collaboratives) == SAMPLE_IDS
+    assert list(rollups.reporting) == SAMPLE_IDS
+    assert rollups.collaboratives_failed == []
+    combined, totals = rollups.program_totals["Y2-Y3"], rollups.program_totals["Y2"]
+    assert combined is not None and combined.collaboratives_reporting == 5
+    parts = [c.periods["Y2"] for c in rollups.reporting.values()]
+    assert totals is not None
+    assert totals.activities_completed == sum(p.activities_completed for p in parts if p)
     with (out / "issues.csv").open(newline="") as stream:
         issues = list(csv.DictReader(stream))
     assert {i["collaborative"] for i in issues} == set(SAMPLE_IDS)
@@ -78,13 +80,15 @@ def test_a_tracker_without_a_required_tab_fails_alone(
     out = tmp_path / "out"
     summary = run(config_with_broken_tracker, out)
     assert summary.exit_code == 1  # type: ignore[attr-defined]
-    rollups = json.loads((out / "rollups.json").read_text())
-    oakland = rollups["collaboratives"]["oakland"]
-    assert oakland["status"] == "failed"
-    assert oakland["reason"] == "tab 'Partners' is missing"
-    assert oakland["periods"] is None
-    assert rollups["collaboratives_failed"] == ["oakland"]
-    assert rollups["program_totals"]["Y2"]["collaboratives_reporting"] == 4
+    rollups = read_rollups(out / "rollups.json")
+    oakland = rollups.collaboratives["oakland"]
+    assert isinstance(oakland, FailedCollaborative)
+    assert oakland.reason == "tab 'Partners' is missing"
+    assert (oakland.reason_kind, oakland.reason_tabs) == (FailureKind.MISSING_TAB, ["Partners"])
+    assert oakland.periods is None
+    assert rollups.collaboratives_failed == ["oakland"]
+    totals = rollups.program_totals["Y2"]
+    assert totals is not None and totals.collaboratives_reporting == 4
     reports = sorted(p.name for p in (out / "reports").iterdir())
     assert "collaborative-oakland.docx" not in reports
     assert len(reports) == 5
@@ -94,11 +98,12 @@ def test_as_of_before_year_three_writes_it_as_null(sample_config: Path, tmp_path
     """A period that begins after as_of is null, per collaborative and in the totals."""
     out = tmp_path / "out"
     run(sample_config, out, as_of=date(2020, 6, 30), only=["fresno"])
-    rollups = json.loads((out / "rollups.json").read_text())
-    assert list(rollups["collaboratives"]) == ["fresno"]
-    assert rollups["collaboratives"]["fresno"]["periods"]["Y3"] is None
-    assert rollups["program_totals"]["Y3"] is None
-    assert rollups["program_totals"]["Y2"]["months_expected"] == 8  # Nov 2019 - Jun 2020
+    rollups = read_rollups(out / "rollups.json")
+    assert list(rollups.collaboratives) == ["fresno"]
+    assert rollups.reporting["fresno"].periods["Y3"] is None
+    assert rollups.program_totals["Y3"] is None
+    totals = rollups.program_totals["Y2"]
+    assert totals is not None and totals.months_expected == 8  # Nov 2019 - Jun 2020
 
 
 def test_a_second_run_follows_up_last_months_issues(sample_config: Path, tmp_path: Path) -> None:

@@ -6,10 +6,12 @@ import csv
 import hashlib
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
@@ -22,6 +24,19 @@ from stc_reporting.outputs.writer import (
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 
 pytestmark = pytest.mark.unit
+
+
+def empty_rollups() -> Rollups:
+    """A rollups document with no collaborative: enough for the writer."""
+    return Rollups(
+        program="P",
+        funder="F",
+        as_of=date(2021, 10, 31),
+        periods={"Y3": (date(2020, 11, 1), date(2021, 10, 31))},
+        collaboratives={},
+        program_totals={"Y3": None},
+        collaboratives_failed=[],
+    )
 
 
 def issue(value: str, message: str = "m") -> Issue:
@@ -64,7 +79,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 
 def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
     """Same inputs, same bytes; the manifest lists every file with its hash."""
-    rollups = {"schema_version": 1, "b": [1, 2], "a": None}
+    rollups = empty_rollups()
     first = write_run(tmp_path / "1", data_documents(rollups, [issue("x")]))
     second = write_run(tmp_path / "2", data_documents(rollups, [issue("x")]))
     assert [f.sha256 for f in first] == [f.sha256 for f in second]
@@ -86,7 +101,10 @@ def report(collaborative: str, content: bytes) -> RenderedDocument:
 
 def test_the_writer_writes_every_document_and_lists_it_in_the_manifest(tmp_path: Path) -> None:
     """Each document lands at its path with its bytes; the manifest entry matches the file."""
-    documents = [*data_documents({"a": 1}, [], {"issues": []}), report("fresno", b"docx bytes")]
+    documents = [
+        *data_documents(empty_rollups(), [], {"issues": []}),
+        report("fresno", b"docx bytes"),
+    ]
     written = write_run(tmp_path, documents)
     assert [f.path for f in written] == [
         "rollups.json",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from stc_reporting.ingest.failure import FailureKind, TrackerFailure
 from stc_reporting.ingest.reading import parse_tracker, read_tracker
 from stc_reporting.issues import Severity
 from stc_reporting.privacy import WITHHELD_TEXT
@@ -114,7 +115,9 @@ class TestStructuralProblems:
         tabs = minimal_tabs([activity()])
         del tabs["Partners"]
         tracker = parse_tracker(raw_tracker(tabs), "oakland")
-        assert tracker.failure == "tab 'Partners' is missing"
+        assert tracker.failure == TrackerFailure(
+            kind=FailureKind.MISSING_TAB, tabs=("Partners",), reason="tab 'Partners' is missing"
+        )
         structural = [i for i in tracker.issues if i.severity is Severity.STRUCTURAL]
         assert [(i.tab, i.rule) for i in structural] == [("Partners", "missing-tab")]
 
@@ -123,7 +126,23 @@ class TestStructuralProblems:
         tabs = minimal_tabs([], [partner()])
         tabs["Activities"] = [ACTIVITIES_HEADER[:1] + ACTIVITIES_HEADER[2:], ["A1"]]
         tracker = parse_tracker(raw_tracker(tabs), "x")
-        assert tracker.failure == "tab 'Activities' has no column 'Date'"
+        assert tracker.failure == TrackerFailure(
+            kind=FailureKind.MISSING_COLUMNS,
+            tabs=("Activities",),
+            reason="tab 'Activities' has no column 'Date'",
+        )
+
+    def test_a_missing_tab_outranks_missing_columns_in_the_failure_kind(self) -> None:
+        """Partners missing and Activities short of a column: the kind names the missing tab."""
+        tabs = minimal_tabs([])
+        tabs["Activities"] = [ACTIVITIES_HEADER[:1] + ACTIVITIES_HEADER[2:], ["A1"]]
+        del tabs["Partners"]
+        failure = parse_tracker(raw_tracker(tabs), "x").failure
+        assert failure is not None
+        assert (failure.kind, failure.tabs) == (FailureKind.MISSING_TAB, ("Partners",))
+        assert failure.reason == (
+            "tab 'Activities' has no column 'Date'; tab 'Partners' is missing"
+        )
 
     def test_a_missing_optional_tab_is_a_warning(self) -> None:
         """Optional tabs may be absent; each absence is noted once, as a warning."""
@@ -150,13 +169,16 @@ class TestStructuralProblems:
         broken = tmp_path / "broken.xlsx"
         broken.write_text("not a workbook")
         tracker = read_tracker(XlsxSource(broken), "x")
-        assert tracker.failed
-        assert "could not be opened" in (tracker.failure or "")
+        assert tracker.failure is not None
+        assert tracker.failure.kind is FailureKind.UNREADABLE and tracker.failure.tabs == ()
+        assert "could not be opened" in tracker.failure.reason
 
     def test_a_missing_file_fails_only_that_tracker(self, tmp_path: Path) -> None:
         """The reason names the missing file."""
         tracker = read_tracker(XlsxSource(tmp_path / "nope.xlsx"), "x")
-        assert "does not exist" in (tracker.failure or "")
+        assert tracker.failure is not None
+        assert tracker.failure.kind is FailureKind.UNREADABLE
+        assert "does not exist" in tracker.failure.reason
 
 
 class TestRows:

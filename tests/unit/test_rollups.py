@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from stc_reporting.figures.periods import Period, reporting_periods
 from stc_reporting.figures.rollups import (
-    TOTAL_FIGURES,
     CollaborativePeriod,
     activity_figures,
     collaborative_figures,
@@ -37,6 +36,38 @@ from stc_reporting.ingest.records import (
 )
 
 pytestmark = pytest.mark.unit
+
+TOTAL_FIGURES = (
+    "activities_completed",
+    "activities_by_component",
+    "activities_by_strategy",
+    "participants",
+    "lived_experience_participants",
+    "lived_experience_share",
+    "cross_sector_activities",
+    "partners_active",
+    "partners_active_by_sector",
+    "partners_new",
+    "sectors_engaged",
+    "sector_count",
+    "partners_new_to_ipv",
+    "formal_commitments",
+    "funding_secured_usd",
+    "funding_requested_usd",
+    "funding_secured_by_source_type",
+    "milestones_achieved",
+    "milestones_by_type",
+    "lessons_by_kind",
+    "lessons_shared",
+    "indicator_status_counts",
+    "months_expected",
+    "months_submitted",
+    "months_on_time",
+    "reporting_completeness",
+    "reporting_timeliness",
+    "collaboratives_reporting",
+)
+"""Program-total figures, in the order `rollups.json` lists them."""
 
 START = date(2018, 11, 1)
 
@@ -112,20 +143,20 @@ class TestActivities:
             replace(ACT, activity_id="A4", date=date(2020, 11, 1)),  # Y3
         ]
         figures = activity_figures(acts, [], Y2)
-        assert figures["activities_completed"] == 1
-        assert figures["participants"] == 10
-        assert figures["lived_experience_participants"] == 2
-        assert figures["lived_experience_share"] == pytest.approx(0.2)
+        assert figures.activities_completed == 1
+        assert figures.participants == 10
+        assert figures.lived_experience_participants == 2
+        assert figures.lived_experience_share == pytest.approx(0.2)
 
     def test_component_and_strategy_maps_list_every_label(self) -> None:
         """All 4 components and 9 strategies appear, zeros included."""
         figures = activity_figures([ACT, replace(ACT, strategy=None)], [], Y2)
-        assert len(figures["activities_by_component"]) == 4
-        assert figures["activities_by_component"]["Strategy implementation"] == 2
-        assert len(figures["activities_by_strategy"]) == 9
+        assert len(figures.activities_by_component) == 4
+        assert figures.activities_by_component["Strategy implementation"] == 2
+        assert len(figures.activities_by_strategy) == 9
         # only the activity with a Strategy filled in counts by strategy
-        assert figures["activities_by_strategy"]["Policy change"] == 1
-        assert sum(figures["activities_by_strategy"].values()) == 1
+        assert figures.activities_by_strategy["Policy change"] == 1
+        assert sum(figures.activities_by_strategy.values()) == 1
 
     def test_blank_lived_experience_counts_zero_and_no_participants_gives_null_share(
         self,
@@ -134,8 +165,8 @@ class TestActivities:
         figures = activity_figures(
             [replace(ACT, participants=0, lived_experience_participants=None)], [], Y2
         )
-        assert figures["lived_experience_participants"] == 0
-        assert figures["lived_experience_share"] is None
+        assert figures.lived_experience_participants == 0
+        assert figures.lived_experience_share is None
 
     def test_cross_sector_needs_two_sectors_among_valid_partners(self) -> None:
         """Unknown IDs are ignored; two partners of one sector are not cross-sector."""
@@ -149,7 +180,7 @@ class TestActivities:
             replace(ACT, activity_id="A2", partner_ids=("P1", "P2")),  # 1 sector
             replace(ACT, activity_id="A3", partner_ids=("P1", "P99")),  # P99 unknown
         ]
-        assert activity_figures(acts, partners, Y2)["cross_sector_activities"] == 1
+        assert activity_figures(acts, partners, Y2).cross_sector_activities == 1
 
 
 class TestPartners:
@@ -162,13 +193,13 @@ class TestPartners:
             replace(PARTNER, partner_id="P4", joined=date(2020, 11, 1)),  # joins in Y3
         ]
         figures = partner_figures(partners, Y2)
-        assert figures["partners_active"] == 2  # P1, P2
-        assert partner_figures(partners, Y3)["partners_active"] == 2  # P1, P4
+        assert figures.partners_active == 2  # P1, P2
+        assert partner_figures(partners, Y3).partners_active == 2  # P1, P4
 
     def test_new_partners_joined_in_the_period(self) -> None:
         """Joined in [start, e] only."""
         partners = [PARTNER, replace(PARTNER, partner_id="P2", joined=date(2020, 3, 1))]
-        assert partner_figures(partners, Y2)["partners_new"] == 1
+        assert partner_figures(partners, Y2).partners_new == 1
 
     def test_sectors_new_to_ipv_and_formal_commitments(self) -> None:
         """Sectors sorted; new to IPV = prior focus No; commitments dated by e."""
@@ -187,11 +218,11 @@ class TestPartners:
             ),  # after Y2's end
         ]
         figures = partner_figures(partners, Y2)
-        assert figures["sectors_engaged"] == ["Education", "Housing"]
-        assert figures["sector_count"] == 2
-        assert figures["partners_new_to_ipv"] == 1
-        assert figures["formal_commitments"] == 1
-        assert partner_figures(partners, Y3)["formal_commitments"] == 2
+        assert figures.sectors_engaged == ["Education", "Housing"]
+        assert figures.sector_count == 2
+        assert figures.partners_new_to_ipv == 1
+        assert figures.formal_commitments == 1
+        assert partner_figures(partners, Y3).formal_commitments == 2
 
 
 class TestFundingMilestonesLessons:
@@ -206,31 +237,31 @@ class TestFundingMilestonesLessons:
             replace(base, funding_id="F5", source_type="In-kind", amount_usd=0.25),
         ]
         figures = funding_figures(rows, Y2)
-        assert figures["funding_secured_usd"] == 100.75
-        assert figures["funding_requested_usd"] == 75
-        assert figures["funding_secured_by_source_type"]["Foundation"] == 100.5
-        assert figures["funding_secured_by_source_type"]["In-kind"] == 0.25
-        assert len(figures["funding_secured_by_source_type"]) == 6
+        assert figures.funding_secured_usd == 100.75
+        assert figures.funding_requested_usd == 75
+        assert figures.funding_secured_by_source_type["Foundation"] == 100.5
+        assert figures.funding_secured_by_source_type["In-kind"] == 0.25
+        assert len(figures.funding_secured_by_source_type) == 6
 
     def test_only_achieved_milestones_count(self) -> None:
         """In progress milestones are left out; all 8 types listed."""
         base = Milestone("M1", date(2020, 1, 1), "Strategic plan", None, "Achieved", "d", 2)
         figures = milestone_figures([base, replace(base, status="In progress")], Y2)
-        assert figures["milestones_achieved"] == 1
-        assert figures["milestones_by_type"]["Strategic plan"] == 1
-        assert len(figures["milestones_by_type"]) == 8
+        assert figures.milestones_achieved == 1
+        assert figures.milestones_by_type["Strategic plan"] == 1
+        assert len(figures.milestones_by_type) == 8
 
     def test_lessons_by_kind_and_shared(self) -> None:
         """Every lesson dated in the period counts by kind; shared ones separately."""
         base = Lesson("L1", date(2020, 1, 1), "Insight", None, "text", True, 2)
         figures = lesson_figures([base, replace(base, kind="Success", share_with_funder=False)], Y2)
-        assert figures["lessons_by_kind"] == {
+        assert figures.lessons_by_kind == {
             "Success": 1,
             "Challenge": 0,
             "Course correction": 0,
             "Insight": 1,
         }
-        assert figures["lessons_shared"] == 1
+        assert figures.lessons_shared == 1
 
 
 INDICATOR = Indicator(
@@ -255,26 +286,26 @@ class TestIndicators:
             measure(date(2020, 3, 1), 2),
         ]
         entry = indicator_figures(replace(INDICATOR, aggregation=aggregation), values, Y2)
-        assert entry["value"] == expected
+        assert entry.value == expected
 
     def test_latest_breaks_date_ties_by_the_row_furthest_down_the_sheet(self) -> None:
         """Same date: the row furthest down the sheet wins."""
         values = [measure(date(2020, 3, 1), 5, row=9), measure(date(2020, 3, 1), 8, row=4)]
         entry = indicator_figures(replace(INDICATOR, aggregation="Latest"), values, Y2)
-        assert entry["value"] == 5
+        assert entry.value == 5
 
     def test_target_status_and_percent(self) -> None:
         """Sum 12 against target 10: 120 %, on track."""
         values = [measure(date(2020, 1, 1), 12)]
         entry = indicator_figures(INDICATOR, values, Y2)
-        assert (entry["target"], entry["pct_of_target"], entry["status"]) == (10, 1.2, "on track")
+        assert (entry.target, entry.pct_of_target, entry.status) == (10, 1.2, "on track")
 
     def test_combined_target_sums_years_for_sum_and_takes_the_last_otherwise(self) -> None:
         """Sum: 10 + 20; Max: Y3's 20; a missing year makes the Sum target null."""
-        assert indicator_figures(INDICATOR, [], BOTH)["target"] == 30
-        assert indicator_figures(replace(INDICATOR, aggregation="Max"), [], BOTH)["target"] == 20
+        assert indicator_figures(INDICATOR, [], BOTH).target == 30
+        assert indicator_figures(replace(INDICATOR, aggregation="Max"), [], BOTH).target == 20
         gap = replace(INDICATOR, targets={3: 20.0})
-        assert indicator_figures(gap, [], BOTH)["target"] is None
+        assert indicator_figures(gap, [], BOTH).target is None
 
     @pytest.mark.parametrize(
         ("values", "targets", "direction", "status"),
@@ -293,14 +324,14 @@ class TestIndicators:
         """No data, then no target, then on track / behind by direction."""
         indicator = replace(INDICATOR, targets=targets, direction=direction)
         measures = [measure(date(2020, 1, 1), v) for v in values]
-        assert indicator_figures(indicator, measures, Y2)["status"] == status
+        assert indicator_figures(indicator, measures, Y2).status == status
 
     def test_a_zero_target_gives_no_percent(self) -> None:
         """pct_of_target is None when the target is 0."""
         entry = indicator_figures(
             replace(INDICATOR, targets={2: 0.0}), [measure(date(2020, 1, 1), 3)], Y2
         )
-        assert entry["pct_of_target"] is None and entry["status"] == "on track"
+        assert entry.pct_of_target is None and entry.status == "on track"
 
 
 class TestSubmissions:
@@ -320,18 +351,18 @@ class TestSubmissions:
         ]
         figures = submission_figures(rows, True, Y2)
         assert (
-            figures["months_expected"],
-            figures["months_submitted"],
-            figures["months_on_time"],
+            figures.months_expected,
+            figures.months_submitted,
+            figures.months_on_time,
         ) == (12, 2, 1)
-        assert figures["reporting_completeness"] == pytest.approx(2 / 12)
-        assert figures["reporting_timeliness"] == pytest.approx(1 / 12)
+        assert figures.reporting_completeness == pytest.approx(2 / 12)
+        assert figures.reporting_timeliness == pytest.approx(1 / 12)
 
     def test_no_tab_gives_null_shares_and_zero_counts(self) -> None:
         """Without the tab, completeness and timeliness are None."""
         figures = submission_figures([], False, Y2)
-        assert figures["months_submitted"] == figures["months_on_time"] == 0
-        assert figures["reporting_completeness"] is None
+        assert figures.months_submitted == figures.months_on_time == 0
+        assert figures.reporting_completeness is None
 
 
 def collaborative(
@@ -354,7 +385,7 @@ class TestProgramTotals:
         totals = program_totals(
             [collaborative(10, 1, "Housing"), collaborative(100, 30, "Housing")]
         )
-        assert totals["lived_experience_share"] == pytest.approx(31 / 110)
+        assert totals.lived_experience_share == pytest.approx(31 / 110)
 
     def test_sectors_are_a_union_and_completeness_counts_only_collaboratives_with_the_tab(
         self,
@@ -363,18 +394,18 @@ class TestProgramTotals:
         totals = program_totals(
             [collaborative(10, 1, "Housing"), collaborative(5, 0, "Education", has_tab=False)]
         )
-        assert totals["sectors_engaged"] == ["Education", "Housing"]
-        assert totals["sector_count"] == 2
-        assert totals["months_expected"] == 24
-        assert totals["reporting_completeness"] == pytest.approx(1 / 12)
-        assert totals["collaboratives_reporting"] == 2
+        assert totals.sectors_engaged == ["Education", "Housing"]
+        assert totals.sector_count == 2
+        assert totals.months_expected == 24
+        assert totals.reporting_completeness == pytest.approx(1 / 12)
+        assert totals.collaboratives_reporting == 2
 
     def test_no_collaboratives_gives_zeros_and_null_shares(self) -> None:
         """Every key is still present."""
         totals = program_totals([])
-        assert list(totals) == list(TOTAL_FIGURES)
-        assert totals["activities_completed"] == 0
-        assert totals["lived_experience_share"] is None
+        assert list(totals.model_dump()) == list(TOTAL_FIGURES)
+        assert totals.activities_completed == 0
+        assert totals.lived_experience_share is None
 
     @given(st.lists(st.tuples(st.integers(0, 500), st.integers(0, 500)), max_size=6))
     def test_every_count_is_the_sum_of_the_parts(self, people: list[tuple[int, int]]) -> None:
@@ -388,11 +419,11 @@ class TestProgramTotals:
             "partners_active",
             "months_submitted",
         ):
-            assert totals[name] == sum(part.figures[name] for part in parts)
+            assert getattr(totals, name) == sum(getattr(part.figures, name) for part in parts)
         component = "Strategy implementation"
-        assert totals["activities_by_component"][component] == sum(
-            part.figures["activities_by_component"][component] for part in parts
+        assert totals.activities_by_component[component] == sum(
+            part.figures.activities_by_component[component] for part in parts
         )
-        participants = totals["participants"]
-        expected = totals["lived_experience_participants"] / participants if participants else None
-        assert totals["lived_experience_share"] == expected
+        participants = totals.participants
+        expected = totals.lived_experience_participants / participants if participants else None
+        assert totals.lived_experience_share == expected

@@ -1,0 +1,130 @@
+"""Whose figures a report prints, as table rows across the periods.
+
+A `Scope` is a collaborative's figures or the program's totals, with the run's
+period labels and suppression pattern; its rows format one figure in the first
+year, the last year and the combined period, and the change between the years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from stc_reporting.figures.document import PeriodFigures
+from stc_reporting.reports.context_models import FigureRow
+from stc_reporting.reports.formatting import (
+    NOT_AVAILABLE,
+    fmt_count,
+    fmt_rate,
+    signed,
+    signed_points,
+)
+from stc_reporting.reports.people_counts import PeopleFigure, people_count
+from stc_reporting.reports.period_labels import PeriodLabels
+from stc_reporting.reports.suppression import Cell, format_count, format_share
+
+Read = Callable[[PeriodFigures], float]
+"""Reads one figure (a count or dollars) from a period's figures."""
+ReadShare = Callable[[PeriodFigures], float | None]
+"""Reads one share of months (completeness or timeliness) from a period's figures."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures a report prints: a collaborative's, or the program's.
+
+    Attributes:
+        key: The collaborative's id, or `program` (as in suppression cells).
+        periods: The scope's figures by period label; None before a period starts.
+        labels: The run's period labels.
+        hidden: The run's suppression pattern.
+    """
+
+    key: str
+    periods: Mapping[str, PeriodFigures | None]
+    labels: PeriodLabels
+    hidden: frozenset[Cell]
+
+    def figures(self, label: str) -> PeriodFigures | None:
+        """The figures of one period, or None when it has not started."""
+        return self.periods.get(label)
+
+    def row(
+        self,
+        label: str,
+        value: Callable[[PeriodFigures, str], str],
+        change: Callable[[PeriodFigures, PeriodFigures], str] | None = None,
+    ) -> FigureRow:
+        """A row across the periods; `value` formats one period's figure."""
+        cells = {}
+        for period in (self.labels.first, self.labels.last, self.labels.combined):
+            figures = self.figures(period)
+            cells[period] = "not started" if figures is None else value(figures, period)
+        first, last = self.figures(self.labels.first), self.figures(self.labels.last)
+        delta = NOT_AVAILABLE
+        if change is not None and first is not None and last is not None:
+            delta = change(first, last)
+        return FigureRow(
+            label=label,
+            first=cells[self.labels.first],
+            last=cells[self.labels.last],
+            combined=cells[self.labels.combined],
+            change=delta,
+        )
+
+    def count_row(
+        self, label: str, read: Read, fmt: Callable[[float | None], str] = fmt_count
+    ) -> FigureRow:
+        """A row of counts of things or dollars (never suppressed)."""
+        return self.row(
+            label,
+            lambda f, _p: fmt(read(f)),
+            lambda a, b: signed(read(b) - read(a), lambda d: fmt(d)),
+        )
+
+    def people_row(self, label: str, figure: PeopleFigure) -> FigureRow:
+        """A row of people counts, suppressed by the run's pattern."""
+
+        def hidden(period: str) -> bool:
+            return Cell(self.key, period, figure) in self.hidden
+
+        def change(a: PeriodFigures, b: PeriodFigures) -> str:
+            if hidden(self.labels.first) or hidden(self.labels.last):
+                return NOT_AVAILABLE
+            delta = people_count(b, figure) - people_count(a, figure)
+            return signed(delta, lambda d: f"{round(d):,}")
+
+        return self.row(
+            label, lambda f, p: format_count(people_count(f, figure), hidden(p)), change
+        )
+
+    def share_row(self) -> FigureRow:
+        """Lived-experience share: n<30 for small denominators, hidden with its count."""
+
+        def value(f: PeriodFigures, period: str) -> str:
+            return format_share(
+                f.lived_experience_participants,
+                f.participants,
+                Cell(self.key, period, "lived_experience_participants") in self.hidden,
+                Cell(self.key, period, "participants") in self.hidden,
+            )
+
+        def change(a: PeriodFigures, b: PeriodFigures) -> str:
+            before, after = value(a, self.labels.first), value(b, self.labels.last)
+            if not before.endswith("%") or not after.endswith("%"):
+                return NOT_AVAILABLE
+            # Both shares printed as a percent, so neither is None.
+            return signed_points(a.lived_experience_share or 0.0, b.lived_experience_share or 0.0)
+
+        return self.row("Share with lived experience", value, change)
+
+    def rate_row(self, label: str, read: ReadShare) -> FigureRow:
+        """Completeness or timeliness (months, not people)."""
+
+        def change(a: PeriodFigures, b: PeriodFigures) -> str:
+            before, after = read(a), read(b)
+            if before is None or after is None:
+                return NOT_AVAILABLE
+            return signed_points(before, after)
+
+        return self.row(label, lambda f, _p: fmt_rate(read(f)), change)

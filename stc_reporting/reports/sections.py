@@ -1,0 +1,329 @@
+"""The rows of each section of a funder report, formatted and suppressed.
+
+Each function fills one table of the templates (summary, components, partners,
+funding, indicators, the program's overview, data quality) from the typed
+rollups document, the shareable texts and the run's suppression pattern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+from stc_reporting.contract.tabs import LESSON_KINDS, SOURCE_TYPES
+from stc_reporting.figures.document import (
+    CollaborativeFigures,
+    FailedCollaborative,
+    PeriodFigures,
+    Rollups,
+)
+from stc_reporting.ingest.failure import FailureKind
+from stc_reporting.reports.context_models import (
+    FigureRow,
+    GlanceRow,
+    IndicatorRow,
+    IndicatorYearRow,
+    LessonGroup,
+    LessonItem,
+    QualityRow,
+    StatusCountRow,
+)
+from stc_reporting.reports.formatting import (
+    NOT_AVAILABLE,
+    fmt_count,
+    fmt_money,
+    fmt_number,
+    fmt_rate,
+    month_year,
+)
+from stc_reporting.reports.people_counts import PROGRAM
+from stc_reporting.reports.period_labels import PeriodLabels
+from stc_reporting.reports.scope import Scope
+from stc_reporting.reports.suppression import SMALL_DENOMINATOR, SUPPRESSED, Cell, format_count
+from stc_reporting.reports.texts import WITHHELD_NAME, CollaborativeTexts
+
+LEGEND = [
+    f"{SUPPRESSED}: between 1 and 10 people. Counts this small are never printed.",
+    f"{NOT_AVAILABLE}: withheld so that a small count cannot be worked out from a total or "
+    "a share; or not available.",
+    f"{SMALL_DENOMINATOR}: fewer than 30 people behind this share, too few to print it.",
+    "Dollar amounts are rounded to the nearest dollar.",
+]
+
+ReadMap = Callable[[PeriodFigures], Mapping[str, float]]
+"""Reads one per-key figure (counts or dollars by category) from a period's figures."""
+
+
+def summary_rows(scope: Scope) -> list[FigureRow]:
+    """The headline figures."""
+    return [
+        scope.count_row("Activities completed", lambda f: f.activities_completed),
+        scope.people_row("Participants", "participants"),
+        scope.people_row("Participants with lived experience", "lived_experience_participants"),
+        scope.share_row(),
+        scope.count_row("Partners active", lambda f: f.partners_active),
+        scope.count_row("Sectors engaged", lambda f: f.sector_count),
+        scope.count_row("Cross-sector activities", lambda f: f.cross_sector_activities),
+        scope.count_row("Funding secured", lambda f: f.funding_secured_usd, fmt_money),
+        scope.count_row("Milestones achieved", lambda f: f.milestones_achieved),
+        scope.count_row("Lessons shared", lambda f: f.lessons_shared),
+        scope.rate_row("Reporting completeness", lambda f: f.reporting_completeness),
+    ]
+
+
+def people_rows(scope: Scope) -> list[FigureRow]:
+    """Participants and lived experience."""
+    return [
+        scope.people_row("Participants", "participants"),
+        scope.people_row("Participants with lived experience", "lived_experience_participants"),
+        scope.share_row(),
+    ]
+
+
+def by_key_rows(
+    scope: Scope,
+    read: ReadMap,
+    labels: Sequence[str],
+    fmt: Callable[[float | None], str] = fmt_count,
+) -> list[FigureRow]:
+    """One row per category of a per-key figure (components, strategies, types...)."""
+
+    def reader(label: str) -> Callable[[PeriodFigures], float]:
+        return lambda figures: float(read(figures)[label])
+
+    return [scope.count_row(label, reader(label), fmt) for label in labels]
+
+
+def partnership_rows(scope: Scope) -> list[FigureRow]:
+    """The partner figures."""
+    return [
+        scope.count_row("Partners active", lambda f: f.partners_active),
+        scope.count_row("New partners", lambda f: f.partners_new),
+        scope.count_row("Partners new to IPV prevention", lambda f: f.partners_new_to_ipv),
+        scope.count_row("Partners with a formal commitment", lambda f: f.formal_commitments),
+        scope.count_row("Sectors engaged", lambda f: f.sector_count),
+        scope.count_row("Cross-sector activities", lambda f: f.cross_sector_activities),
+    ]
+
+
+def funding_rows(scope: Scope) -> list[FigureRow]:
+    """Funding secured by source type, then the totals."""
+    rows = by_key_rows(scope, lambda f: f.funding_secured_by_source_type, SOURCE_TYPES, fmt_money)
+    rows.append(scope.count_row("Total secured", lambda f: f.funding_secured_usd, fmt_money))
+    rows.append(
+        scope.count_row("Requested or pending", lambda f: f.funding_requested_usd, fmt_money)
+    )
+    return rows
+
+
+def reporting_rows(scope: Scope) -> list[FigureRow]:
+    """Months expected, submitted and on time; completeness and timeliness."""
+    return [
+        scope.count_row("Months expected", lambda f: f.months_expected),
+        scope.count_row("Months submitted", lambda f: f.months_submitted),
+        scope.count_row("Months submitted on time", lambda f: f.months_on_time),
+        scope.rate_row("Reporting completeness", lambda f: f.reporting_completeness),
+        scope.rate_row("Reporting timeliness", lambda f: f.reporting_timeliness),
+    ]
+
+
+def plain_reason(kind: FailureKind, tabs: Sequence[str]) -> str:
+    """Say why a collaborative has no data, in words for a funder (no paths, no jargon)."""
+    if kind is FailureKind.MISSING_TAB and tabs:
+        return f"Its tracker has no {tabs[0]} tab this month."
+    if kind is FailureKind.MISSING_COLUMNS:
+        return "Its tracker is missing required columns this month."
+    return "Its tracker could not be read this month."
+
+
+def glance_rows(rollups: Rollups, hidden: frozenset[Cell], labels: PeriodLabels) -> list[GlanceRow]:
+    """The program report's overview: one row per collaborative, then the program total."""
+    rows = []
+    combined = labels.combined
+    for cid, entry in rollups.collaboratives.items():
+        if isinstance(entry, FailedCollaborative):
+            note = plain_reason(entry.reason_kind, entry.reason_tabs)
+            rows.append(_unavailable_row(entry.name, entry.city, "Data unavailable", note))
+            continue
+        figures = entry.periods.get(combined)
+        if figures is None:
+            rows.append(_unavailable_row(entry.name, entry.city, "Not started", ""))
+            continue
+        rows.append(_glance_row(entry.name, entry.city, cid, figures, hidden, combined))
+    totals = rollups.program_totals.get(combined)
+    if totals is not None:
+        rows.append(_glance_row("Program total", "", PROGRAM, totals, hidden, combined))
+    return rows
+
+
+def _unavailable_row(name: str, city: str, status: str, note: str) -> GlanceRow:
+    return GlanceRow(
+        name=name,
+        city=city,
+        status=status,
+        note=note,
+        activities=NOT_AVAILABLE,
+        participants=NOT_AVAILABLE,
+        partners=NOT_AVAILABLE,
+        sectors=NOT_AVAILABLE,
+        funding=NOT_AVAILABLE,
+        milestones=NOT_AVAILABLE,
+        completeness=NOT_AVAILABLE,
+    )
+
+
+def _glance_row(
+    name: str,
+    city: str,
+    scope: str,
+    figures: PeriodFigures,
+    hidden: frozenset[Cell],
+    period: str,
+) -> GlanceRow:
+    return GlanceRow(
+        name=name,
+        city=city,
+        status="Reporting",
+        note="",
+        activities=fmt_count(figures.activities_completed),
+        participants=format_count(
+            figures.participants, Cell(scope, period, "participants") in hidden
+        ),
+        partners=fmt_count(figures.partners_active),
+        sectors=fmt_count(figures.sector_count),
+        funding=fmt_money(figures.funding_secured_usd),
+        milestones=fmt_count(figures.milestones_achieved),
+        completeness=fmt_rate(figures.reporting_completeness),
+    )
+
+
+def status_words(status: str) -> str:
+    """An indicator status as a table prints it: `On track`."""
+    return status[:1].upper() + status[1:]
+
+
+def indicator_rows(
+    periods: Mapping[str, CollaborativeFigures | None],
+    labels: PeriodLabels,
+    texts: CollaborativeTexts,
+) -> tuple[list[IndicatorRow], list[IndicatorYearRow]]:
+    """A collaborative's indicators over the combined period, and year by year."""
+    combined = periods.get(labels.combined)
+    if combined is None:
+        return [], []
+    rows, years = [], []
+    for indicator_id, entry in combined.indicators.items():
+        name = texts.indicator_names.get(indicator_id, WITHHELD_NAME)
+        unit = entry.unit
+        rows.append(
+            IndicatorRow(
+                name=name,
+                outcome=entry.outcome,
+                unit=unit,
+                baseline=fmt_number(entry.baseline, unit),
+                target=fmt_number(entry.target, unit),
+                value=fmt_number(entry.value, unit),
+                pct_of_target=fmt_rate(entry.pct_of_target),
+                status=status_words(entry.status),
+            )
+        )
+        first_figures, last_figures = periods.get(labels.first), periods.get(labels.last)
+        first = first_figures.indicators.get(indicator_id) if first_figures else None
+        last = last_figures.indicators.get(indicator_id) if last_figures else None
+        years.append(
+            IndicatorYearRow(
+                name=name,
+                first_value=fmt_number(first.value, unit) if first else NOT_AVAILABLE,
+                first_target=fmt_number(first.target, unit) if first else NOT_AVAILABLE,
+                first_status=status_words(first.status) if first else NOT_AVAILABLE,
+                last_value=fmt_number(last.value, unit) if last else NOT_AVAILABLE,
+                last_target=fmt_number(last.target, unit) if last else NOT_AVAILABLE,
+                last_status=status_words(last.status) if last else "Not started",
+            )
+        )
+    return rows, years
+
+
+def status_count_rows(rollups: Rollups, labels: PeriodLabels) -> list[StatusCountRow]:
+    """Indicator statuses by collaborative and for the program, combined period."""
+    rows = []
+    combined = labels.combined
+    sources: list[tuple[str, PeriodFigures | None]] = [
+        (entry.name, entry.periods[combined]) for entry in rollups.reporting.values()
+    ]
+    sources.append(("Program total", rollups.program_totals.get(combined)))
+    for name, figures in sources:
+        if figures is None:
+            continue
+        counts = figures.indicator_status_counts
+        rows.append(
+            StatusCountRow(
+                name=name,
+                on_track=fmt_count(counts["on track"]),
+                behind=fmt_count(counts["behind"]),
+                no_target=fmt_count(counts["no target"]),
+                no_data=fmt_count(counts["no data"]),
+            )
+        )
+    return rows
+
+
+def reported_window(rollups: Rollups, labels: PeriodLabels) -> tuple[date, date]:
+    """The combined period's first day and its effective end (clipped at as_of)."""
+    start, end = rollups.periods[labels.combined]
+    return start, min(end, rollups.as_of)
+
+
+def lesson_groups(
+    texts: list[CollaborativeTexts], rollups: Rollups, labels: PeriodLabels
+) -> list[LessonGroup]:
+    """Shared lessons dated in the reported window, by kind, oldest first."""
+    start, end = reported_window(rollups, labels)
+    groups = []
+    for kind in LESSON_KINDS:
+        items = sorted(
+            (
+                lesson
+                for t in texts
+                for lesson in t.lessons
+                if lesson.kind == kind and start <= lesson.date <= end
+            ),
+            key=lambda lesson: (lesson.date, lesson.collaborative),
+        )
+        if items:
+            groups.append(
+                LessonGroup(
+                    kind=kind,
+                    lessons=[
+                        LessonItem(text=i.text, source=f"{i.collaborative}, {month_year(i.date)}")
+                        for i in items
+                    ],
+                )
+            )
+    return groups
+
+
+def quality_rows(rollups: Rollups, labels: PeriodLabels, only: str | None) -> list[QualityRow]:
+    """Data-quality counts by collaborative (one collaborative's report: its own only)."""
+    rows = []
+    for cid, entry in rollups.collaboratives.items():
+        if only is not None and cid != only:
+            continue
+        quality = entry.data_quality
+        figures = (entry.periods or {}).get(labels.combined)
+        months = on_time = NOT_AVAILABLE
+        if figures is not None and figures.reporting_completeness is not None:
+            months = f"{figures.months_submitted} of {figures.months_expected}"
+            on_time = f"{figures.months_on_time} of {figures.months_expected}"
+        rows.append(
+            QualityRow(
+                name=entry.name,
+                errors=str(quality.errors),
+                warnings=str(quality.warnings),
+                privacy=str(quality.privacy),
+                rows_excluded=str(quality.rows_excluded),
+                months=months,
+                on_time=on_time,
+            )
+        )
+    return rows
