@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,9 @@ class DomainRun:
 
 
 def run_domain(
-    tmp_path: Path, trackers: dict[str, dict[str, Grid] | None], as_of: date = date(2021, 10, 31)
+    tmp_path: Path,
+    trackers: Mapping[str, Mapping[str, Grid] | None],
+    as_of: date = date(2021, 10, 31),
 ) -> DomainRun:
     """Write each tracker (None: a missing file), a config, and run every domain step."""
     lines = [
