@@ -32,8 +32,11 @@ _run = {"deselected": 0, "unit_only": False}
 
 def tier_problem(item: pytest.Item) -> str | None:
     """Why a test's tier marker is wrong (none, several, or not its folder's), or None."""
+    path = Path(item.path).resolve()
+    if not path.is_relative_to(TESTS):
+        return None  # not one of ours
     tiers = sorted({mark.name for mark in item.iter_markers() if mark.name in TIERS})
-    folder = Path(item.path).resolve().relative_to(TESTS).parts[0]
+    folder = path.relative_to(TESTS).parts[0]
     if tiers != [folder]:
         return f"{item.nodeid}: marked {tiers or 'with no tier'}, but lives in tests/{folder}/"
     return None
