@@ -3,23 +3,38 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install check fmt test test-all validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark server deploy worker clean
+.PHONY: help install hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark server deploy worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
 PREFECT_LOCAL_API := http://127.0.0.1:4200/api
 
-$(VENV): pyproject.toml
+$(VENV): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $(VENV)
 
 ## help: list the commands
 help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/## //' | column -t -s ':'
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## //' \
+		| awk '{ i = index($$0, ": "); printf "%-18s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }'
 
-## install: create .venv with the project and its dev tools
+## install: create .venv with the project and its dev tools, at the versions in constraints.txt
 install: $(VENV)
+
+## hooks: install the git pre-commit hooks (ruff, format, mypy, import-linter from .venv)
+hooks: $(VENV)
+	$(BIN)/pre-commit install
+
+## lock: re-resolve the dependencies in a fresh venv and rewrite constraints.txt
+lock:
+	rm -rf .lock-venv
+	python3 -m venv .lock-venv
+	.lock-venv/bin/pip install -q -e '.[dev]'
+	{ echo "# Pinned versions of every dependency: byte-identical outputs need the same libraries."; \
+	  echo "# Regenerate with \`make lock\` (resolves afresh), then check the figures are unchanged."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
 
 ## check: lint, type-check and the import contract (no Prefect in the domain package)
 check: $(VENV)
@@ -33,13 +48,22 @@ fmt: $(VENV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## test: fast unit and contract tests (no Prefect server)
+## test: fast unit and contract tests (no Prefect server, about 30 s)
 test: $(VENV)
 	$(BIN)/python -m pytest -m "unit or contract"
 
-## test-all: every test, integration included
+## test-unit: the unit tier alone (no Great Expectations, no Prefect, a few seconds)
+test-unit: $(VENV)
+	$(BIN)/python -m pytest -m unit
+
+## test-all: every tier, integration and end-to-end included, with the coverage floor (as CI)
 test-all: $(VENV)
 	$(BIN)/python -m pytest
+
+## coverage: every tier, then the coverage report by file and as HTML in htmlcov/
+coverage: test-all
+	$(BIN)/coverage report
+	$(BIN)/coverage html
 
 ## validate-sample: check the sample trackers and print what to fix
 validate-sample: $(VENV)
@@ -89,4 +113,4 @@ worker: $(VENV)
 
 ## clean: remove outputs and caches
 clean:
-	rm -rf out .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

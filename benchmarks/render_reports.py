@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO))
 
 def main() -> None:
     """Prepare rollups once with the pipeline's steps, then time its render step alone."""
-    from stc_reporting.pipeline import build_rollups, plan_run, read_and_check, render_reports
+    from stc_reporting.pipeline import plan_run, read_and_check, render_reports, roll_up
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -26,7 +26,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         plan = plan_run(REPO / "config/program.yaml", Path(scratch), date(2021, 10, 31))
         checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
-        rollups = build_rollups(plan.config, plan.selection, checked.trackers, checked.issues)
+        rollups = roll_up(plan, checked.trackers, checked.issues)
         for attempt in range(1, arguments.repeat + 1):
             start = time.perf_counter()
             result = render_reports(plan, rollups, checked.trackers, checked.issues)

@@ -1,7 +1,8 @@
 """`stc-report`: the command line for program managers and schedulers.
 
 `run` runs the Prefect flow `monthly-report` end to end; `validate` only reads
-and checks the trackers and prints what to fix. Exit status: 0 every selected
+and checks the trackers and prints what to fix, and which monthly submissions are
+missing or late by `--as-of`. Exit status: 0 every selected
 collaborative reported, 1 at least one failed, 2 a config or usage error.
 """
 
@@ -23,8 +24,13 @@ from rich.table import Table
 from rich.text import Text
 
 from stc_reporting.config import Config, ConfigError, load_config, select_collaboratives
+from stc_reporting.contract.tabs import SUBMISSIONS
+from stc_reporting.figures.periods import last_day_of_previous_month
+from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.ingest.records import build_records
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.writer import issues_csv_bytes
+from stc_reporting.reports.quality import month_grid
 
 EXIT_OK, EXIT_COLLABORATIVE_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +61,16 @@ AsOfOption = Annotated[
         "--as-of",
         formats=["%Y-%m-%d"],
         help="Count records up to this day (YYYY-MM-DD). Default: last day of previous month.",
+        show_default=False,
+    ),
+]
+ValidateAsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="List monthly submissions missing or late by this day (YYYY-MM-DD). "
+        "Default: last day of previous month. The rules always compare with today.",
         show_default=False,
     ),
 ]
@@ -184,7 +200,7 @@ class OutputFormat(StrEnum):
 def validate(
     ctx: typer.Context,
     config: ConfigOption = Path("config/program.yaml"),
-    as_of: AsOfOption = None,
+    as_of: ValidateAsOfOption = None,
     only: OnlyOption = None,
     severity: Annotated[
         list[Severity] | None,
@@ -202,7 +218,9 @@ def validate(
     ids = _only_ids(ctx, only)
     loaded = _load(config, ids)
     collaboratives = select_collaboratives(loaded, ids)
-    del as_of  # rules compare against the day of the run, never as_of (tracker-format.md)
+    # The rules compare with the day of the run, never as_of (tracker-format.md);
+    # as_of says which months' submissions are due.
+    due_by = as_of.date() if as_of else last_day_of_previous_month(date.today())
     with console.status("Reading trackers...") as status:
         checked = read_and_check(
             loaded,
@@ -229,10 +247,32 @@ def validate(
             if tracker.failure
             else "[green]ok[/]"
         )
+        line = f"{collaborative.id}: {state} ({counts})"
+        if not tracker.failed:
+            line += f"; {_submissions_due(loaded, tracker, own, due_by)}"
         target = console if output is OutputFormat.TABLE else errors
-        target.print(f"{collaborative.id}: {state} ({counts})", highlight=False)
+        target.print(line, highlight=False)
         failed += tracker.failed
     raise typer.Exit(EXIT_COLLABORATIVE_FAILED if failed else EXIT_OK)
+
+
+def _submissions_due(config: Config, tracker: ParsedTracker, issues: list[Issue], by: date) -> str:
+    """The months missing or late by `by`, as the data-quality report's month grid shows them."""
+    records = build_records(tracker, issues)
+    if SUBMISSIONS.name not in records.tabs_present:
+        return "no Submissions tab"
+    grid = month_grid(records.submissions, True, config.program.years, config.program.start, by)
+    months = [month for year in grid for month in year.months]
+    missing = [month.label for month in months if month.state == "missing"]
+    late = [month.label for month in months if month.state == "late"]
+    if not missing and not late:
+        return f"every month due by {by} submitted on time"
+    parts = [
+        f"{len(found)} {state} ({', '.join(found)})"
+        for state, found in (("missing", missing), ("late", late))
+        if found
+    ]
+    return f"submissions due by {by}: " + ", ".join(parts)
 
 
 def _issue_json(issue: Issue) -> dict[str, object]:

@@ -93,7 +93,7 @@ def monthly_report(
         followup.count("fixed"),
         extra=PROGRESS,
     )
-    rollups = compute_rollups(plan.config, selection, trackers, issues)
+    rollups = compute_rollups(plan, trackers, issues)
     logger.info("Rendering the funder reports", extra=PROGRESS)
     reports = render_reports(plan, rollups, trackers, issues)
     for failure in reports.failures:

@@ -73,10 +73,6 @@ class Config(_Strict):
     collaboratives: Annotated[list[CollaborativeConfig], Field(min_length=1)]
     google: GoogleConfig | None = None
 
-    def collaborative(self, collaborative_id: str) -> CollaborativeConfig:
-        """Return the collaborative with this id."""
-        return next(c for c in self.collaboratives if c.id == collaborative_id)
-
 
 def load_config(path: Path) -> Config:
     """Load and validate a config file; resolve workbook paths against its folder.

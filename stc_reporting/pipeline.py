@@ -201,6 +201,14 @@ def follow_up_issues(
     )
 
 
+# --- Roll up ---------------------------------------------------------------------------
+
+
+def roll_up(plan: RunPlan, trackers: Sequence[ParsedTracker], issues: Sequence[Issue]) -> Rollups:
+    """Compute every figure of the run: the rollups document (`figures/build.py`)."""
+    return build_rollups(plan.config, plan.selection, trackers, issues)
+
+
 # --- Render and write ---------------------------------------------------------------------
 
 
@@ -297,7 +305,7 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
     progress(Step.FOLLOW_UP, "")
     followup = follow_up_issues(plan, checked.issues, checked.trackers)
     progress(Step.ROLL_UP, "")
-    rollups = build_rollups(plan.config, plan.selection, checked.trackers, checked.issues)
+    rollups = roll_up(plan, checked.trackers, checked.issues)
     progress(Step.RENDER, "")
     reports = render_reports(plan, rollups, checked.trackers, checked.issues)
     quality = render_quality_report(plan, rollups, checked.trackers, followup)

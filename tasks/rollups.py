@@ -7,19 +7,15 @@ from collections.abc import Sequence
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from stc_reporting.config import Config
-from stc_reporting.figures.build import RunSelection, build_rollups
 from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
+from stc_reporting.pipeline import RunPlan, roll_up
 
 
 @task(name="compute-rollups", cache_policy=NO_CACHE, persist_result=False)
 def compute_rollups(
-    config: Config,
-    selection: RunSelection,
-    trackers: Sequence[ParsedTracker],
-    issues: Sequence[Issue],
+    plan: RunPlan, trackers: Sequence[ParsedTracker], issues: Sequence[Issue]
 ) -> Rollups:
     """Build the rollups document from the checked trackers."""
-    return build_rollups(config, selection, trackers, issues)
+    return roll_up(plan, trackers, issues)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ def activity(
     day: Any = date(2020, 1, 15),
     component: str = "Collaborative capacity building",
     strategy: str | None = None,
-    title: str = "Partner convening",
+    title: str | None = "Partner convening",
     status: str = "Completed",
     participants: Any = 10,
     lived: Any = None,
@@ -73,7 +73,7 @@ def minimal_tabs(
     }
 
 
-def raw_tracker(tabs: dict[str, Grid], spreadsheet_id: str | None = None) -> RawTracker:
+def raw_tracker(tabs: Mapping[str, Grid], spreadsheet_id: str | None = None) -> RawTracker:
     """A tracker as a source would return it."""
     return RawTracker(
         description="test tracker",
@@ -89,7 +89,7 @@ def raw_tracker(tabs: dict[str, Grid], spreadsheet_id: str | None = None) -> Raw
     )
 
 
-def write_workbook(path: Path, tabs: dict[str, Grid]) -> Path:
+def write_workbook(path: Path, tabs: Mapping[str, Grid]) -> Path:
     """Save tabs as an .xlsx workbook, dates as date cells."""
     workbook = Workbook()
     workbook.remove(workbook.active)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ class DomainRun:
     out: Path
 
 
-def write_program(tmp_path: Path, trackers: dict[str, dict[str, Grid] | None]) -> Path:
+def write_program(tmp_path: Path, trackers: Mapping[str, Mapping[str, Grid] | None]) -> Path:
     """Write each tracker (None: a missing file) and a config naming them; return the config."""
     lines = [
         "program: {name: Safety Through Connection, funder: Test Funder, start: 2018-11-01,"
@@ -49,7 +50,9 @@ def write_program(tmp_path: Path, trackers: dict[str, dict[str, Grid] | None]) -
 
 
 def run_domain(
-    tmp_path: Path, trackers: dict[str, dict[str, Grid] | None], as_of: date = date(2021, 10, 31)
+    tmp_path: Path,
+    trackers: Mapping[str, Mapping[str, Grid] | None],
+    as_of: date = date(2021, 10, 31),
 ) -> DomainRun:
     """Write the trackers and a config, and run the domain pipeline into `tmp_path/out`."""
     out = tmp_path / "out"

@@ -20,7 +20,18 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from stc_reporting.contract.tabs import TABS, headers
+from stc_reporting.contract.tabs import (
+    ACTIVITIES,
+    FUNDING,
+    INDICATORS,
+    LESSONS,
+    MEASUREMENTS,
+    MILESTONES,
+    PARTNERS,
+    SUBMISSIONS,
+    TABS,
+    headers,
+)
 from stc_reporting.locations import REPO
 
 SAMPLE_DIR = REPO / "data" / "sample"
@@ -736,7 +747,7 @@ HEADERS = {tab.name: headers(tab) for tab in TABS}
 
 def plant_problems(profile: Profile, tabs: dict[str, list[list[object]]]) -> None:
     """Plant the realistic mistakes each sample shows in `stc-report validate`."""
-    acts = tabs["Activities"]
+    acts = tabs[ACTIVITIES.name]
     if profile.id == "mckinleyville":
         acts[4][7] = 70  # more lived-experience participants than participants
         acts[4][6] = 12
@@ -746,13 +757,13 @@ def plant_problems(profile: Profile, tabs: dict[str, list[list[object]]]) -> Non
         acts[20][8] = "P03; P99"  # P99 is not in Partners
     elif profile.id == "fresno":
         acts[7][1] = "marzo 2020"  # not a date
-        tabs["Lessons"][3][4] = "Llamar a la promotora al (559) 555-0142 para el taller."
+        tabs[LESSONS.name][3][4] = "Llamar a la promotora al (559) 555-0142 para el taller."
     elif profile.id == "los-angeles":
         acts[3][5], acts[3][6] = "Completed", "about 30"
         acts[30][5], acts[30][6] = "Completed", 640  # an extra digit: an outlier warning
-        tabs["Partners"][2][2] = "Labor"  # not one of the sector labels
+        tabs[PARTNERS.name][2][2] = "Labor"  # not one of the sector labels
     elif profile.id == "san-diego":
-        tabs["Measurements"].append(["SD-9", datetime(2021, 3, 31), 12, None])
+        tabs[MEASUREMENTS.name].append(["SD-9", datetime(2021, 3, 31), 12, None])
         acts[15][3] = None  # strategy missing on a strategy-implementation row
         acts[15][2] = "Strategy implementation"
 
@@ -761,14 +772,14 @@ def build_workbook(profile: Profile, scale: int) -> Workbook:
     """Build one collaborative's tracker workbook."""
     rng = random.Random(profile.seed)
     tabs: dict[str, list[list[object]]] = {
-        "Activities": activities(profile, rng, scale),
-        "Partners": partners(profile, rng),
-        "Milestones": milestones(profile, rng),
-        "Funding": funding(profile, rng),
-        "Indicators": indicators(profile),
-        "Measurements": measurements(profile, rng),
-        "Lessons": lessons(profile, rng),
-        "Submissions": submissions(profile, rng),
+        ACTIVITIES.name: activities(profile, rng, scale),
+        PARTNERS.name: partners(profile, rng),
+        MILESTONES.name: milestones(profile, rng),
+        FUNDING.name: funding(profile, rng),
+        INDICATORS.name: indicators(profile),
+        MEASUREMENTS.name: measurements(profile, rng),
+        LESSONS.name: lessons(profile, rng),
+        SUBMISSIONS.name: submissions(profile, rng),
     }
     plant_problems(profile, tabs)
     workbook = Workbook()
@@ -776,16 +787,16 @@ def build_workbook(profile: Profile, scale: int) -> Workbook:
     for name, rows in tabs.items():
         sheet = workbook.create_sheet(_tab_title(profile, name))
         headers = [_header(profile, h) for h in HEADERS[name]]
-        if profile.id == "mckinleyville" and name == "Activities":
+        if profile.id == "mckinleyville" and name == ACTIVITIES.name:
             headers.append("Room booked")  # not in the format: a warning, then ignored
             rows = [[*row, "Yes" if i % 3 else None] for i, row in enumerate(rows)]
-        if profile.id == "san-diego" and name == "Partners":
+        if profile.id == "san-diego" and name == PARTNERS.name:
             headers.append("Phone")  # a personal-data column: dropped at ingest
             rows = [[*row, f"619-555-01{i:02d}"] for i, row in enumerate(rows)]
         sheet.append(headers)
         for row in rows:
             sheet.append(row)
-        if name == "Activities" and len(rows) > 30:
+        if name == ACTIVITIES.name and len(rows) > 30:
             sheet.insert_rows(31)  # a blank row people leave between months
         sheet.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, headers
+from stc_reporting.contract.tabs import ACTIVITIES, TABS, Column, Kind, Tab, headers
 from stc_reporting.locations import DOCS_DIR, TEMPLATES_DIR
 
 TEMPLATE_PATH = TEMPLATES_DIR / "tracker-template.xlsx"
@@ -206,7 +206,7 @@ def build_tracker_template() -> Workbook:
         _data_tab(workbook, tab, ranges)
     _instructions(workbook, "Instrucciones", INSTRUCTIONS_ES)
     _instructions(workbook, "Instructions", [*INSTRUCTIONS_EN, *rule_explanations()])
-    workbook.active = workbook.sheetnames.index("Activities")
+    workbook.active = workbook.sheetnames.index(ACTIVITIES.name)
     return workbook
 
 

@@ -28,6 +28,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from stc_reporting.contract.tabs import MEASUREMENTS, SUBMISSIONS, TAB_ORDER, tab_named
 from stc_reporting.ingest.reading import ParsedTracker, Row
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.privacy import redact
@@ -96,20 +97,14 @@ def _record(tab: str, row: Row | None) -> str:
     """What a row is about, independent of where it sits in the sheet."""
     if row is None:
         return ""
-    for field_name in (
-        "activity_id",
-        "partner_id",
-        "milestone_id",
-        "funding_id",
-        "indicator_id",
-        "lesson_id",
-    ):
-        if tab != "Measurements" and row.get(field_name):
-            return f"id {row[field_name]}"
-    if tab == "Measurements" and row.get("indicator_id") and row.get("date"):
-        return f"{row['indicator_id']} on {row['date']}"
-    if tab == "Submissions" and row.get("month"):
-        return f"month {str(row['month'])[:7]}"
+    if tab == MEASUREMENTS.name:
+        if row.get("indicator_id") and row.get("date"):
+            return f"{row['indicator_id']} on {row['date']}"
+    elif tab == SUBMISSIONS.name:
+        if row.get("month"):
+            return f"month {str(row['month'])[:7]}"
+    elif tab in TAB_ORDER and (id_field := tab_named(tab).id_field) and row.get(id_field):
+        return f"id {row[id_field]}"
     content = json.dumps({k: str(v) for k, v in row.items() if k != "row"}, sort_keys=True)
     return "row " + hashlib.sha256(content.encode()).hexdigest()[:10]
 

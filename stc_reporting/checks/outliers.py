@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from stc_reporting.contract.rules import Rule
-from stc_reporting.contract.tabs import tab_named
+from stc_reporting.contract.tabs import ACTIVITIES, FUNDING, MEASUREMENTS, tab_named
 from stc_reporting.ingest.reading import ParsedTracker, Row, located_issue
 from stc_reporting.issues import Issue, Severity, rows_in_error
 
@@ -65,18 +65,18 @@ def _series(tracker: ParsedTracker, excluded: set[tuple[str, str, int]]) -> Iter
 
     activities = [
         r
-        for r in valid("Activities")
+        for r in valid(ACTIVITIES.name)
         if r["status"] == "Completed" and r["participants"] is not None
     ]
-    yield Series("Activities", "participants", tuple(activities), "participants per activity")
-    funding = [r for r in valid("Funding") if r["amount_usd"] is not None]
-    yield Series("Funding", "amount_usd", tuple(funding), "funding amounts")
+    yield Series(ACTIVITIES.name, "participants", tuple(activities), "participants per activity")
+    funding = [r for r in valid(FUNDING.name) if r["amount_usd"] is not None]
+    yield Series(FUNDING.name, "amount_usd", tuple(funding), "funding amounts")
     by_indicator: dict[object, list[Row]] = defaultdict(list)
-    for row in valid("Measurements"):
+    for row in valid(MEASUREMENTS.name):
         if row["value"] is not None:
             by_indicator[row["indicator_id"]].append(row)
     for indicator, rows in by_indicator.items():
-        yield Series("Measurements", "value", tuple(rows), f"values of indicator {indicator}")
+        yield Series(MEASUREMENTS.name, "value", tuple(rows), f"values of indicator {indicator}")
 
 
 def find_outliers(tracker: ParsedTracker, issues: Iterable[Issue]) -> list[Issue]:

@@ -20,7 +20,15 @@ from typing import Any
 import pandas as pd
 
 from stc_reporting.contract.suites import INDICATOR_KEY, SUITES_DIR, UNKNOWN_PARTNER_IDS, suite_path
-from stc_reporting.contract.tabs import TABS, Kind, Tab
+from stc_reporting.contract.tabs import (
+    ACTIVITIES,
+    INDICATORS,
+    MEASUREMENTS,
+    PARTNERS,
+    TABS,
+    Kind,
+    Tab,
+)
 from stc_reporting.ingest.reading import ParsedTracker, Row, TabData, located_issue
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.privacy import is_withheld_id, mask_if_personal
@@ -144,8 +152,8 @@ def _indicator_keys(trackers: Sequence[ParsedTracker]) -> list[str]:
     return sorted(
         _key(tracker.collaborative, row["indicator_id"])
         for tracker in trackers
-        if "Indicators" in tracker.tabs
-        for row in tracker.tabs["Indicators"].rows
+        if INDICATORS.name in tracker.tabs
+        for row in tracker.tabs[INDICATORS.name].rows
         if row["indicator_id"] is not None
     )
 
@@ -169,13 +177,13 @@ def _frame(tab: Tab, located: list[_Located]) -> pd.DataFrame:
             frame[column.field] = frame[column.field].astype(_DTYPES[column.kind])
         elif column.kind is Kind.LIST:
             frame[column.field] = frame[column.field].map("; ".join)
-    if tab.name == "Activities":
+    if tab.name == ACTIVITIES.name:
         known = {id(item.tracker): _partner_ids(item.tracker) for item in located}
         frame[UNKNOWN_PARTNER_IDS] = [
             ", ".join(_unknown_partner_ids(item, known[id(item.tracker)])) or None
             for item in located
         ]
-    if tab.name == "Measurements":
+    if tab.name == MEASUREMENTS.name:
         frame[INDICATOR_KEY] = [
             None
             if item.row["indicator_id"] is None
@@ -186,12 +194,12 @@ def _frame(tab: Tab, located: list[_Located]) -> pd.DataFrame:
 
 
 def _partner_ids(tracker: ParsedTracker) -> set[object]:
-    partners = tracker.tabs.get("Partners")
+    partners = tracker.tabs.get(PARTNERS.name)
     return {row["partner_id"] for row in partners.rows} if partners else set()
 
 
 def _unknown_partner_ids(item: _Located, known: set[object]) -> tuple[str, ...]:
-    if "Partners" not in item.tracker.tabs:
+    if PARTNERS.name not in item.tracker.tabs:
         return ()  # no Partners tab is already a structural issue; every ID would be noise
     listed = item.row["partner_ids"]
     assert isinstance(listed, tuple)

@@ -209,7 +209,6 @@ class Column:
         in_program_window: The date must fall between program start and end.
         not_after_run_date: The date may not be after the day of the run.
         not_after_run_date_when: ...only on rows meeting this condition.
-        shown_in_reports: Tracker text that funder reports may print.
     """
 
     header: str
@@ -225,7 +224,6 @@ class Column:
     in_program_window: bool = False
     not_after_run_date: bool = False
     not_after_run_date_when: Condition | None = None
-    shown_in_reports: bool = False
 
     @property
     def must_be_present(self) -> bool:
@@ -315,7 +313,7 @@ ACTIVITIES = Tab(
             required_when=Condition("core_component", "Strategy implementation"),
             choices=STRATEGIES,
         ),
-        Column("Title", "title", Kind.TEXT, required=True, shown_in_reports=True),
+        Column("Title", "title", Kind.TEXT, required=True),
         Column("Status", "status", Kind.CHOICE, required=True, choices=ACTIVITY_STATUSES),
         Column("Participants", "participants", Kind.WHOLE, required_when=_COMPLETED),
         Column("Lived experience participants", "lived_experience_participants", Kind.WHOLE),
@@ -375,7 +373,7 @@ MILESTONES = Tab(
         Column("Type", "type", Kind.CHOICE, required=True, choices=MILESTONE_TYPES),
         Column("Level", "level", Kind.CHOICE, choices=MILESTONE_LEVELS),
         Column("Status", "status", Kind.CHOICE, required=True, choices=MILESTONE_STATUSES),
-        Column("Description", "description", Kind.TEXT, required=True, shown_in_reports=True),
+        Column("Description", "description", Kind.TEXT, required=True),
     ),
 )
 
@@ -399,7 +397,7 @@ INDICATORS = Tab(
     dynamic_targets=True,
     columns=(
         Column("Indicator ID", "indicator_id", Kind.ID, required=True, unique=True),
-        Column("Indicator", "indicator", Kind.TEXT, required=True, shown_in_reports=True),
+        Column("Indicator", "indicator", Kind.TEXT, required=True),
         Column("Outcome", "outcome", Kind.CHOICE, required=True, choices=OUTCOMES),
         Column("Unit", "unit", Kind.CHOICE, required=True, choices=UNITS),
         Column("Aggregation", "aggregation", Kind.CHOICE, required=True, choices=AGGREGATIONS),
@@ -425,7 +423,7 @@ LESSONS = Tab(
         Column("Date", "date", Kind.DATE, required=True, in_program_window=True),
         Column("Kind", "kind", Kind.CHOICE, required=True, choices=LESSON_KINDS),
         Column("Core component", "core_component", Kind.CHOICE, choices=CORE_COMPONENTS),
-        Column("Lesson", "lesson", Kind.TEXT, required=True, shown_in_reports=True),
+        Column("Lesson", "lesson", Kind.TEXT, required=True),
         Column("Share with funder", "share_with_funder", Kind.YES_NO, required=True),
     ),
 )

@@ -11,6 +11,16 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, TypeVar
 
+from stc_reporting.contract.tabs import (
+    ACTIVITIES,
+    FUNDING,
+    INDICATORS,
+    LESSONS,
+    MEASUREMENTS,
+    MILESTONES,
+    PARTNERS,
+    SUBMISSIONS,
+)
 from stc_reporting.ingest.reading import ParsedTracker, Row
 from stc_reporting.issues import Issue, rows_in_error
 
@@ -166,14 +176,14 @@ def build_records(tracker: ParsedTracker, issues: Iterable[Issue]) -> TrackerRec
         )
 
     return TrackerRecords(
-        activities=valid("Activities", lambda r: Activity(**_fields(r, Activity))),
-        partners=valid("Partners", lambda r: Partner(**_fields(r, Partner))),
-        milestones=valid("Milestones", lambda r: Milestone(**_fields(r, Milestone))),
-        funding=valid("Funding", lambda r: Funding(**_fields(r, Funding))),
-        indicators=valid("Indicators", _indicator),
-        measurements=valid("Measurements", lambda r: Measurement(**_fields(r, Measurement))),
-        lessons=valid("Lessons", lambda r: Lesson(**_fields(r, Lesson))),
-        submissions=valid("Submissions", lambda r: Submission(**_fields(r, Submission))),
+        activities=valid(ACTIVITIES.name, lambda r: Activity(**_fields(r, Activity))),
+        partners=valid(PARTNERS.name, lambda r: Partner(**_fields(r, Partner))),
+        milestones=valid(MILESTONES.name, lambda r: Milestone(**_fields(r, Milestone))),
+        funding=valid(FUNDING.name, lambda r: Funding(**_fields(r, Funding))),
+        indicators=valid(INDICATORS.name, _indicator),
+        measurements=valid(MEASUREMENTS.name, lambda r: Measurement(**_fields(r, Measurement))),
+        lessons=valid(LESSONS.name, lambda r: Lesson(**_fields(r, Lesson))),
+        submissions=valid(SUBMISSIONS.name, lambda r: Submission(**_fields(r, Submission))),
         tabs_present=frozenset(tracker.tabs),
     )
 

@@ -12,9 +12,9 @@ from docxtpl import DocxTemplate
 from stc_reporting.checks.followup import Acknowledgement, follow_up, issue_keys
 from stc_reporting.ingest.records import Submission
 from stc_reporting.issues import Issue, Severity
+from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.reports.quality import (
     DOCX_TEMPLATE,
-    TEMPLATES_DIR,
     build_dq_context,
     cell_link,
     month_grid,

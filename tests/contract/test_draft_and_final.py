@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from stc_reporting.pipeline import build_rollups, plan_run, read_and_check, render_reports
+from stc_reporting.pipeline import plan_run, read_and_check, render_reports, roll_up
 from stc_reporting.reports.document import RenderedDocument
 from tests.builders import Grid, activity, minimal_tabs, partner
 from tests.reporting import RUN_DATE, write_program
@@ -59,7 +59,7 @@ def renders(
     config = write_program(tmp, {"alpha": tabs, "beta": tabs})
     plan = plan_run(config, tmp / "out", date(2021, 10, 31), run_date=RUN_DATE)
     checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
-    rollups = build_rollups(plan.config, plan.selection, checked.trackers, checked.issues)
+    rollups = roll_up(plan, checked.trackers, checked.issues)
     draft = render_reports(plan, rollups, checked.trackers, checked.issues, is_draft=True)
     final = render_reports(plan, rollups, checked.trackers, checked.issues, is_draft=False)
     assert draft.failures == [] and final.failures == []

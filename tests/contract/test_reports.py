@@ -157,8 +157,9 @@ def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
 
     from docx import Document
 
+    from stc_reporting.locations import TEMPLATES_DIR
     from stc_reporting.outputs.writer import write_run
-    from stc_reporting.reports.funder import TEMPLATES_DIR, render_funder_reports
+    from stc_reporting.reports.funder import render_funder_reports
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
@@ -199,11 +200,18 @@ def test_skipped_years_still_give_safe_reports(tmp_path: Path) -> None:
     outcome = run_monthly_report(plan)
     rollups, result = outcome.rollups, outcome.reports
     assert result.failures == [] and len(result.documents) == 2
-    # the figures themselves are unaffected: the activity counts in Y4 and combined only
-    totals = {
-        label: t.activities_completed if t else None for label, t in rollups.program_totals.items()
+    # the figures themselves are unaffected: Y3 lies inside Y2-Y4 but is not reported
+    assert {
+        label: (start.isoformat(), end.isoformat())
+        for label, (start, end) in rollups.periods.items()
+    } == {
+        "Y2": ("2018-11-01", "2019-10-31"),
+        "Y4": ("2020-11-01", "2021-10-31"),
+        "Y2-Y4": ("2018-11-01", "2021-10-31"),
     }
-    assert totals == {"Y2": 0, "Y4": 1, "Y2-Y4": 1}
+    entry = rollups.reporting["a"]
+    participants = {label: f.participants if f else None for label, f in entry.periods.items()}
+    assert participants == {"Y2": 0, "Y4": 5, "Y2-Y4": 5}
 
 
 def test_the_milestone_list_keeps_to_the_reported_periods(tmp_path: Path) -> None:

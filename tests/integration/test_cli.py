@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from stc_reporting.figures.document import read_rollups
+from tests.builders import activity, minimal_tabs, partner, write_workbook
 
 pytestmark = pytest.mark.integration
 
@@ -141,3 +143,29 @@ def test_validate_prints_json_with_cell_references(sample_config: Path) -> None:
     issues = json.loads(result.stdout)
     duplicate = [i for i in issues if i["rule"] == "duplicate-id"]
     assert [i["cell"] for i in duplicate] == ["A13", "A14"]
+
+
+def test_validate_as_of_lists_the_submissions_due_by_that_day(tmp_path: Path) -> None:
+    """November on time, December missing, January late: --as-of decides which are due."""
+    tabs = minimal_tabs([activity()], [partner()])
+    tabs["Submissions"] += [
+        ["2019-11", date(2019, 12, 10)],
+        ["2020-01", date(2020, 2, 20)],  # due by 15 February
+    ]
+    write_workbook(tmp_path / "solo.xlsx", tabs)
+    config = tmp_path / "program.yaml"
+    config.write_text(
+        "program: {name: P, funder: F, start: 2018-11-01, end: 2021-10-31, years: [2, 3]}\n"
+        "collaboratives: [{id: solo, name: Solo, city: C, workbook: solo.xlsx}]\n"
+    )
+
+    def validate(as_of: str) -> str:
+        arguments = ["validate", "--config", str(config), "--as-of", as_of]
+        result = runner.invoke(app, arguments, terminal_width=300)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())  # the console wraps long lines
+
+    assert "submissions due by 2020-01-31: 1 missing (Dec 19), 1 late (Jan 20)" in validate(
+        "2020-01-31"
+    )
+    assert "every month due by 2019-11-30 submitted on time" in validate("2019-11-30")

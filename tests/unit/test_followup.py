@@ -15,7 +15,8 @@ from stc_reporting.checks.followup import (
     issue_keys,
     load_acknowledgements,
 )
-from stc_reporting.ingest.reading import parse_tracker
+from stc_reporting.ingest.reading import ParsedTracker, parse_tracker
+from stc_reporting.issues import Issue, Severity
 from tests.builders import activity, minimal_tabs, partner, raw_tracker
 
 pytestmark = pytest.mark.unit
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.unit
 OCTOBER, NOVEMBER = date(2021, 10, 31), date(2021, 11, 30)
 
 
-def read(rows: list[list[Any]]):  # type: ignore[no-untyped-def]
+def read(rows: list[list[Any]]) -> tuple[ParsedTracker, list[Issue]]:
     tracker = parse_tracker(raw_tracker(minimal_tabs(rows, [partner()])), "x")
     return tracker, tracker.issues
 
@@ -62,14 +63,11 @@ def test_new_then_still_open_then_fixed() -> None:
 def test_a_warning_can_be_acknowledged_but_an_error_cannot() -> None:
     """Acknowledged warnings stop counting as open; errors and unknown keys are reported."""
     tracker, issues = read([activity("A1", partners="P9"), activity("A7", day="TBD")])
-    from stc_reporting.checks.validation import CheckWindow, validate_trackers
-
-    issues = [
-        *issues,
-        *validate_trackers(
-            [tracker], CheckWindow(date(2018, 11, 1), date(2021, 10, 31), date(2022, 1, 1))
-        ),
-    ]
+    # the warning the suites give for P9 (built here: the unit tier stays free of GX)
+    unknown = Issue(
+        "x", "Activities", 2, "Partner IDs", "P9", Severity.WARNING, "unknown-partner", "m"
+    )
+    issues = [*issues, unknown]
     keys = issue_keys(issues, [tracker])
     warning = next(k for k in keys if k.endswith("unknown-partner"))
     error = next(k for k in keys if k.endswith("bad-date"))

@@ -7,14 +7,14 @@ from datetime import date
 import pytest
 
 from stc_reporting.checks.outliers import find_outliers, modified_z_scores, typical_range
-from stc_reporting.ingest.reading import parse_tracker
+from stc_reporting.ingest.reading import ParsedTracker, parse_tracker
 from stc_reporting.issues import Severity
 from tests.builders import activity, minimal_tabs, partner, raw_tracker
 
 pytestmark = pytest.mark.unit
 
 
-def tracker_with_participants(counts: list[int]):  # type: ignore[no-untyped-def]
+def tracker_with_participants(counts: list[int]) -> ParsedTracker:
     rows = [
         activity(f"A{i}", day=date(2020, 1, 1 + i), participants=n) for i, n in enumerate(counts)
     ]

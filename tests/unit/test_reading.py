@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stc_reporting.ingest.failure import FailureKind, TrackerFailure
-from stc_reporting.ingest.reading import parse_tracker, read_tracker
+from stc_reporting.ingest.reading import ParsedTracker, parse_tracker, read_tracker
 from stc_reporting.issues import Severity
 from stc_reporting.privacy import WITHHELD_TEXT
 from stc_reporting.sources.xlsx import XlsxSource
@@ -25,8 +25,8 @@ from tests.builders import (
 pytestmark = pytest.mark.unit
 
 
-def rules(tracker: object) -> list[tuple[str, int | None, str, str]]:
-    return [(i.tab, i.row, i.column, i.rule) for i in tracker.issues]  # type: ignore[attr-defined]
+def rules(tracker: ParsedTracker) -> list[tuple[str, int | None, str, str]]:
+    return [(i.tab, i.row, i.column, i.rule) for i in tracker.issues]
 
 
 class TestTabsAndHeaders:
