@@ -46,6 +46,7 @@ def make_config(folder: Path, scale: int) -> Path:
 def time_steps(config_path: Path, out: Path) -> dict[str, float]:
     """Run each domain step once, without Prefect, and time it."""
     from stc_reporting.config import load_config
+    from stc_reporting.outputs.folder import OutputFolder
     from stc_reporting.outputs.writer import write_run_outputs
     from stc_reporting.pipeline import RunSelection, build_rollups, check_trackers, fetch_tracker
 
@@ -62,7 +63,8 @@ def time_steps(config_path: Path, out: Path) -> dict[str, float]:
     rollups = build_rollups(config, selection, trackers, issues)
     timings["rollups"] = time.perf_counter() - start
     start = time.perf_counter()
-    write_run_outputs(out, rollups, issues, extra=())
+    with OutputFolder(out).open() as session, session.transaction() as transaction:
+        write_run_outputs(transaction, rollups, issues, extra=())
     timings["write"] = time.perf_counter() - start
     timings["rows"] = sum(len(t.rows) for tr in trackers for t in tr.tabs.values())
     return timings

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from stc_reporting.checks.followup import FOLLOWUP_FILE
 from stc_reporting.config import CollaborativeConfig, load_config, select_collaboratives
 from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
-from stc_reporting.outputs.summary import RunSummary, summarise_run
+from stc_reporting.outputs.folder import OutputFolder
+from stc_reporting.outputs.summary import RunSummary, run_notes, summarise_run
 from stc_reporting.pipeline import RunSelection
 from tasks.outputs import publish_run_summary, write_outputs
 from tasks.reports import render_reports, write_data_quality_report
@@ -78,38 +81,62 @@ def monthly_report(
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
     issues = check_trackers(config, trackers, run_date)
-    followup = follow_up_issues(
-        issues,
-        trackers,
-        selection.as_of,
-        Path(out_dir),
-        Path(config_path),
-        Path(compare_to) if compare_to else None,
-    )
-    for problem in followup.acknowledgement_problems:
-        logger.warning(problem, extra=PROGRESS)
-    logger.info(
-        "Found %d data-quality issues (%d new, %d still open, %d fixed since last run); "
-        "computing figures",
-        len(issues),
-        followup.count("new"),
-        followup.count("open"),
-        followup.count("fixed"),
-        extra=PROGRESS,
-    )
-    rollups = compute_rollups(config, selection, trackers, issues)
-    logger.info("Rendering the funder reports", extra=PROGRESS)
-    reports = render_reports(Path(out_dir), rollups, selection.collaboratives, trackers, issues)
-    for failure in reports.failures:
-        logger.error(failure, extra=PROGRESS)
-    quality = write_data_quality_report(
-        Path(out_dir), rollups, config, selection.collaboratives, trackers, followup
-    )
-    files = write_outputs(Path(out_dir), rollups, issues, [*reports.files, *quality], followup)
-    summary = summarise_run(rollups, out_dir, files, reports.failures)
+    is_partial = len(selection.collaboratives) < len(config.collaboratives)
+    folder = OutputFolder(Path(out_dir))
+    with (
+        folder.open(_holder(selection), on_wait=_say_waiting) as session,
+        session.transaction() as run,
+    ):
+        for line in session.recovery.describe():
+            logger.warning(line, extra=PROGRESS)
+        followup = follow_up_issues(
+            issues,
+            trackers,
+            selection.as_of,
+            Path(out_dir),
+            Path(config_path),
+            Path(compare_to) if compare_to else None,
+        )
+        if followup.history_problem:
+            logger.warning(followup.history_problem, extra=PROGRESS)
+        for problem in followup.acknowledgement_problems:
+            logger.warning(problem, extra=PROGRESS)
+        logger.info(
+            "Found %d data-quality issues (%d new, %d still open, %d fixed since last run); "
+            "computing figures",
+            len(issues),
+            followup.count("new"),
+            followup.count("open"),
+            followup.count("fixed"),
+            extra=PROGRESS,
+        )
+        rollups = compute_rollups(config, selection, trackers, issues)
+        logger.info("Rendering the funder reports", extra=PROGRESS)
+        reports = render_reports(
+            run.staging, rollups, selection.collaboratives, trackers, issues, not is_partial
+        )
+        for failure in reports.failures:
+            logger.error(failure, extra=PROGRESS)
+        quality = write_data_quality_report(
+            run.staging, rollups, config, selection.collaboratives, trackers, followup
+        )
+        damaged = [FOLLOWUP_FILE] if followup.history_problem and not compare_to else []
+        files = write_outputs(run, rollups, issues, [*reports.files, *quality], followup, damaged)
+    notes = run_notes(Path(out_dir), rollups, files, is_partial, followup.history_problem)
+    summary = summarise_run(rollups, out_dir, files, reports.failures, notes)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)
     return summary
+
+
+def _say_waiting(message: str) -> None:
+    get_run_logger().warning(message, extra=PROGRESS)
+
+
+def _holder(selection: RunSelection) -> str:
+    """How a run that has to wait for this one sees it."""
+    ids = ", ".join(c.id for c in selection.collaboratives)
+    return f"monthly-report flow run {flow_run.name}, data as of {selection.as_of} ({ids})"
 
 
 def _collect(

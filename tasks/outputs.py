@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from prefect import task
@@ -12,20 +11,24 @@ from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp, followup_json
 from stc_reporting.issues import Issue
+from stc_reporting.outputs.folder import Transaction
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile, write_run_outputs
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)
 def write_outputs(
-    out_dir: Path,
+    transaction: Transaction,
     rollups: dict[str, Any],
     issues: Sequence[Issue],
     reports: Sequence[WrittenFile],
     followup: FollowUp,
+    damaged: Sequence[str] = (),
 ) -> list[WrittenFile]:
-    """Write rollups.json, issues.csv, issues-followup.json, then the manifest."""
-    return write_run_outputs(out_dir, rollups, issues, reports, followup_json(followup))
+    """Write rollups.json, issues.csv, issues-followup.json and the manifest; commit the run."""
+    return write_run_outputs(
+        transaction, rollups, issues, reports, followup_json(followup), damaged
+    )
 
 
 @task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)
@@ -37,10 +40,12 @@ def publish_run_summary(summary: RunSummary) -> None:
         description=f"Data as of {summary.as_of}: status and data-quality counts.",
     )
     failed = "".join(f"\n- **{c.name}**: {c.reason}" for c in summary.failed)
+    reported = "Every collaborative reported." if not summary.report_failures else ""
     lines = [
         f"# Monthly report, data as of {summary.as_of}",
         f"Written to `{summary.out_dir}`: " + ", ".join(f"`{f}`" for f in summary.files),
-        f"Failed collaboratives:{failed}" if failed else "Every collaborative reported.",
+        f"Failed collaboratives:{failed}" if failed else reported,
         *(f"Report not made: {failure}" for failure in summary.report_failures),
+        *summary.notes,
     ]
     create_markdown_artifact(key="monthly-report-summary", markdown="\n\n".join(lines))

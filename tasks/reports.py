@@ -26,9 +26,18 @@ def render_reports(
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     issues: Sequence[Issue],
+    program_report: bool = True,
 ) -> ReportsWritten:
-    """Write the program report and one report per collaborative that reported."""
-    return make_reports(out_dir, rollups, collaboratives, trackers, issues, date.today())
+    """Write the program report (unless told not to) and one per collaborative that reported."""
+    return make_reports(
+        out_dir,
+        rollups,
+        collaboratives,
+        trackers,
+        issues,
+        date.today(),
+        program_report=program_report,
+    )
 
 
 @task(name="write-data-quality-report", cache_policy=NO_CACHE, persist_result=False)

@@ -1,8 +1,9 @@
 """Writing run outputs: atomically, reproducibly, safe to open in a spreadsheet.
 
-Every file is written to a temporary sibling and renamed into place, so a run
-that fails or is killed never leaves a half-written file. The same inputs give
-byte-identical `rollups.json` and `issues.csv`.
+A run's files are staged in a transaction of its output folder and moved into
+place together (`outputs.folder`), so a run that fails or is killed never leaves
+a half-written file nor a mix of two runs. The same inputs give byte-identical
+`rollups.json` and `issues.csv`.
 """
 
 from __future__ import annotations
@@ -15,22 +16,16 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from stc_reporting.issues import Issue
+from stc_reporting.outputs.folder import FILE_MODE, Transaction, aside_name
 
 ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "rule", "message")
+MANIFEST = "manifest.json"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _default_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE = _default_file_mode()
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ def write_atomically(path: Path, content: bytes) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; outputs are shared files
+        os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; outputs are shared files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -126,32 +121,52 @@ def manifest_bytes(files: Sequence[WrittenFile]) -> bytes:
 
 
 def write_run_outputs(
-    out_dir: Path,
+    transaction: Transaction,
     rollups: dict[str, Any],
     issues: Sequence[Issue],
     extra: Sequence[WrittenFile],
     followup: dict[str, Any] | None = None,
+    damaged: Sequence[str] = (),
 ) -> list[WrittenFile]:
-    """Write `rollups.json`, `issues.csv`, the follow-up file and, last, `manifest.json`.
+    """Stage `rollups.json`, `issues.csv`, the follow-up file and the manifest; commit the run.
 
     Args:
-        out_dir: The run's output folder.
+        transaction: The run's transaction of its output folder.
         rollups: The rollups document.
         issues: Every issue, sorted.
-        extra: Files already written this run (reports), for the manifest.
+        extra: Files already staged this run (reports), for the manifest.
         followup: The issue follow-up document for the next run, if any.
+        damaged: Files now in the folder that could not be used: each is kept as
+            `<name>.damaged-<time>.<ext>` (and listed) before this run replaces it.
 
     Returns:
         Every file the manifest lists, plus the manifest itself.
     """
+    staging = transaction.staging
     written = [
-        write_output(out_dir, "rollups.json", json_bytes(rollups), "rollups"),
-        write_output(out_dir, "issues.csv", issues_csv_bytes(issues), "issues"),
+        write_output(staging, "rollups.json", json_bytes(rollups), "rollups"),
+        write_output(staging, "issues.csv", issues_csv_bytes(issues), "issues"),
         *extra,
     ]
+    written += [kept for relative in damaged if (kept := _set_aside(transaction, relative))]
     if followup is not None:
         written.append(
-            write_output(out_dir, "issues-followup.json", json_bytes(followup), "issues-followup")
+            write_output(staging, "issues-followup.json", json_bytes(followup), "issues-followup")
         )
-    manifest = write_output(out_dir, "manifest.json", manifest_bytes(written), "manifest")
+    manifest = write_output(staging, MANIFEST, manifest_bytes(written), "manifest")
+    transaction.commit(last=[MANIFEST])
     return [*written, manifest]
+
+
+def _set_aside(transaction: Transaction, relative: str) -> WrittenFile | None:
+    """Stage a copy of a damaged file under a dated name nobody else uses (None: no file)."""
+    name = aside_name(relative, "damaged", datetime.now())
+    stem, suffix = os.path.splitext(name)
+    number = 1
+    while (transaction.folder / name).exists():
+        number += 1
+        name = f"{stem}-{number}{suffix}"
+    if not transaction.keep_copy(relative, name):
+        return None
+    content = (transaction.staging / name).read_bytes()
+    return WrittenFile(name, "set-aside", None, hashlib.sha256(content).hexdigest(), len(content))

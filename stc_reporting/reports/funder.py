@@ -1,7 +1,9 @@
 """Writing the funder reports of a run as .docx drafts under `<out>/reports/`.
 
-One program report and one report per `ok` collaborative. A report that fails to
-render fails alone, with a message, and leaves no file; the others are written.
+One program report (only when the run covers every collaborative) and one report
+per `ok` collaborative. A report that fails to render fails alone, with a message,
+and is not written; the others are. Nothing is ever removed: the output folder's
+transaction (`outputs.folder`) keeps whatever a run does not replace.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def make_reports(
     issues: Sequence[Issue],
     made_on: date,
     templates: Path = TEMPLATES_DIR,
+    program_report: bool = True,
 ) -> ReportsWritten:
     """Render and write the program report and every ok collaborative's report.
 
@@ -59,6 +62,8 @@ def make_reports(
         issues: Every issue (rows in error never reach a report).
         made_on: The day the reports are made.
         templates: Folder of the Word templates.
+        program_report: Make the program report (False for a run that covers only
+            some collaboratives: it would not be the program's).
 
     Returns:
         The files written and a message for each report that failed.
@@ -70,7 +75,7 @@ def make_reports(
     except AssertionError as error:  # a bug: no report may print an unsafe number
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
-    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)]
+    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)] if program_report else []
     jobs += [
         (cid, COLLABORATIVE_TEMPLATE)
         for cid, entry in rollups["collaboratives"].items()
@@ -86,13 +91,4 @@ def make_reports(
             continue
         kind = "program-report" if collaborative is None else "collaborative-report"
         result.files.append(write_output(out_dir, relative, content, kind, collaborative))
-    _remove_stale_reports(out_dir, {f.path for f in result.files})
     return result
-
-
-def _remove_stale_reports(out_dir: Path, written: set[str]) -> None:
-    """Delete drafts of earlier runs this run did not make (a collaborative that failed)."""
-    folder = out_dir / REPORTS_FOLDER
-    for path in folder.glob("*.docx") if folder.is_dir() else ():
-        if f"{REPORTS_FOLDER}/{path.name}" not in written:
-            path.unlink()

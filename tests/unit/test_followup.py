@@ -10,6 +10,7 @@ import pytest
 
 from stc_reporting.checks.followup import (
     Acknowledgement,
+    History,
     follow_up,
     followup_json,
     issue_keys,
@@ -51,10 +52,14 @@ def test_new_then_still_open_then_fixed() -> None:
     tracker, issues = read([activity("A7", day="TBD")])
     october = follow_up(issues, [tracker], OCTOBER, previous=None)
     assert [(t.status, t.since) for t in october.tracked] == [("new", "2021-10")]
-    november = follow_up(issues, [tracker], NOVEMBER, previous=followup_json(october))
+    november = follow_up(
+        issues, [tracker], NOVEMBER, previous=History.from_document(followup_json(october))
+    )
     assert [(t.status, t.since) for t in november.tracked] == [("open", "2021-10")]
     clean, _ = read([activity("A7")])
-    december = follow_up([], [clean], date(2021, 12, 31), previous=followup_json(november))
+    december = follow_up(
+        [], [clean], date(2021, 12, 31), previous=History.from_document(followup_json(november))
+    )
     assert [f.key for f in december.fixed] == ["x / Activities / id A7 / Date / bad-date"]
     assert followup_json(december)["counts"] == {"new": 0, "open": 0, "acknowledged": 0, "fixed": 1}
 

@@ -6,12 +6,15 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs.folder import OutputFolder
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
+    WrittenFile,
     escape_formula,
     issues_csv_bytes,
     write_atomically,
@@ -62,11 +65,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
     """Same inputs, same bytes; the manifest lists every file with its hash."""
     rollups = {"schema_version": 1, "b": [1, 2], "a": None}
-    first = write_run_outputs(tmp_path / "1", rollups, [issue("x")], extra=())
-    second = write_run_outputs(tmp_path / "2", rollups, [issue("x")], extra=())
+    first = write_run(tmp_path / "1", rollups)
+    second = write_run(tmp_path / "2", rollups)
     assert [f.sha256 for f in first] == [f.sha256 for f in second]
     manifest = json.loads((tmp_path / "1" / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == ["issues.csv", "rollups.json"]
     assert all(
         set(f) == {"path", "kind", "collaborative", "sha256", "bytes"} for f in manifest["files"]
     )
+
+
+def write_run(out: Path, rollups: dict[str, Any]) -> list[WrittenFile]:
+    with OutputFolder(out).open() as session, session.transaction() as transaction:
+        return write_run_outputs(transaction, rollups, [issue("x")], extra=())
