@@ -12,6 +12,7 @@ import pytest
 
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.folder import OutputFolder
+from stc_reporting.outputs.summary import run_notes
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
     WrittenFile,
@@ -78,3 +79,48 @@ def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
 def write_run(out: Path, rollups: dict[str, Any]) -> list[WrittenFile]:
     with OutputFolder(out).open() as session, session.transaction() as transaction:
         return write_run_outputs(transaction, rollups, [issue("x")], extra=())
+
+
+def written(*paths: str, kind: str = "collaborative-report") -> list[WrittenFile]:
+    return [WrittenFile(path, kind, None, "0" * 64, 1) for path in paths]
+
+
+ROLLUPS: dict[str, Any] = {
+    "collaboratives": {
+        "oakland": {"name": "Allies Against Violence", "status": "failed"},
+        "fresno": {"name": "Mujeres Poderosas Amorosas", "status": "ok"},
+    }
+}
+
+
+def test_the_run_names_every_draft_it_did_not_remake(tmp_path: Path) -> None:
+    """A failed collaborative's earlier draft is named as such; a report never made is said."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports/collaborative-oakland.docx").write_bytes(b"september")
+    notes = run_notes(tmp_path, ROLLUPS, written("reports/program-report.docx"), partial=False)
+    assert notes == [
+        "reports/collaborative-oakland.docx is the draft of an earlier run, kept as it was: "
+        "Allies Against Violence failed this time.",
+        "reports/collaborative-fresno.docx was not made, and there is no earlier draft of it.",
+    ]
+
+
+def test_a_partial_run_says_what_it_covers_and_leaves_the_program_report(tmp_path: Path) -> None:
+    """No program report is expected of a partial run; the note names the collaboratives."""
+    files = written("reports/collaborative-fresno.docx")
+    notes = run_notes(tmp_path, ROLLUPS, files, partial=True)
+    assert len(notes) == 1 and notes[0].startswith("This run covers only oakland, fresno:")
+
+
+def test_a_damaged_followup_file_is_named_with_the_copy_it_was_kept_as(tmp_path: Path) -> None:
+    """The warning names the file, the copy, and what it means for the comparison."""
+    files = [
+        *written("reports/program-report.docx", "reports/collaborative-fresno.docx"),
+        *written("issues-followup.damaged-20211103-101500.json", kind="set-aside"),
+    ]
+    problem = "out/issues-followup.json could not be used (Expecting value: line 1 column 1)"
+    notes = run_notes(tmp_path, ROLLUPS, files, partial=False, history_problem=problem)
+    assert notes == [
+        f"{problem}; it was kept as issues-followup.damaged-20211103-101500.json. Issues were "
+        "compared as if there were no earlier run."
+    ]
