@@ -126,7 +126,7 @@ def run(
                 compare_to=str(compare_to) if compare_to else None,
             )
     except FolderBusyError as error:
-        errors.print(f"[bold red]Stopped[/] {escape(str(error))}", highlight=False)
+        errors.print(f"[bold red]Stopped:[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from error
     finally:
         logging.getLogger("prefect.flow_runs").removeHandler(handler)

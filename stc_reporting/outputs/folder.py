@@ -121,14 +121,15 @@ class OutputFolder:
     def open(
         self,
         holder: str = "",
-        wait_seconds: float = DEFAULT_WAIT_SECONDS,
+        wait_seconds: float | None = None,
         on_wait: Callable[[str], None] | None = None,
     ) -> Iterator[FolderSession]:
         """Lock the folder, settle what a killed run left, and yield a session.
 
         Args:
             holder: Who is running, shown to a run that has to wait (e.g. the command).
-            wait_seconds: How long to wait for another run to finish before giving up.
+            wait_seconds: How long to wait for another run to finish before giving up
+                (default `DEFAULT_WAIT_SECONDS`).
             on_wait: Called once with a sentence when this run has to wait.
 
         Yields:
@@ -137,7 +138,8 @@ class OutputFolder:
         Raises:
             FolderBusyError: Another run kept the folder for `wait_seconds`.
         """
-        descriptor = self._lock(holder, wait_seconds, on_wait)
+        wait = DEFAULT_WAIT_SECONDS if wait_seconds is None else wait_seconds
+        descriptor = self._lock(holder, wait, on_wait)
         try:
             yield FolderSession(self, self._recover())
         finally:
@@ -145,7 +147,7 @@ class OutputFolder:
                 os.ftruncate(descriptor, 0)
             os.close(descriptor)  # closing the last descriptor releases the flock
 
-    def recover(self, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Recovery:
+    def recover(self, wait_seconds: float | None = None) -> Recovery:
         """Settle what a killed run left (for commands that only read the folder)."""
         with self.open("recovery", wait_seconds) as session:
             return session.recovery

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.monthly_report import monthly_report
+from stc_reporting.outputs import folder
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.reports import funder
 from stc_reporting.reports.context import ReportContext
@@ -142,3 +144,19 @@ def test_a_damaged_followup_file_is_set_aside_and_the_run_goes_on(
     again = run(sample_config, out, only=["fresno"])
     assert not any("could not be used" in n for n in again.notes)
     assert json.loads((out / "issues-followup.json").read_text())["counts"]["new"] == 0
+
+
+def test_a_second_run_stops_with_a_message_naming_the_run_that_holds_the_folder(
+    sample_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While another run holds --out past the wait, the CLI says who, exits 2, writes nothing."""
+    monkeypatch.setattr(folder, "DEFAULT_WAIT_SECONDS", 1.0)
+    out = tmp_path / "out"
+    arguments = ["run", "--config", str(sample_config), "--out", str(out), "--only", "fresno"]
+    with folder.OutputFolder(out).open("stc-report run started by Ana"):
+        result = CliRunner().invoke(app, arguments)
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2, output
+    assert f"is in use by another run (pid {os.getpid()}" in output
+    assert "stc-report run started by Ana" in output and "Nothing was written" in output
+    assert hashes(out) == {}
