@@ -1,12 +1,13 @@
 """Write one run's files into an output folder through its transaction, for process tests.
 
-    python tests/folder_driver.py OUT LABEL [--pause SECONDS] [--wait SECONDS]
+    python tests/folder_driver.py OUT LABEL [--pause SECONDS] [--wait SECONDS] [--go]
 
 The files and their contents depend only on LABEL (`run_files`), so a test knows the
 folder a finished run leaves. `--pause` sleeps before every write, sync and rename
 and prints what it is about to do, so a test can kill the process at many different
 points and tell where it was. Prints `ready` once imported, `locked` (with the time)
-once it holds the folder, `done` (with the time) after the commit.
+once it holds the folder, `done` (with the time) after the commit. With `--go` it
+waits after `ready` for a line on stdin, so a test can start two runs at once.
 """
 
 from __future__ import annotations
@@ -91,10 +92,13 @@ def main() -> None:
     parser.add_argument("label")
     parser.add_argument("--pause", type=float, default=0.0)
     parser.add_argument("--wait", type=float, default=30.0)
+    parser.add_argument("--go", action="store_true", help="after `ready`, wait for a line")
     arguments = parser.parse_args()
     if arguments.pause:
         _slow_down(arguments.pause)
     say("ready")
+    if arguments.go:
+        sys.stdin.readline()
     write_run(arguments.out, arguments.label, arguments.wait)
 
 

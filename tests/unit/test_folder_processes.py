@@ -24,10 +24,10 @@ KILLS = 20
 REVIEWED = "reports/program-report (reviewed by Ana).docx"
 
 
-def launch(out: Path, label: str, pause: float = PAUSE) -> subprocess.Popen[str]:
+def launch(out: Path, label: str, pause: float = PAUSE, *go: str) -> subprocess.Popen[str]:
     """Start the driver writing the run `label` into `out`."""
-    command = [sys.executable, str(DRIVER), str(out), label, "--pause", str(pause)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    command = [sys.executable, str(DRIVER), str(out), label, "--pause", str(pause), *go]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
 def ready(process: subprocess.Popen[str]) -> subprocess.Popen[str]:
@@ -41,8 +41,10 @@ def start(out: Path, label: str, pause: float = PAUSE) -> subprocess.Popen[str]:
 
 
 def finish(process: subprocess.Popen[str]) -> list[str]:
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, output
+    """The driver's lines after `ready`, once it has ended well."""
+    assert process.stdout is not None
+    output = process.stdout.read()  # what readline() buffered included
+    assert process.wait(timeout=60) == 0, output
     return output.splitlines()
 
 
@@ -78,46 +80,50 @@ def test_a_run_killed_at_any_point_leaves_the_folder_before_or_after(
     )
     trial = tmp_path / "trial"
     shutil.copytree(october, trial)
-    process = start(trial, "november")
-    started = time.monotonic()
-    finish(process)
-    duration = time.monotonic() - started
+    steps = sum(line.startswith("step ") for line in finish(start(trial, "november")))
     assert snapshot(trial) == after  # the run, not killed, leaves exactly "after"
 
     def kill_once(point: int) -> tuple[str, bool, str]:
-        """Kill one run at a random moment of its slice of the run; recover; run again."""
+        """Kill one run at a random moment of its slice of the steps; recover; run again."""
         out = tmp_path / f"kill-{point}"
         shutil.copytree(october, out)
-        delay = random.uniform(point, point + 1) / KILLS * duration * 1.1
+        step = random.randint(point * steps // KILLS, (point + 1) * steps // KILLS - 1)
         process = start(out, "november")
-        time.sleep(delay)
+        assert process.stdout is not None
+        seen = [line for line, _ in zip(process.stdout, range(step + 1), strict=False)]
+        time.sleep(random.uniform(0, 1.5 * PAUSE))  # before, during or after that step
         process.kill()
-        output, _ = process.communicate()
-        last_step = output.splitlines()[-1] if output else "ready"
+        process.wait()
+        where = f"step {step} ({seen[-1].strip()}) and a little"
         recovery = OutputFolder(out).recover()
         state = snapshot(out)
-        assert state in (before, after), f"killed after {delay:.3f} s, at {last_step!r}"
-        write_run(out, "november", wait=0.0)  # a later run completes
+        assert state in (before, after), f"killed at {where}"
+        # A later run completes. It may wait an instant: a driver another thread is starting
+        # holds a copy of every open descriptor, this folder's lock too, until it execs.
+        write_run(out, "november", wait=5.0)
         assert snapshot(out) == after
-        return ("after" if state == after else "before"), bool(recovery.finished), last_step
+        return ("after" if state == after else "before"), bool(recovery.finished), where
 
     with ThreadPoolExecutor(max_workers=4) as pool:  # the runs mostly wait: overlap them
-        outcomes, finished_by_recovery, last_steps = zip(
+        outcomes, finished_by_recovery, points = zip(
             *pool.map(kill_once, range(KILLS)), strict=True
         )
-    assert {"before", "after"} <= set(outcomes), (outcomes, last_steps)
-    assert any(finished_by_recovery), f"no kill between commit and last rename: {last_steps}"
+    assert {"before", "after"} <= set(outcomes), (outcomes, points)
+    assert any(finished_by_recovery), f"no kill between commit and last rename: {points}"
 
 
 def test_two_runs_at_once_take_turns(october: Path, tmp_path: Path) -> None:
     """The second waits for the first, naming it; the folder ends as the second left it."""
-    first, second = (launch(october, label, pause=0.01) for label in ("november-a", "november-b"))
-    ready(first), ready(second)
+    first, second = (launch(october, label, 0.01, "--go") for label in ("november-a", "november-b"))
+    for process in (ready(first), ready(second)):
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
     lines = {"november-a": finish(first), "november-b": finish(second)}
     waited = [
         label for label, output in lines.items() if any(x.startswith("waiting:") for x in output)
     ]
-    assert len(waited) == 1, lines
+    assert len(waited) == 1, {k: [x for x in v if x[:4] != "step"] for k, v in lines.items()}
     later, earlier = waited[0], ({"november-a", "november-b"} - set(waited)).pop()
     message = next(x for x in lines[later] if x.startswith("waiting:"))
     holder = first if earlier == "november-a" else second
