@@ -66,8 +66,8 @@ def _slowed(name: str, function: Callable[..., Any], pause: float) -> Callable[.
 
 def _slow_down(pause: float) -> None:
     """Pause before each step a kill could interrupt: staging, syncing, renaming."""
-    os.replace = _slowed("rename", os.replace, pause)  # type: ignore[assignment]
-    os.fsync = _slowed("sync", os.fsync, pause)  # type: ignore[assignment]
+    os.replace = _slowed("rename", os.replace, pause)
+    os.fsync = _slowed("sync", os.fsync, pause)
     Transaction.put = _slowed("stage", Transaction.put, pause)  # type: ignore[method-assign]
 
 
