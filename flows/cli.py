@@ -29,6 +29,7 @@ from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.ingest.records import build_records
 from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs.folder import FolderBusyError
 from stc_reporting.outputs.writer import issues_csv_bytes
 from stc_reporting.reports.quality import month_grid
 
@@ -140,6 +141,9 @@ def run(
                 out_dir=str(out),
                 compare_to=str(compare_to) if compare_to else None,
             )
+    except FolderBusyError as error:
+        errors.print(f"[bold red]Stopped:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
     finally:
         logging.getLogger("prefect.flow_runs").removeHandler(handler)
     _print_run_summary(summary)
@@ -181,9 +185,14 @@ def _print_run_summary(summary: object) -> None:
     console.print(f"Report drafts for review: {len(reports)} in {escape(summary.out_dir)}/reports/")
     for failure in summary.report_failures:
         console.print(f"[bold red]Report not made:[/] {escape(failure)}", highlight=False)
+    for note in summary.notes:
+        console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
     if summary.failed:
         names = ", ".join(c.id for c in summary.failed)
         console.print(f"[bold red]{len(summary.failed)} collaborative(s) failed:[/] {names}")
+    elif summary.report_failures:
+        count = len(summary.report_failures)
+        console.print(f"[bold red]Every collaborative reported, but {count} report(s) failed.[/]")
     else:
         console.print("[bold green]Every collaborative reported.[/]")
 

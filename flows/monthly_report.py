@@ -14,12 +14,13 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.outputs.summary import RunSummary
-from stc_reporting.pipeline import plan_run, summarise
+from stc_reporting.pipeline import RunPlan, output_transaction, plan_run, summarise
 from tasks.outputs import publish_run_summary, write_outputs
 from tasks.reports import render_data_quality_report, render_reports
 from tasks.rollups import compute_rollups
@@ -81,29 +82,44 @@ def monthly_report(
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
     issues = check_trackers(plan.config, trackers, plan.run_date)
-    followup = follow_up_issues(plan, issues, trackers)
-    for problem in followup.acknowledgement_problems:
-        logger.warning(problem, extra=PROGRESS)
-    logger.info(
-        "Found %d data-quality issues (%d new, %d still open, %d fixed since last run); "
-        "computing figures",
-        len(issues),
-        followup.count("new"),
-        followup.count("open"),
-        followup.count("fixed"),
-        extra=PROGRESS,
-    )
-    rollups = compute_rollups(plan, trackers, issues)
-    logger.info("Rendering the funder reports", extra=PROGRESS)
-    reports = render_reports(plan, rollups, trackers, issues)
-    for failure in reports.failures:
-        logger.error(failure, extra=PROGRESS)
-    quality = render_data_quality_report(plan, rollups, trackers, followup)
-    files = write_outputs(plan, rollups, issues, followup, [*reports.documents, *quality])
-    summary = summarise(plan, rollups, files, reports)
+    with output_transaction(plan, _holder(plan), _say_waiting) as (transaction, recovered):
+        for line in recovered:
+            logger.warning(line, extra=PROGRESS)
+        followup = follow_up_issues(plan, issues, trackers)
+        if followup.history_problem:
+            logger.warning(followup.history_problem, extra=PROGRESS)
+        for problem in followup.acknowledgement_problems:
+            logger.warning(problem, extra=PROGRESS)
+        logger.info(
+            "Found %d data-quality issues (%d new, %d still open, %d fixed since last run); "
+            "computing figures",
+            len(issues),
+            followup.count("new"),
+            followup.count("open"),
+            followup.count("fixed"),
+            extra=PROGRESS,
+        )
+        rollups = compute_rollups(plan, trackers, issues)
+        logger.info("Rendering the funder reports", extra=PROGRESS)
+        reports = render_reports(plan, rollups, trackers, issues)
+        for failure in reports.failures:
+            logger.error(failure, extra=PROGRESS)
+        quality = render_data_quality_report(plan, rollups, trackers, followup)
+        rendered = [*reports.documents, *quality]
+        files = write_outputs(plan, transaction, rollups, issues, followup, rendered)
+    summary = summarise(plan, rollups, files, reports, followup)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)
     return summary
+
+
+def _say_waiting(message: str) -> None:
+    get_run_logger().warning(message, extra=PROGRESS)
+
+
+def _holder(plan: RunPlan) -> str:
+    """How a run that has to wait for this one sees it."""
+    return f"monthly-report flow run {flow_run.name}, {plan.describe()}"
 
 
 def _collect(

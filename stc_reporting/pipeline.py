@@ -10,13 +10,14 @@ that the flow and this function write identical `rollups.json` and `issues.csv`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from stc_reporting.checks.followup import FollowUp, followup_json, track_issues
+from stc_reporting.checks.followup import FOLLOWUP_FILE, FollowUp, followup_json, track_issues
 from stc_reporting.checks.outliers import find_outliers
 from stc_reporting.checks.validation import CheckWindow, validate_trackers
 from stc_reporting.config import (
@@ -31,7 +32,8 @@ from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.issues import Issue, sort_issues
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.outputs.summary import RunSummary, summarise_run
+from stc_reporting.outputs.folder import OutputFolder, Transaction
+from stc_reporting.outputs.summary import RunSummary, run_notes, summarise_run
 from stc_reporting.outputs.writer import WrittenFile, data_documents, write_run
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
@@ -74,6 +76,16 @@ class RunPlan:
     out_dir: Path
     compare_to: Path | None
     run_date: date
+
+    @property
+    def is_partial(self) -> bool:
+        """The run covers only some of the program's collaboratives (`--only`)."""
+        return len(self.selection.collaboratives) < len(self.config.collaboratives)
+
+    def describe(self) -> str:
+        """The run in a few words, for a run that has to wait for this one."""
+        ids = ", ".join(c.id for c in self.selection.collaboratives)
+        return f"data as of {self.selection.as_of} ({ids})"
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,38 @@ def follow_up_issues(
     )
 
 
+# --- The output folder -------------------------------------------------------------------
+
+
+@contextmanager
+def output_transaction(
+    plan: RunPlan, holder: str = "", on_wait: Callable[[str], None] | None = None
+) -> Iterator[tuple[Transaction, list[str]]]:
+    """Lock the run's output folder, settle what an interrupted run left, open a transaction.
+
+    Everything from following issues up to writing happens inside, so two runs into one
+    folder never interleave and the previous run's follow-up file is the one compared
+    with (docs/outputs.md).
+
+    Args:
+        plan: The run.
+        holder: Who is running, for a run that has to wait (default: the plan in words).
+        on_wait: Told once, in a sentence, when this run has to wait for another.
+
+    Yields:
+        The transaction the writer commits, and what recovering the folder did, in words.
+
+    Raises:
+        FolderBusyError: Another run kept the folder for too long.
+    """
+    folder = OutputFolder(plan.out_dir)
+    with (
+        folder.open(holder or plan.describe(), on_wait=on_wait) as session,
+        session.transaction() as transaction,
+    ):
+        yield transaction, session.recovery.describe()
+
+
 # --- Roll up ---------------------------------------------------------------------------
 
 
@@ -220,7 +264,10 @@ def render_reports(
     templates: Path = TEMPLATES_DIR,
     is_draft: bool = True,
 ) -> RenderedReports:
-    """Render the funder reports, the program's and each ok collaborative's: drafts unless told."""
+    """Render the funder reports (drafts unless told): each ok collaborative's and the program's.
+
+    The program report is made only when the run covers every collaborative.
+    """
     return render_funder_reports(
         rollups,
         plan.selection.collaboratives,
@@ -229,6 +276,7 @@ def render_reports(
         plan.run_date,
         templates,
         is_draft=is_draft,
+        program_report=not plan.is_partial,
     )
 
 
@@ -247,14 +295,19 @@ def render_quality_report(
 
 def write_outputs(
     plan: RunPlan,
+    transaction: Transaction,
     rollups: Rollups,
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
 ) -> list[WrittenFile]:
-    """Write the run: rollups, issues, follow-up, every rendered report, then the manifest."""
+    """Write the run: rollups, issues, follow-up, every rendered report, then the manifest.
+
+    A damaged follow-up file of this folder is kept under a dated name, never lost.
+    """
     documents = [*data_documents(rollups, issues, followup_json(followup)), *rendered]
-    return write_run(plan.out_dir, documents)
+    damaged = [FOLLOWUP_FILE] if followup.history_problem and plan.compare_to is None else []
+    return write_run(transaction, documents, damaged)
 
 
 def summarise(
@@ -262,9 +315,11 @@ def summarise(
     rollups: Rollups,
     files: Sequence[WrittenFile],
     reports: RenderedReports,
+    followup: FollowUp,
 ) -> RunSummary:
-    """What the run wrote and each collaborative's outcome."""
-    return summarise_run(rollups, str(plan.out_dir), files, reports.failures)
+    """What the run wrote, each collaborative's outcome, and what it left as it was."""
+    notes = run_notes(plan.out_dir, rollups, files, plan.is_partial, followup.history_problem)
+    return summarise_run(rollups, str(plan.out_dir), files, reports.failures, notes)
 
 
 # --- The whole run --------------------------------------------------------------------------
@@ -302,14 +357,16 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
         What the run produced; its `summary` is what the flow returns.
     """
     checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date, progress)
-    progress(Step.FOLLOW_UP, "")
-    followup = follow_up_issues(plan, checked.issues, checked.trackers)
-    progress(Step.ROLL_UP, "")
-    rollups = roll_up(plan, checked.trackers, checked.issues)
-    progress(Step.RENDER, "")
-    reports = render_reports(plan, rollups, checked.trackers, checked.issues)
-    quality = render_quality_report(plan, rollups, checked.trackers, followup)
-    progress(Step.WRITE, "")
-    files = write_outputs(plan, rollups, checked.issues, followup, [*reports.documents, *quality])
-    summary = summarise(plan, rollups, files, reports)
+    with output_transaction(plan) as (transaction, _recovered):
+        progress(Step.FOLLOW_UP, "")
+        followup = follow_up_issues(plan, checked.issues, checked.trackers)
+        progress(Step.ROLL_UP, "")
+        rollups = roll_up(plan, checked.trackers, checked.issues)
+        progress(Step.RENDER, "")
+        reports = render_reports(plan, rollups, checked.trackers, checked.issues)
+        quality = render_quality_report(plan, rollups, checked.trackers, followup)
+        progress(Step.WRITE, "")
+        rendered = [*reports.documents, *quality]
+        files = write_outputs(plan, transaction, rollups, checked.issues, followup, rendered)
+    summary = summarise(plan, rollups, files, reports, followup)
     return RunOutcome(checked, followup, rollups, reports, files, summary)

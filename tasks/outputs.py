@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from stc_reporting.checks.followup import FollowUp
 from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue
+from stc_reporting.outputs.folder import Transaction
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import RunPlan
@@ -21,13 +22,14 @@ from stc_reporting.reports.document import RenderedDocument
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False)
 def write_outputs(
     plan: RunPlan,
+    transaction: Transaction,
     rollups: Rollups,
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
 ) -> list[WrittenFile]:
-    """Write every file of the run (data, reports), then the manifest."""
-    return write_all(plan, rollups, issues, followup, rendered)
+    """Write every file of the run (data, reports) and the manifest: commit the run."""
+    return write_all(plan, transaction, rollups, issues, followup, rendered)
 
 
 @task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)
@@ -39,10 +41,12 @@ def publish_run_summary(summary: RunSummary) -> None:
         description=f"Data as of {summary.as_of}: status and data-quality counts.",
     )
     failed = "".join(f"\n- **{c.name}**: {c.reason}" for c in summary.failed)
+    reported = "" if summary.report_failures else "Every collaborative reported."
     lines = [
         f"# Monthly report, data as of {summary.as_of}",
         f"Written to `{summary.out_dir}`: " + ", ".join(f"`{f}`" for f in summary.files),
-        f"Failed collaboratives:{failed}" if failed else "Every collaborative reported.",
+        f"Failed collaboratives:{failed}" if failed else reported,
         *(f"Report not made: {failure}" for failure in summary.report_failures),
+        *summary.notes,
     ]
     create_markdown_artifact(key="monthly-report-summary", markdown="\n\n".join(lines))

@@ -10,6 +10,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from stc_reporting.contract.tabs import ACTIVITIES, PARTNERS, TABS, headers
+from stc_reporting.outputs.folder import OutputFolder
+from stc_reporting.outputs.writer import WrittenFile, write_run
+from stc_reporting.reports.document import RenderedDocument
 from stc_reporting.sources import RawTab, RawTracker, rows_from_grid
 
 Grid = Sequence[Sequence[Any]]
@@ -107,3 +110,9 @@ def write_workbook(path: Path, tabs: Mapping[str, Grid]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def write_documents(out: Path, documents: Sequence[RenderedDocument]) -> list[WrittenFile]:
+    """Write documents into `out` as a run does: a locked transaction of the folder."""
+    with OutputFolder(out).open() as session, session.transaction() as transaction:
+        return write_run(transaction, documents)

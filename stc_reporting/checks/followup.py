@@ -3,9 +3,14 @@
 An issue's key names what it is about, not where it sits: collaborative, tab, the
 record (its ID, or for Measurements the indicator and date, or a digest of the
 row when it has no ID), column and rule. Inserting rows above it does not change
-it. Each run compares its keys with the previous run's `issues-followup.json`
-(in the output folder, or a folder given with `--compare-to`): an issue is new,
-still open (since the month it first appeared), or fixed.
+it. Each run compares each collaborative's keys with that collaborative's last
+complete check, kept in `issues-followup.json` (in the output folder, or a folder
+given with `--compare-to`): an issue is new, still open (since the month it first
+appeared), or fixed. Only a collaborative this run checked completely (selected,
+and its tracker read) can have issues fixed; every other collaborative's history
+is carried over unchanged, so a partial run (`--only`) or a tracker that could not
+be read never marks anything fixed. A follow-up file that cannot be used is
+reported (`FollowUp.history_problem`), never a reason for the run to fail.
 
 Program managers may acknowledge a warning or privacy issue in
 `acknowledgements.yaml` beside the config (key, reason, date). Acknowledged issues
@@ -26,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stc_reporting.contract.tabs import MEASUREMENTS, SUBMISSIONS, TAB_ORDER, tab_named
 from stc_reporting.ingest.reading import ParsedTracker, Row
@@ -73,15 +78,82 @@ class FixedIssue:
     since: str
 
 
+class FollowUpEntry(BaseModel):
+    """One issue as `issues-followup.json` records it."""
+
+    model_config = ConfigDict(extra="ignore")
+    key: str
+    collaborative: str
+    tab: str
+    row: int | None
+    column: str
+    rule: str
+    severity: str
+    status: Status
+    since: str
+    acknowledgement: str = ""
+
+
+class FollowUpDocument(BaseModel):
+    """`issues-followup.json`: each collaborative's issues at its last complete check.
+
+    `checked` gives the month of that check per collaborative; files written before
+    it existed count every collaborative they list as checked in `month`.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    month: str
+    checked: dict[str, str] | None = None
+    issues: list[FollowUpEntry] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class History:
+    """What earlier runs left: each collaborative's issues at its last complete check.
+
+    Attributes:
+        source: The file it was read from, if any.
+        checked: Collaborative id to the month of its last complete check.
+        entries: Their issues then (fixed ones included, as that run recorded them).
+        problem: Why the file could not be used (then the history is empty).
+    """
+
+    source: Path | None = None
+    checked: dict[str, str] = field(default_factory=dict)
+    entries: tuple[FollowUpEntry, ...] = ()
+    problem: str | None = None
+
+    @classmethod
+    def from_document(cls, document: Any, source: Path | None = None) -> History:
+        """Read a follow-up document (raises `ValidationError` when it is not one)."""
+        parsed = FollowUpDocument.model_validate(document)
+        checked = parsed.checked
+        if checked is None:  # written before v1.1: one month for everything listed
+            checked = {entry.collaborative: parsed.month for entry in parsed.issues}
+        return cls(source, dict(checked), tuple(parsed.issues))
+
+
 @dataclass
 class FollowUp:
-    """Every current issue's status, what was fixed, and acknowledgement problems."""
+    """Every current issue's status, what was fixed, and acknowledgement problems.
+
+    Attributes:
+        compared: Collaborative id to the month of the check it was compared with
+            (only this run's collaboratives that had one).
+        complete: Collaboratives this run checked completely (their history is renewed).
+        history: What earlier runs left, carried over for every other collaborative.
+        history_problem: The earlier follow-up file could not be used, and why.
+    """
 
     month: str
     compared_with: str | None
     tracked: list[TrackedIssue] = field(default_factory=list)
     fixed: list[FixedIssue] = field(default_factory=list)
     acknowledgement_problems: list[str] = field(default_factory=list)
+    compared: dict[str, str] = field(default_factory=dict)
+    complete: frozenset[str] = frozenset()
+    history: History = field(default_factory=History)
+    history_problem: str | None = None
 
     def count(self, status: Status) -> int:
         """How many issues have this status."""
@@ -141,13 +213,20 @@ def issue_keys(issues: Sequence[Issue], trackers: Sequence[ParsedTracker]) -> li
 # --- Comparing with last month --------------------------------------------------------
 
 
-def load_previous(folder: Path) -> dict[str, Any] | None:
-    """Read the previous run's follow-up file from a folder, if there is one."""
+def read_history(folder: Path) -> History:
+    """Read the follow-up file an earlier run left in a folder.
+
+    A missing file is an empty history; a file that cannot be read or is not a
+    follow-up document is an empty history with its `problem`, never an error.
+    """
     path = folder / FOLLOWUP_FILE
     if not path.is_file():
-        return None
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
+        return History()
+    try:
+        return History.from_document(json.loads(path.read_text(encoding="utf-8")), path)
+    except (OSError, ValueError, ValidationError) as error:  # JSONDecodeError is a ValueError
+        reason = str(error).splitlines()[0]
+        return History(source=path, problem=f"{path} could not be used ({reason})")
 
 
 def load_acknowledgements(path: Path) -> tuple[list[Acknowledgement], list[str]]:
@@ -167,56 +246,75 @@ def follow_up(
     issues: Sequence[Issue],
     trackers: Sequence[ParsedTracker],
     as_of: date,
-    previous: dict[str, Any] | None,
+    previous: History | None,
     acknowledgements: Sequence[Acknowledgement] = (),
-    compared_with: str | None = None,
 ) -> FollowUp:
-    """Decide each issue's status against the previous run and the acknowledgements.
+    """Decide each issue's status against each collaborative's last complete check.
 
     Args:
         issues: This run's issues, sorted.
-        trackers: The trackers as read (to name each issue's record).
+        trackers: The trackers as read, one per collaborative of the run (to name each
+            issue's record, and to tell which collaboratives were checked completely).
         as_of: The run's as-of date; its month labels new issues.
-        previous: The previous run's follow-up document, or None.
+        previous: What earlier runs left, or None.
         acknowledgements: Entries from acknowledgements.yaml.
-        compared_with: Where the previous run's file was read from, for the report.
 
     Returns:
         The follow-up of this run.
     """
+    history = previous or History()
     month = as_of.strftime("%Y-%m")
-    before = {e["key"]: e for e in (previous or {}).get("issues", []) if e["status"] != "fixed"}
+    selected = {tracker.collaborative for tracker in trackers}
+    complete = frozenset(t.collaborative for t in trackers if not t.failed)
+    before = {
+        e.key: e for e in history.entries if e.collaborative in selected and e.status != "fixed"
+    }
     acknowledged = {a.key: a for a in acknowledgements}
-    result = FollowUp(month, compared_with)
+    compared = {c: m for c, m in sorted(history.checked.items()) if c in selected}
+    result = FollowUp(
+        month,
+        str(history.source) if compared else None,
+        compared=compared,
+        complete=complete,
+        history=history,
+        history_problem=history.problem,
+    )
     keys = issue_keys(issues, trackers)
     for key, issue in zip(keys, issues, strict=True):
-        since = before[key]["since"] if key in before else month
+        since = before[key].since if key in before else month
         status: Status = "open" if key in before else "new"
         note = ""
         if key in acknowledged and issue.severity in ACKNOWLEDGEABLE:
             status, note = "acknowledged", acknowledged[key].reason
         result.tracked.append(TrackedIssue(key, issue, status, since, note))
     current = set(keys)
-    result.fixed = [
-        FixedIssue(
-            key, e["collaborative"], e["tab"], e["column"], e["rule"], e["severity"], e["since"]
-        )
+    result.fixed = [  # only where this run saw the whole tracker: absence means fixed
+        FixedIssue(key, e.collaborative, e.tab, e.column, e.rule, e.severity, e.since)
         for key, e in before.items()
-        if key not in current
+        if key not in current and e.collaborative in complete
     ]
+    result.acknowledgement_problems = _acknowledgement_problems(acknowledged, keys, issues)
+    return result
+
+
+def _acknowledgement_problems(
+    acknowledged: dict[str, Acknowledgement], keys: Sequence[str], issues: Sequence[Issue]
+) -> list[str]:
+    """Acknowledgements that match no current issue, or name one that cannot be acknowledged."""
+    problems = []
     severity_of = {key: issue.severity for key, issue in zip(keys, issues, strict=True)}
     for key in acknowledged:
         if key not in severity_of:
-            result.acknowledgement_problems.append(
+            problems.append(
                 f"Acknowledgement '{key}' matches no current issue (fixed, or the key is "
                 "mistyped): remove it from acknowledgements.yaml."
             )
         elif severity_of[key] not in ACKNOWLEDGEABLE:
-            result.acknowledgement_problems.append(
+            problems.append(
                 f"Acknowledgement '{key}' names a {severity_of[key].value}, which cannot be "
                 "acknowledged: it keeps its row out of the figures until it is fixed."
             )
-    return result
+    return problems
 
 
 def track_issues(
@@ -233,30 +331,27 @@ def track_issues(
         issues: This run's issues, sorted.
         trackers: The trackers as read.
         as_of: The run's as-of date.
-        out_dir: The output folder (where the previous run left its follow-up file).
+        out_dir: The output folder (where earlier runs left their follow-up file).
         config_path: The config file (acknowledgements.yaml sits beside it).
         compare_to: Another folder holding the previous run's outputs, if given.
 
     Returns:
         The follow-up, with any problem in acknowledgements.yaml among its problems.
     """
-    folder = compare_to or out_dir
     acknowledgements, problems = load_acknowledgements(config_path.parent / ACKNOWLEDGEMENTS_FILE)
-    previous = load_previous(folder)
     result = follow_up(
-        issues,
-        trackers,
-        as_of,
-        previous,
-        acknowledgements,
-        compared_with=str(folder / FOLLOWUP_FILE) if previous else None,
+        issues, trackers, as_of, read_history(compare_to or out_dir), acknowledgements
     )
     result.acknowledgement_problems[:0] = problems
     return result
 
 
 def followup_json(result: FollowUp) -> dict[str, Any]:
-    """The follow-up document this run leaves for the next one (`issues-followup.json`)."""
+    """The follow-up document this run leaves for the next one (`issues-followup.json`).
+
+    Collaboratives this run checked completely get this run's issues (and what was
+    fixed); every other one keeps its entries and month from the earlier file.
+    """
     entries = [
         {
             "key": t.key,
@@ -271,6 +366,7 @@ def followup_json(result: FollowUp) -> dict[str, Any]:
             "acknowledgement": t.acknowledgement,
         }
         for t in result.tracked
+        if t.issue.collaborative in result.complete
     ]
     entries += [
         {
@@ -287,10 +383,15 @@ def followup_json(result: FollowUp) -> dict[str, Any]:
         }
         for f in result.fixed
     ]
+    history = result.history
+    entries += [e.model_dump() for e in history.entries if e.collaborative not in result.complete]
+    checked = {c: m for c, m in history.checked.items() if c not in result.complete}
+    checked |= {c: result.month for c in result.complete}
     return {
         "month": result.month,
         "compared_with": result.compared_with,
         "counts": {s: result.count(s) for s in ("new", "open", "acknowledged", "fixed")},
         "acknowledgement_problems": result.acknowledgement_problems,
+        "checked": dict(sorted(checked.items())),
         "issues": entries,
     }

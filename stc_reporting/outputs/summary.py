@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import BaseModel
 
 from stc_reporting.figures.document import FailedCollaborative, Rollups
 from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.reports.document import DocumentKind
+from stc_reporting.reports.funder import report_path
 
 
 class CollaborativeSummary(BaseModel):
@@ -31,6 +34,9 @@ class RunSummary(BaseModel):
         as_of: The data-as-of date (ISO).
         collaboratives: Each selected collaborative's outcome, config order.
         files: Paths written, relative to `out_dir`.
+        report_failures: Reports that could not be made, and why.
+        notes: What the run left as it was, and why (a partial run, drafts of earlier
+            runs kept, a damaged follow-up file set aside).
     """
 
     out_dir: str
@@ -38,6 +44,7 @@ class RunSummary(BaseModel):
     collaboratives: list[CollaborativeSummary]
     files: list[str]
     report_failures: list[str] = []
+    notes: list[str] = []
 
     @property
     def failed(self) -> list[CollaborativeSummary]:
@@ -55,6 +62,7 @@ def summarise_run(
     out_dir: str,
     files: Sequence[WrittenFile],
     report_failures: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> RunSummary:
     """Summarise a run from its rollups document, the files it wrote and failed reports."""
     collaboratives = [
@@ -76,4 +84,59 @@ def summarise_run(
         collaboratives=collaboratives,
         files=[f.path for f in files],
         report_failures=list(report_failures),
+        notes=list(notes),
     )
+
+
+def run_notes(
+    folder: Path,
+    rollups: Rollups,
+    files: Sequence[WrittenFile],
+    partial: bool,
+    history_problem: str | None = None,
+) -> list[str]:
+    """Say what the run left as it was, so nobody mistakes an earlier draft for this run's.
+
+    Args:
+        folder: The output folder, after the run's commit.
+        rollups: The run's rollups document (its collaboratives and their status).
+        files: The files the run wrote.
+        partial: The run covered only some of the config's collaboratives.
+        history_problem: Why the earlier follow-up file could not be used, if so.
+
+    Returns:
+        Plain sentences, most important first.
+    """
+    written = {f.path for f in files}
+    entries = rollups.collaboratives
+    notes = []
+    if history_problem:
+        aside = [f.path for f in files if f.kind == DocumentKind.SET_ASIDE]
+        kept = f"; it was kept as {aside[0]}" if aside else ""
+        notes.append(
+            f"{history_problem}{kept}. Issues were compared as if there were no earlier run."
+        )
+    if partial:
+        notes.append(
+            f"This run covers only {', '.join(entries)}: rollups.json, issues.csv, the "
+            "data-quality report and manifest.json are about them alone. The program report, "
+            "the other collaboratives' report drafts and their issue follow-up were left as "
+            "they were."
+        )
+    expected: list[str | None] = [] if partial else [None]
+    for collaborative in [*expected, *entries]:
+        path = report_path(collaborative)
+        failed = collaborative is not None and entries[collaborative].status == "failed"
+        if path in written:
+            continue
+        if not (folder / path).is_file():
+            if not failed:
+                notes.append(f"{path} was not made, and there is no earlier draft of it.")
+            continue
+        why = (
+            f"{entries[collaborative].name} failed"
+            if failed and collaborative
+            else "it could not be remade"
+        )
+        notes.append(f"{path} is the draft of an earlier run, kept as it was: {why} this time.")
+    return notes

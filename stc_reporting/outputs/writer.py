@@ -1,9 +1,10 @@
 """The one output writer: every file of a run, atomically, then `manifest.json`.
 
 Renderers and the data serialisers here only make documents (bytes and where they
-go); `write_run` is the single place a run's files reach the disk. Every file is
-written to a temporary sibling and renamed into place, so a run that fails or is
-killed never leaves a half-written file. The same inputs give byte-identical
+go); `write_run` is the single place a run's files reach the disk. It stages them in
+a transaction of the output folder (`outputs/folder.py`) and commits them together,
+so a run that fails or is killed never leaves a half-written file nor a mix of two
+runs, and never deletes a file it did not write. The same inputs give byte-identical
 `rollups.json` and `issues.csv`, and both are safe to open in a spreadsheet.
 """
 
@@ -17,29 +18,23 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from stc_reporting.figures.document import Rollups, rollups_json
 from stc_reporting.issues import Issue
-from stc_reporting.reports.document import REPORTS_FOLDER, DocumentKind, RenderedDocument
+from stc_reporting.outputs.folder import FILE_MODE, Transaction, aside_name
+from stc_reporting.reports.document import DocumentKind, RenderedDocument
 
 ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "rule", "message")
+MANIFEST = "manifest.json"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _default_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE = _default_file_mode()
 
 
 def file_mode() -> int:
     """The mode of a file this process writes: 0666 less the umask, like any new file."""
-    return _FILE_MODE
+    return FILE_MODE
 
 
 @dataclass(frozen=True)
@@ -67,16 +62,16 @@ def write_atomically(path: Path, content: bytes) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; outputs are shared files
+        os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; outputs are shared files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_document(out_dir: Path, document: RenderedDocument) -> WrittenFile:
-    """Write one document atomically under `out_dir` and describe it for the manifest."""
-    write_atomically(out_dir / document.path, document.content)
+def stage_document(transaction: Transaction, document: RenderedDocument) -> WrittenFile:
+    """Stage one document in the run's transaction and describe it for the manifest."""
+    transaction.put(document.path, document.content)
     return WrittenFile(
         path=document.path,
         kind=document.kind.value,
@@ -158,30 +153,46 @@ def data_documents(
     return documents
 
 
-def write_run(out_dir: Path, documents: Sequence[RenderedDocument]) -> list[WrittenFile]:
-    """Write every document of a run, remove stale reports, and write `manifest.json` last.
+def write_run(
+    transaction: Transaction,
+    documents: Sequence[RenderedDocument],
+    damaged: Sequence[str] = (),
+) -> list[WrittenFile]:
+    """Stage every document of a run and `manifest.json`, then commit them all at once.
 
     This is the only function that writes a run's files: it gets the run's complete
-    list of documents at once.
+    list of documents at once. Nothing is removed: a draft this run did not remake
+    (a collaborative that failed, a report that failed to render, a partial run)
+    stays as the earlier run left it.
 
     Args:
-        out_dir: The run's output folder.
+        transaction: The run's transaction of its (locked) output folder.
         documents: Every file of the run (data files, reports), in the order to list them.
+        damaged: Files now in the folder that could not be used: each is kept as
+            `<name>.damaged-<time>.<ext>` (and listed) before this run replaces it.
 
     Returns:
         Every file the manifest lists, in the order given, then the manifest itself.
     """
-    written = [write_document(out_dir, document) for document in documents]
-    _remove_stale_reports(out_dir, {f.path for f in written})
-    manifest = RenderedDocument(
-        "manifest.json", DocumentKind.MANIFEST, None, manifest_bytes(written)
+    written = [stage_document(transaction, document) for document in documents]
+    written += [kept for relative in damaged if (kept := _set_aside(transaction, relative))]
+    manifest = RenderedDocument(MANIFEST, DocumentKind.MANIFEST, None, manifest_bytes(written))
+    written.append(stage_document(transaction, manifest))
+    transaction.commit(last=[MANIFEST])
+    return written
+
+
+def _set_aside(transaction: Transaction, relative: str) -> WrittenFile | None:
+    """Stage a copy of a damaged file under a dated name nobody else uses (None: no file)."""
+    name = aside_name(relative, "damaged", datetime.now())
+    stem, suffix = os.path.splitext(name)
+    number = 1
+    while (transaction.folder / name).exists():
+        number += 1
+        name = f"{stem}-{number}{suffix}"
+    if not transaction.keep_copy(relative, name):
+        return None
+    content = (transaction.staging / name).read_bytes()
+    return WrittenFile(
+        name, DocumentKind.SET_ASIDE.value, None, hashlib.sha256(content).hexdigest(), len(content)
     )
-    return [*written, write_document(out_dir, manifest)]
-
-
-def _remove_stale_reports(out_dir: Path, written: set[str]) -> None:
-    """Delete drafts of earlier runs this run did not make (a collaborative that failed)."""
-    folder = out_dir / REPORTS_FOLDER
-    for path in folder.glob("*.docx") if folder.is_dir() else ():
-        if f"{REPORTS_FOLDER}/{path.name}" not in written:
-            path.unlink()

@@ -24,6 +24,7 @@ class DocumentKind(StrEnum):
     COLLABORATIVE_REPORT = "collaborative-report"
     DATA_QUALITY_REPORT = "data-quality-report"
     MANIFEST = "manifest"
+    SET_ASIDE = "set-aside"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Rendering the funder reports of a run: .docx documents for `<out>/reports/`.
 
-One program report and one report per `ok` collaborative. A report that fails to
-render fails alone, with a message, and yields no document; the others are made.
+One program report (only when the run covers every collaborative) and one report
+per `ok` collaborative. A report that fails to render fails alone, with a message,
+and yields no document; the others are made (and the writer keeps the earlier draft).
 Nothing is written here: the output writer writes what this returns.
 """
 
@@ -45,6 +46,7 @@ def render_funder_reports(
     made_on: date,
     templates: Path = TEMPLATES_DIR,
     is_draft: bool = True,
+    program_report: bool = True,
 ) -> RenderedReports:
     """Render the program report and every ok collaborative's report.
 
@@ -57,6 +59,8 @@ def render_funder_reports(
         templates: Folder of the Word templates.
         is_draft: Drafts for review (draft marks on cover, footer and properties), or
             the final versions: the same documents without the marks.
+        program_report: Make the program report (False for a run that covers only
+            some collaboratives: it would not be the program's).
 
     Returns:
         The documents made and a message for each report that failed.
@@ -68,7 +72,7 @@ def render_funder_reports(
     except AssertionError as error:  # a bug: no report may print an unsafe number
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
-    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)]
+    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)] if program_report else []
     jobs += [(cid, COLLABORATIVE_TEMPLATE) for cid in rollups.reporting]
     for collaborative, template in jobs:
         relative = report_path(collaborative)

@@ -272,7 +272,7 @@ def build_dq_context(
         program=rollups.program,
         data_as_of=long_date(as_of),
         made_on=long_date(made_on),
-        compared=followup.compared_with is not None,
+        compared=bool(followup.compared),
         new_count=followup.count("new"),
         open_count=followup.count("open"),
         fixed_count=followup.count("fixed"),
@@ -286,7 +286,7 @@ def build_dq_context(
                 detail=f"row {t.issue.row}" if t.issue.row else "",
             )
             for t in followup.tracked
-            if t.status == "new" and followup.compared_with
+            if t.status == "new" and t.issue.collaborative in followup.compared
         ],
         fixed_issues=[
             ChangeLine(

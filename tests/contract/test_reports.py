@@ -158,8 +158,8 @@ def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
     from docx import Document
 
     from stc_reporting.locations import TEMPLATES_DIR
-    from stc_reporting.outputs.writer import write_run
     from stc_reporting.reports.funder import render_funder_reports
+    from tests.builders import write_documents
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
@@ -170,7 +170,7 @@ def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
     result = render_funder_reports(first.rollups, [], [], [], date(2022, 1, 1), templates=templates)
     assert [d.path for d in result.documents] == ["reports/program-report.docx"]
     assert result.failures and "collaborative-solo.docx was not made" in result.failures[0]
-    write_run(tmp_path / "out", result.documents)
+    write_documents(tmp_path / "out", result.documents)
     assert sorted(p.name for p in (tmp_path / "out/reports").iterdir()) == ["program-report.docx"]
 
 

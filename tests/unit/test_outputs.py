@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from stc_reporting.figures.document import Rollups
-from stc_reporting.issues import Issue, Severity
+from stc_reporting.figures.document import FailedCollaborative, ReportingCollaborative, Rollups
+from stc_reporting.ingest.failure import FailureKind
+from stc_reporting.issues import DataQualityCounts, Issue, Severity
+from stc_reporting.outputs.folder import OutputFolder
+from stc_reporting.outputs.summary import run_notes
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
+    WrittenFile,
     data_documents,
     escape_formula,
     issues_csv_bytes,
@@ -80,8 +84,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
     """Same inputs, same bytes; the manifest lists every file with its hash."""
     rollups = empty_rollups()
-    first = write_run(tmp_path / "1", data_documents(rollups, [issue("x")]))
-    second = write_run(tmp_path / "2", data_documents(rollups, [issue("x")]))
+    first = write_in(tmp_path / "1", data_documents(rollups, [issue("x")]))
+    second = write_in(tmp_path / "2", data_documents(rollups, [issue("x")]))
     assert [f.sha256 for f in first] == [f.sha256 for f in second]
     manifest = json.loads((tmp_path / "1" / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == ["issues.csv", "rollups.json"]
@@ -99,13 +103,19 @@ def report(collaborative: str, content: bytes) -> RenderedDocument:
     )
 
 
+def write_in(out: Path, documents: list[RenderedDocument]) -> list[WrittenFile]:
+    """Write a run's documents through a locked transaction of the folder, as a run does."""
+    with OutputFolder(out).open() as session, session.transaction() as transaction:
+        return write_run(transaction, documents)
+
+
 def test_the_writer_writes_every_document_and_lists_it_in_the_manifest(tmp_path: Path) -> None:
     """Each document lands at its path with its bytes; the manifest entry matches the file."""
     documents = [
         *data_documents(empty_rollups(), [], {"issues": []}),
         report("fresno", b"docx bytes"),
     ]
-    written = write_run(tmp_path, documents)
+    written = write_in(tmp_path, documents)
     assert [f.path for f in written] == [
         "rollups.json",
         "issues.csv",
@@ -126,11 +136,79 @@ def test_the_writer_writes_every_document_and_lists_it_in_the_manifest(tmp_path:
     assert "manifest.json" not in [f["path"] for f in manifest["files"]]
 
 
-def test_a_report_the_run_did_not_make_is_removed(tmp_path: Path) -> None:
-    """A collaborative that failed this run loses last run's draft; other files stay."""
-    write_run(tmp_path, [report("fresno", b"old"), report("oakland", b"old")])
-    (tmp_path / "notes.txt").write_text("mine")
-    write_run(tmp_path, [report("fresno", b"new")])
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["collaborative-fresno.docx"]
+def test_a_report_the_run_did_not_make_is_kept_as_it_was(tmp_path: Path) -> None:
+    """A collaborative that failed this run keeps last run's draft; a person's file stays."""
+    write_in(tmp_path, [report("fresno", b"old"), report("oakland", b"old")])
+    (tmp_path / "reports/program-report (reviewed by Ana).docx").write_text("mine")
+    write_in(tmp_path, [report("fresno", b"new")])
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
+        "collaborative-fresno.docx",
+        "collaborative-oakland.docx",
+        "program-report (reviewed by Ana).docx",
+    ]
     assert (tmp_path / "reports/collaborative-fresno.docx").read_bytes() == b"new"
-    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "reports/collaborative-oakland.docx").read_bytes() == b"old"
+
+
+def written(*paths: str, kind: str = "collaborative-report") -> list[WrittenFile]:
+    return [WrittenFile(path, kind, None, "0" * 64, 1) for path in paths]
+
+
+def _counts() -> DataQualityCounts:
+    return DataQualityCounts(errors=0, warnings=0, privacy=0, structural=0, rows_excluded=0)
+
+
+ROLLUPS = empty_rollups().model_copy(
+    update={
+        "collaboratives": {
+            "oakland": FailedCollaborative(
+                name="Allies Against Violence",
+                city="Oakland",
+                reason="tab 'Partners' is missing",
+                reason_kind=FailureKind.MISSING_TAB,
+                reason_tabs=["Partners"],
+                data_quality=_counts(),
+            ),
+            "fresno": ReportingCollaborative(
+                name="Mujeres Poderosas Amorosas",
+                city="Fresno",
+                data_quality=_counts(),
+                periods={"Y3": None},
+            ),
+        },
+        "collaboratives_failed": ["oakland"],
+    }
+)
+
+
+def test_the_run_names_every_draft_it_did_not_remake(tmp_path: Path) -> None:
+    """A failed collaborative's earlier draft is named as such; a report never made is said."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports/collaborative-oakland.docx").write_bytes(b"september")
+    notes = run_notes(tmp_path, ROLLUPS, written("reports/program-report.docx"), partial=False)
+    assert notes == [
+        "reports/collaborative-oakland.docx is the draft of an earlier run, kept as it was: "
+        "Allies Against Violence failed this time.",
+        "reports/collaborative-fresno.docx was not made, and there is no earlier draft of it.",
+    ]
+
+
+def test_a_partial_run_says_what_it_covers_and_leaves_the_program_report(tmp_path: Path) -> None:
+    """No program report is expected of a partial run; the note names the collaboratives."""
+    files = written("reports/collaborative-fresno.docx")
+    notes = run_notes(tmp_path, ROLLUPS, files, partial=True)
+    assert len(notes) == 1 and notes[0].startswith("This run covers only oakland, fresno:")
+
+
+def test_a_damaged_followup_file_is_named_with_the_copy_it_was_kept_as(tmp_path: Path) -> None:
+    """The warning names the file, the copy, and what it means for the comparison."""
+    files = [
+        *written("reports/program-report.docx", "reports/collaborative-fresno.docx"),
+        *written("issues-followup.damaged-20211103-101500.json", kind="set-aside"),
+    ]
+    problem = "out/issues-followup.json could not be used (Expecting value: line 1 column 1)"
+    notes = run_notes(tmp_path, ROLLUPS, files, partial=False, history_problem=problem)
+    assert notes == [
+        f"{problem}; it was kept as issues-followup.damaged-20211103-101500.json. Issues were "
+        "compared as if there were no earlier run."
+    ]

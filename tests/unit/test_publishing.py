@@ -10,8 +10,9 @@ import pytest
 from stc_reporting.config import Config, GoogleConfig
 from stc_reporting.outputs.local_publisher import LocalFolderPublisher
 from stc_reporting.outputs.publisher_factory import FINAL_FOLDER, publisher_for
-from stc_reporting.outputs.writer import WrittenFile, write_run
+from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
+from tests.builders import write_documents
 
 pytestmark = pytest.mark.unit
 
@@ -22,7 +23,7 @@ def written_run(run_dir: Path, **reports: bytes) -> list[WrittenFile]:
         RenderedDocument(f"reports/{name}.docx", DocumentKind.PROGRAM_REPORT, None, content)
         for name, content in reports.items()
     ]
-    return [f for f in write_run(run_dir, documents) if f.kind != "manifest"]
+    return [f for f in write_documents(run_dir, documents) if f.kind != "manifest"]
 
 
 def sha(content: bytes) -> str:
