@@ -35,6 +35,7 @@ from stc_reporting.outputs.summary import RunSummary, summarise_run
 from stc_reporting.outputs.writer import WrittenFile, data_documents, write_run
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
+from stc_reporting.reports.labels import DEFAULT_LANGUAGE
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
@@ -211,8 +212,12 @@ def render_reports(
     issues: Sequence[Issue],
     templates: Path = TEMPLATES_DIR,
     is_draft: bool = True,
+    language: str = DEFAULT_LANGUAGE,
 ) -> RenderedReports:
-    """Render the funder reports, the program's and each ok collaborative's: drafts unless told."""
+    """Render the funder reports, the program's and each ok collaborative's: drafts unless told.
+
+    The templates folder holds the Word templates and `labels.<language>.yaml`.
+    """
     return render_funder_reports(
         rollups,
         plan.selection.collaboratives,
@@ -221,6 +226,7 @@ def render_reports(
         plan.run_date,
         templates,
         is_draft=is_draft,
+        language=language,
     )
 
 
