@@ -30,6 +30,22 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
 class LabelsError(Exception):
     """The labels file is missing or wrong; the message names the file and the key."""
 
+    @classmethod
+    def from_validation(cls, path: Path, error: ValidationError) -> LabelsError:
+        """Every problem pydantic found, as `<file>: <key.path>: <what is wrong>; ...`."""
+        return cls(
+            f"{path}: " + "; ".join(cls._problem(e["loc"], e["msg"]) for e in error.errors())
+        )
+
+    @staticmethod
+    def _problem(location: tuple[int | str, ...], message: str) -> str:
+        key = ".".join(str(part) for part in location) or "(the whole file)"
+        if message == "Extra inputs are not permitted":
+            message = "unknown key (misspelt, or not used by the reports)"
+        elif message == "Field required":
+            message = "missing key"
+        return f"{key}: {message}"
+
 
 def _placeholders(*allowed: str) -> AfterValidator:
     """Accept a label whose `{placeholders}` are among `allowed` (it may leave some out)."""
@@ -244,14 +260,4 @@ def load_labels(language: str = DEFAULT_LANGUAGE, templates: Path = TEMPLATES_DI
     try:
         return ReportLabels.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in error.errors())
-        raise LabelsError(f"{path}: {problems}") from error
-
-
-def _problem(location: tuple[int | str, ...], message: str) -> str:
-    key = ".".join(str(part) for part in location) or "(the whole file)"
-    if message == "Extra inputs are not permitted":
-        message = "unknown key (misspelt, or not used by the reports)"
-    elif message == "Field required":
-        message = "missing key"
-    return f"{key}: {message}"
+        raise LabelsError.from_validation(path, error) from error
