@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from stc_reporting.figures.build import build_rollups
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.pipeline import build_rollups, plan_run, read_and_check, render_reports
+from stc_reporting.pipeline import plan_run, read_and_check, render_reports
 from stc_reporting.reports.funder import PROGRAM_TEMPLATE
-from tests.builders import activity, minimal_tabs, partner
+from tests.builders import Grid, activity, minimal_tabs, partner
 from tests.reporting import RUN_DATE, docx_text, write_program
 
 pytestmark = pytest.mark.contract
@@ -53,7 +54,7 @@ def edited_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(TEMPLATES_DIR, templates)
     edit_in_word(templates / PROGRAM_TEMPLATE)
     edit_labels(templates / "labels.en.yaml")
-    tabs = minimal_tabs([activity()], [partner()])
+    tabs: dict[str, Grid] = dict(minimal_tabs([activity()], [partner()]))
     config = write_program(tmp, {"alpha": tabs, "beta": tabs})
     plan = plan_run(config, tmp / "out", date(2021, 10, 31), run_date=RUN_DATE)
     checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
