@@ -85,7 +85,7 @@ suites: $(VENV)
 tracker-template: $(VENV)
 	$(BIN)/python -m tools.tracker_template
 
-## report-templates: rebuild the Word report templates from scratch (overwrites edits)
+## report-templates: bootstrap first versions of the Word report templates (OVERWRITES edits made in Word)
 report-templates: $(VENV)
 	$(BIN)/python -m tools.make_report_templates
 

@@ -37,6 +37,7 @@ from stc_reporting.outputs.summary import RunSummary, run_notes, summarise_run
 from stc_reporting.outputs.writer import WrittenFile, data_documents, write_run
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
+from stc_reporting.reports.labels import DEFAULT_LANGUAGE
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
@@ -263,10 +264,12 @@ def render_reports(
     issues: Sequence[Issue],
     templates: Path = TEMPLATES_DIR,
     is_draft: bool = True,
+    language: str = DEFAULT_LANGUAGE,
 ) -> RenderedReports:
     """Render the funder reports (drafts unless told): each ok collaborative's and the program's.
 
-    The program report is made only when the run covers every collaborative.
+    The program report is made only when the run covers every collaborative. The
+    templates folder holds the Word templates and `labels.<language>.yaml`.
     """
     return render_funder_reports(
         rollups,
@@ -277,6 +280,7 @@ def render_reports(
         templates,
         is_draft=is_draft,
         program_report=not plan.is_partial,
+        language=language,
     )
 
 

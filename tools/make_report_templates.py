@@ -1,10 +1,20 @@
-"""Build the Word templates for the funder reports: `python tools/make_report_templates.py`.
+"""Bootstrap: make a FIRST version of the Word report templates, then never again.
 
-This made the first versions of `program-report.docx` and
-`collaborative-report.docx`. Once a program manager edits a template in Word, the
-edited .docx is the source of truth: rerun this only to start over. Every Jinja
-tag is written as a single run, so Word never splits one (a contract test checks).
-Variables are listed in docs/template-variables.md.
+Run as `python -m tools.make_report_templates` (or `make report-templates`).
+
+The templates in `templates/` are the source of truth: program managers edit
+them in Word, and the next run prints their edits. This script is kept only as a
+tool to make a first version (or to start over): running it OVERWRITES
+`program-report.docx`, `collaborative-report.docx` and `data-quality-report.docx`
+and every edit made in them. No test and no build step runs it; `make
+report-templates` says that it overwrites edits. After running it, copy any edits
+back in Word.
+
+Every Jinja tag is written as a single run, so Word never splits one (a contract
+test checks). Variables are listed in docs/template-variables.md; the words the
+code places into tables and charts are in `templates/labels.<language>.yaml`, not
+here. Total rows are the rows whose context sets `is_total`, never a row matched
+by its label.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ PERIOD_COLUMNS = [
     "{{ headers.change }}",
 ]
 PERIOD_CELLS = ["{{ row.first }}", "{{ row.last }}", "{{ row.combined }}", "{{ row.change }}"]
+TOTAL_ROW = "row.is_total"
+"""Marks total rows: the context flags them, so a renamed label never loses its bold."""
 
 
 # --- Styles -------------------------------------------------------------------------
@@ -349,8 +361,8 @@ def _loop_table(
         aligns: `L`, `R` or `C` per column; by default the first column left, the rest
             right (numbers).
         header_size: Font size of the header row, in points.
-        total: A condition on the loop variable marking total rows (e.g.
-            `row.name == 'Program total'`): those rows come last, in bold, under a rule.
+        total: A condition on the loop variable marking total rows (`row.is_total`):
+            those rows come last, in bold, under a rule.
         groups: An extra header row above the headers: (text, columns spanned).
         centre: Centre the table on the page (else flush left).
     """
@@ -579,9 +591,6 @@ def _summary(document: DocumentType) -> None:
     _period_table(document, "Figure", "row in summary")
 
 
-TOTAL_ROW = "row.name == 'Program total'"
-
-
 def _glance(document: DocumentType) -> None:
     document.add_heading("2. Collaboratives at a glance", level=1)
     _intro(
@@ -663,7 +672,7 @@ def _sustainability(document: DocumentType, number: int, collaborative: bool) ->
         document,
         "Source type",
         "row in funding",
-        total="row.label in ('Total secured', 'Requested or pending')",
+        total=TOTAL_ROW,
     )
     _chart(document, "funding")
     document.add_heading("Milestones achieved", level=2)
@@ -1161,7 +1170,7 @@ def build_dq_template() -> DocumentType:
 
 
 def main() -> None:
-    """Write the three report templates next to this script."""
+    """Write the three report templates into `templates/`, overwriting them and any edits."""
     for name, collaborative in (("program-report", False), ("collaborative-report", True)):
         path = HERE / f"{name}.docx"
         build_template(collaborative).save(str(path))

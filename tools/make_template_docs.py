@@ -63,6 +63,11 @@ def template_variables_markdown() -> str:
         "`{{ charts.components.caption }}`. Charts: `components`, `strategies`, `sectors`, "
         "`funding`, and `indicators` (collaborative report) or `statuses` (program report).",
         "",
+        "Values are already in words: row labels, statuses, period names, chart titles and "
+        "captions come from `templates/labels.<language>.yaml` (see "
+        "[reports](reports.md#changing-the-look-or-the-wording-editing-templates)). Total "
+        "rows have `row.is_total`: a template marks them by that flag, never by a label.",
+        "",
     ]
     for model in MODELS:
         lines += [

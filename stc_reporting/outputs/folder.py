@@ -51,6 +51,8 @@ JOURNAL_FILE = "journal.json"
 STAGING_PREFIX = "staging-"
 DEFAULT_WAIT_SECONDS = 600.0
 _POLL_SECONDS = 0.2
+_NAMING_SECONDS = 2.0  # how long a waiting run waits for the holder to say who it is
+_UNNAMED_HOLDER = "another run"
 # Temporary files older versions wrote beside their outputs: `.<name>.<8 random>.tmp`.
 _LEGACY_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
@@ -157,7 +159,8 @@ class OutputFolder:
     def _lock(self, holder: str, wait_seconds: float, on_wait: Callable[[str], None] | None) -> int:
         self._internal.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self._internal / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        deadline = time.monotonic() + wait_seconds
+        started = time.monotonic()
+        deadline = started + wait_seconds
         waited = False
         while True:
             try:
@@ -175,12 +178,15 @@ class OutputFolder:
                     f"{_duration(wait_seconds)}. Nothing was written; run again when it "
                     "has finished."
                 )
-            if not waited and on_wait is not None:
+            # The holder writes who it is just after it takes the lock: give it a moment,
+            # so the message names the run rather than "another run".
+            named = who != _UNNAMED_HOLDER or time.monotonic() - started >= _NAMING_SECONDS
+            if not waited and named and on_wait is not None:
                 on_wait(
                     f"{self.path} is in use by {who}; waiting up to "
                     f"{_duration(wait_seconds)} for it to finish."
                 )
-            waited = True
+            waited = waited or named
             time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
         description = {
             "pid": os.getpid(),
@@ -200,7 +206,7 @@ class OutputFolder:
             text = f"another run (pid {found['pid']} on {found['host']}, since {found['since']}"
             return text + (f": {found['by']})" if found.get("by") else ")")
         except (OSError, ValueError, KeyError, TypeError):
-            return "another run"
+            return _UNNAMED_HOLDER
 
     # --- Recovery -----------------------------------------------------------------
 

@@ -1,12 +1,13 @@
 """What each chart of a funder report shows: its bars, title, caption and alt text.
 
 `charts.py` draws the pictures from these slots; the alt text describes every bar
-in words, so a reader who cannot see the chart misses nothing.
+in words, so a reader who cannot see the chart misses nothing. Titles, captions,
+axis words and the pieces of the alt text come from the report's labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from stc_reporting.contract.tabs import (
@@ -19,11 +20,12 @@ from stc_reporting.contract.tabs import (
 from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, Rollups
 from stc_reporting.reports.context_models import ChartSlot
 from stc_reporting.reports.formatting import period_name
+from stc_reporting.reports.labels import AltTextWords, ChartText, ReportLabels
 from stc_reporting.reports.people_counts import PROGRAM
 from stc_reporting.reports.period_labels import PeriodLabels
 from stc_reporting.reports.scope import Scope
-from stc_reporting.reports.sections import ReadMap, status_words
-from stc_reporting.reports.texts import WITHHELD_NAME, CollaborativeTexts
+from stc_reporting.reports.sections import ReadMap
+from stc_reporting.reports.texts import CollaborativeTexts
 
 CHART_VALUE_FORMATS: dict[str, Callable[[float], str]] = {
     "count": lambda value: f"{value:,.0f}",
@@ -31,6 +33,9 @@ CHART_VALUE_FORMATS: dict[str, Callable[[float], str]] = {
     "percent": lambda value: f"{value:.0f}%",
 }
 """How a chart's values read in its alt text, by unit."""
+
+Style = Literal["grouped", "single", "stacked", "progress"]
+Unit = Literal["count", "dollars", "percent"]
 
 
 def _grouped(
@@ -40,7 +45,8 @@ def _grouped(
     for label in scope.labels.years:
         figures = scope.figures(label)
         if figures is not None:
-            series[period_name(label)] = [float(read(figures)[c]) for c in categories]
+            name = period_name(label, scope.wording.periods)
+            series[name] = [float(read(figures)[c]) for c in categories]
     keep = [
         i
         for i, _ in enumerate(categories)
@@ -50,33 +56,43 @@ def _grouped(
 
 
 def _describe(
-    title: str, categories: list[str], series: dict[str, list[float]], fmt: Callable[[float], str]
+    title: str,
+    categories: list[str],
+    series: dict[str, list[float]],
+    fmt: Callable[[float], str],
+    words: AltTextWords,
 ) -> str:
     if not categories:
-        return f"{title}: nothing to show yet."
-    parts = []
+        return words.empty.format(title=title)
+    bars = []
     for index, category in enumerate(categories):
-        values = ", ".join(f"{fmt(v[index])} in {name}" for name, v in series.items())
-        parts.append(f"{category}: {values}")
-    return f"Bar chart. {title}. " + "; ".join(parts) + "."
+        values = words.value_separator.join(
+            words.value.format(value=fmt(v[index]), series=name) for name, v in series.items()
+        )
+        bars.append(words.bar.format(category=category, values=values))
+    return words.chart.format(title=title, bars=words.bar_separator.join(bars))
 
 
 def _slot(
-    title: str,
-    caption: str,
+    text: ChartText,
+    wording: ReportLabels,
+    captions: Mapping[str, str],
     categories: list[str],
     series: dict[str, list[float]],
-    style: Literal["grouped", "single", "stacked", "progress"],
-    unit: Literal["count", "dollars", "percent"] = "count",
+    style: Style,
+    unit: Unit = "count",
 ) -> ChartSlot:
+    axis = {"progress": wording.charts.indicators_axis, "stacked": wording.charts.statuses_axis}
     return ChartSlot(
-        title=title,
-        caption=caption,
+        title=text.title,
+        caption=text.caption.format(**captions),
         categories=categories,
         series=series,
         style=style,
         unit=unit,
-        alt=_describe(title, categories, series, CHART_VALUE_FORMATS[unit]),
+        axis_label=axis.get(style, ""),
+        empty_note=wording.charts.empty,
+        alt=_describe(text.title, categories, series, CHART_VALUE_FORMATS[unit], wording.alt_text),
     )
 
 
@@ -84,72 +100,62 @@ def chart_slots(
     scope: Scope, rollups: Rollups, texts: CollaborativeTexts | None
 ) -> dict[str, ChartSlot]:
     """Every chart of a report, by the key templates use (docs/template-variables.md)."""
-    where = "across the program" if scope.key == PROGRAM else "by this collaborative"
+    wording = scope.wording
+    words = wording.charts
+    # Any caption may say where the figures are from and over which period.
+    captions = {
+        "where": words.across_program if scope.key == PROGRAM else words.by_collaborative,
+        "period": period_name(scope.labels.combined, wording.periods),
+    }
     charts = {}
     categories, series = _grouped(
         scope, lambda f: f.activities_by_component, CORE_COMPONENTS, False
     )
-    charts["components"] = _slot(
-        "Completed activities by core component",
-        f"Figure: completed activities {where}, by core component and year.",
-        categories,
-        series,
-        "grouped",
-    )
+    charts["components"] = _slot(words.components, wording, captions, categories, series, "grouped")
     categories, series = _grouped(scope, lambda f: f.activities_by_strategy, STRATEGIES, True)
-    charts["strategies"] = _slot(
-        "Completed activities by strategy",
-        f"Figure: completed activities {where}, by "
-        "strategy and year (strategies with no activity are left out).",
-        categories,
-        series,
-        "grouped",
-    )
+    charts["strategies"] = _slot(words.strategies, wording, captions, categories, series, "grouped")
     combined = scope.figures(scope.labels.combined)
     by_sector = combined.partners_active_by_sector if combined else {}
     sectors = [s for s in SECTORS if by_sector.get(s)]
     charts["sectors"] = _slot(
-        "Active partners by sector",
-        f"Figure: active partners by sector, {period_name(scope.labels.combined)}.",
+        words.sectors,
+        wording,
+        captions,
         sectors,
-        {"Active partners": [float(by_sector[s]) for s in sectors]},
+        {words.sectors_series: [float(by_sector[s]) for s in sectors]},
         "single",
     )
     categories, series = _grouped(
         scope, lambda f: f.funding_secured_by_source_type, SOURCE_TYPES, True
     )
     charts["funding"] = _slot(
-        "Funding secured by source type (US dollars)",
-        "Figure: funding secured by source type and year (source types with no funding "
-        "secured are left out; the table lists all six).",
-        categories,
-        series,
-        "grouped",
-        "dollars",
+        words.funding, wording, captions, categories, series, "grouped", "dollars"
     )
     if scope.key == PROGRAM:
-        charts["statuses"] = _status_chart(rollups, scope.labels)
+        charts["statuses"] = _status_chart(rollups, scope.labels, wording, captions)
     else:
-        charts["indicators"] = _progress_chart(combined, texts, scope.labels)
+        charts["indicators"] = _progress_chart(combined, texts, wording, captions)
     return charts
 
 
-def _status_chart(rollups: Rollups, labels: PeriodLabels) -> ChartSlot:
+def _status_chart(
+    rollups: Rollups, labels: PeriodLabels, wording: ReportLabels, captions: Mapping[str, str]
+) -> ChartSlot:
     combined = [
         (entry.name, figures)
         for entry in rollups.reporting.values()
         if (figures := entry.periods.get(labels.combined)) is not None
     ]
     series = {
-        status_words(status): [
+        wording.statuses.of(status): [
             float(figures.indicator_status_counts[status]) for _, figures in combined
         ]
         for status in INDICATOR_STATUSES
     }
     return _slot(
-        "Indicator status by collaborative",
-        "Figure: how many of each "
-        f"collaborative's indicators are on track, {period_name(labels.combined)}.",
+        wording.charts.statuses,
+        wording,
+        captions,
         [name for name, _ in combined],
         series,
         "stacked",
@@ -157,23 +163,26 @@ def _status_chart(rollups: Rollups, labels: PeriodLabels) -> ChartSlot:
 
 
 def _progress_chart(
-    combined: PeriodFigures | None, texts: CollaborativeTexts | None, labels: PeriodLabels
+    combined: PeriodFigures | None,
+    texts: CollaborativeTexts | None,
+    wording: ReportLabels,
+    captions: Mapping[str, str],
 ) -> ChartSlot:
     names: list[str] = []
     values: list[float] = []
+    withheld = wording.report.indicator_withheld
     indicators = combined.indicators if isinstance(combined, CollaborativeFigures) else {}
     for indicator_id, entry in indicators.items():
         if entry.pct_of_target is not None:
-            name = texts.indicator_names.get(indicator_id, WITHHELD_NAME) if texts else indicator_id
+            name = (texts.indicator_names.get(indicator_id) or withheld) if texts else indicator_id
             names.append(name)
             values.append(100 * entry.pct_of_target)
     return _slot(
-        "Indicator progress: value as a percent of target",
-        "Figure: each indicator's "
-        f"value as a percent of its target, {period_name(labels.combined)}; the line "
-        "marks 100%.",
+        wording.charts.indicators,
+        wording,
+        captions,
         names,
-        {"% of target": values},
+        {wording.charts.indicators_series: values},
         "progress",
         "percent",
     )

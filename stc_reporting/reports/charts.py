@@ -4,7 +4,8 @@ Colours are the Okabe-Ito palette (safe for colour-blind readers) and every
 series also has its own hatching, so charts still read when printed in grey.
 Legends sit outside the bars (above them, or below a stacked chart), so they
 never hide a value. Output is deterministic: the same data gives the same bytes
-(fixed font, no timestamps or software tag in the PNG).
+(fixed font, no timestamps or software tag in the PNG). Every word drawn comes
+from the slot (title, bar labels, legend, axis words), so from the labels file.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def render_chart(slot: ChartSlot) -> bytes:
             slot.title, loc="left", pad=pad, fontweight="bold", color=TITLE, fontsize=9.5
         )
         if not slot.categories or not any(any(v) for v in slot.series.values()):
-            _empty(axes)
+            _empty(axes, slot.empty_note)
         elif slot.style == "stacked":
             _stacked(figure, axes, slot)
         else:
@@ -100,11 +101,11 @@ def _lines(categories: Sequence[str]) -> int:
     return sum(label.count("\n") + 1 for label in _labels(categories))
 
 
-def _empty(axes: Axes) -> None:
+def _empty(axes: Axes, note: str) -> None:
     axes.text(
         0.5,
         0.5,
-        "Nothing to show for this period yet.",
+        note,
         ha="center",
         va="center",
         transform=axes.transAxes,
@@ -157,7 +158,7 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
         axes.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     if slot.style == "progress":
         axes.set_xlim(0, max(biggest * 1.15, 118))
-        axes.set_xlabel("% of target (dashed line: target reached)")
+        axes.set_xlabel(slot.axis_label)
         axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0f}%")
     elif slot.unit == "dollars":
         axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -225,7 +226,7 @@ def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
     axes.set_yticks(positions, _labels(slot.categories))
     axes.tick_params(axis="y", length=0, pad=4)
     axes.invert_yaxis()
-    axes.set_xlabel("Number of indicators")
+    axes.set_xlabel(slot.axis_label)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="x", color="#E6E6E6", linewidth=0.6, zorder=0)
     axes.set_axisbelow(True)

@@ -1,6 +1,7 @@
 """The report context: everything a funder report template may print, already formatted.
 
-Built from the typed rollups document and the shareable texts (`texts.py`);
+Built from the typed rollups document, the shareable texts (`texts.py`) and the
+report's labels (`labels.py`, read from `templates/labels.<language>.yaml`);
 templates see nothing else. Every people count goes through the run-wide
 suppression pattern (`people_counts.py`) here, once, so no template can print an
 unsafe number. The models are in `context_models.py` and documented in
@@ -18,11 +19,11 @@ from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, 
 from stc_reporting.reports.chart_slots import chart_slots
 from stc_reporting.reports.context_models import MilestoneItem, ReportContext
 from stc_reporting.reports.formatting import NOT_AVAILABLE, long_date, month_year
+from stc_reporting.reports.labels import ReportLabels
 from stc_reporting.reports.people_counts import PROGRAM, people_suppression
 from stc_reporting.reports.period_labels import period_headers, period_infos, period_labels
 from stc_reporting.reports.scope import Scope
 from stc_reporting.reports.sections import (
-    LEGEND,
     by_key_rows,
     funding_rows,
     glance_rows,
@@ -35,6 +36,7 @@ from stc_reporting.reports.sections import (
     reporting_rows,
     status_count_rows,
     summary_rows,
+    suppression_legend,
 )
 from stc_reporting.reports.suppression import Cell
 from stc_reporting.reports.texts import CollaborativeTexts
@@ -45,6 +47,7 @@ def build_report_context(
     texts: Mapping[str, CollaborativeTexts],
     collaborative: str | None,
     made_on: date,
+    wording: ReportLabels,
     hidden: frozenset[Cell] | None = None,
     is_draft: bool = True,
 ) -> ReportContext:
@@ -55,6 +58,7 @@ def build_report_context(
         texts: Shareable texts by collaborative id.
         collaborative: The collaborative's id, or None for the program report.
         made_on: The day the report is made.
+        wording: The report's labels, in the report's language (`load_labels`).
         hidden: The run's suppression pattern (computed here when not given).
         is_draft: A draft for review (draft marks) or the final version (none).
 
@@ -69,7 +73,7 @@ def build_report_context(
     own_texts: CollaborativeTexts | None = None
     collaborative_periods: Mapping[str, CollaborativeFigures | None] = {}
     if collaborative is None:
-        name, city, key = "All collaboratives", "", PROGRAM
+        name, city, key = wording.report.all_collaboratives, "", PROGRAM
         periods: Mapping[str, PeriodFigures | None] = rollups.program_totals
         scope_texts = [texts[c] for c in rollups.reporting if c in texts]
     else:
@@ -80,28 +84,34 @@ def build_report_context(
         periods = collaborative_periods = entry.periods
         own_texts = texts[collaborative]
         scope_texts = [own_texts]
-    scope = Scope(key, periods, labels, hidden)
+    scope = Scope(key, periods, labels, hidden, wording)
     indicators, indicator_years = (
-        indicator_rows(collaborative_periods, labels, own_texts) if own_texts else ([], [])
+        indicator_rows(collaborative_periods, labels, own_texts, wording) if own_texts else ([], [])
     )
     combined = periods.get(labels.combined)
-    lessons = lesson_groups(scope_texts, rollups, labels)
+    lessons = lesson_groups(scope_texts, rollups, labels, wording)
     window = reported_window(rollups, labels)
-    years_words = " and ".join(label[1:] for label in labels.years)
+    dates = wording.dates
+    years = wording.report.years_separator.join(label[1:] for label in labels.years)
+    title = wording.report.title.format(years=years)
+    data_as_of = long_date(rollups.as_of, dates)
+    comments = (
+        wording.report.document_comments_draft if is_draft else wording.report.document_comments
+    )
     return ReportContext(
         kind="program" if collaborative is None else "collaborative",
-        report_title=f"Report on program years {years_words}",
+        report_title=title,
         program=rollups.program,
         funder=rollups.funder,
         scope_name=name,
         city=city,
-        periods=period_infos(rollups),
-        headers=period_headers(labels),
-        data_as_of=long_date(rollups.as_of),
-        made_on=long_date(made_on),
+        periods=period_infos(rollups, wording),
+        headers=period_headers(labels, wording),
+        data_as_of=data_as_of,
+        made_on=long_date(made_on, dates),
         is_draft=is_draft,
         summary=summary_rows(scope),
-        glance=glance_rows(rollups, hidden, labels) if collaborative is None else [],
+        glance=glance_rows(rollups, hidden, labels, wording) if collaborative is None else [],
         components=by_key_rows(scope, lambda f: f.activities_by_component, CORE_COMPONENTS),
         strategies=by_key_rows(scope, lambda f: f.activities_by_strategy, STRATEGIES),
         people=people_rows(scope),
@@ -111,18 +121,23 @@ def build_report_context(
         milestones=by_key_rows(scope, lambda f: f.milestones_by_type, MILESTONE_TYPES),
         milestone_list=[
             MilestoneItem(
-                date=month_year(m.date), type=m.type, level=m.level or "", description=m.description
+                date=month_year(m.date, dates),
+                type=m.type,
+                level=m.level or "",
+                description=m.description,
             )
             for m in (own_texts.milestones if own_texts else ())
             if window[0] <= m.date <= window[1]
         ],
         indicators=indicators,
         indicator_years=indicator_years,
-        status_counts=status_count_rows(rollups, labels) if collaborative is None else [],
+        status_counts=status_count_rows(rollups, labels, wording) if collaborative is None else [],
         lessons=lessons,
         has_lessons=bool(lessons),
         reporting=reporting_rows(scope),
-        quality=quality_rows(rollups, labels, collaborative),
-        suppression_legend=LEGEND,
+        quality=quality_rows(rollups, labels, collaborative, wording),
+        suppression_legend=suppression_legend(wording),
         charts=chart_slots(scope, rollups, own_texts),
+        document_title=wording.report.document_title.format(scope=name, title=title),
+        document_comments=comments.format(date=data_as_of),
     )

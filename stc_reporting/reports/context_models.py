@@ -38,6 +38,9 @@ class FigureRow(BaseModel):
     last: str = Field(description="Value in the last year.")
     combined: str = Field(description="Value over the combined period.")
     change: str = Field(description="Last year minus first year, signed; — when unknown.")
+    is_total: bool = Field(
+        default=False, description="A total row (printed last, in bold, under a rule)."
+    )
 
 
 class GlanceRow(BaseModel):
@@ -54,6 +57,7 @@ class GlanceRow(BaseModel):
     funding: str = Field(description="Funding secured, combined period.")
     milestones: str = Field(description="Milestones achieved, combined period.")
     completeness: str = Field(description="Reporting completeness, combined period.")
+    is_total: bool = Field(default=False, description="The program total row.")
 
 
 class IndicatorRow(BaseModel):
@@ -89,6 +93,7 @@ class StatusCountRow(BaseModel):
     behind: str = Field(description="Indicators behind.")
     no_target: str = Field(description="Indicators with no target.")
     no_data: str = Field(description="Indicators with no data.")
+    is_total: bool = Field(default=False, description="The program total row.")
 
 
 class LessonItem(BaseModel):
@@ -142,6 +147,12 @@ class ChartSlot(BaseModel):
     unit: Literal["count", "dollars", "percent"] = Field(
         default="count", description="What the values are, for labels (not for templates)."
     )
+    axis_label: str = Field(
+        default="", description="Words under the bars, or '' for none (not for templates)."
+    )
+    empty_note: str = Field(
+        description="Drawn in place of the bars when there is nothing to show (not for templates)."
+    )
 
 
 class ReportContext(BaseModel):
@@ -178,4 +189,6 @@ class ReportContext(BaseModel):
     reporting: list[FigureRow] = Field(description="Reporting completeness and timeliness.")
     quality: list[QualityRow] = Field(description="Data-quality counts by collaborative.")
     suppression_legend: list[str] = Field(description="What <11, n<30 and — mean.")
+    document_title: str = Field(description="Word's title property (not for templates).")
+    document_comments: str = Field(description="Word's comments property (not for templates).")
     charts: dict[str, ChartSlot] = Field(description="Charts by key; see the template guide.")

@@ -1,42 +1,33 @@
-"""Numbers, dates and period labels in the words a funder reads."""
+"""Numbers, dates and period names in the words a funder reads.
+
+The words themselves (month names, `no change`, `Year 2`) come from the labels
+file (`labels.py`); this module only puts values into them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 
+from stc_reporting.reports.labels import DateWords, PeriodWords, ValueWords
+
 NOT_AVAILABLE = "—"
 """Printed where a figure is withheld or not available."""
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
-
-def long_date(day: date) -> str:
+def long_date(day: date, words: DateWords) -> str:
     """`31 October 2021`."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return words.long.format(day=day.day, month=words.months[day.month - 1], year=day.year)
 
 
-def short_date(day: date) -> str:
+def short_date(day: date, words: DateWords) -> str:
     """`31 Oct 2021`."""
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+    return words.short.format(day=day.day, month=words.months_short[day.month - 1], year=day.year)
 
 
-def month_year(day: date) -> str:
+def month_year(day: date, words: DateWords) -> str:
     """`October 2021`."""
-    return f"{MONTHS[day.month - 1]} {day.year}"
+    return words.month_year.format(month=words.months[day.month - 1], year=day.year)
 
 
 def fmt_count(value: float | None) -> str:
@@ -66,23 +57,25 @@ def fmt_number(value: float | None, unit: str) -> str:
     return text
 
 
-def signed(delta: float, formatter: Callable[[float], str]) -> str:
+def signed(delta: float, formatter: Callable[[float], str], words: ValueWords) -> str:
     """A change: `+12`, `−3` (a true minus sign), or `no change`."""
     if delta == 0:
-        return "no change"
+        return words.no_change
     sign = "+" if delta > 0 else "−"
     return sign + formatter(abs(delta))
 
 
-def signed_points(before: float, after: float) -> str:
+def signed_points(before: float, after: float, words: ValueWords) -> str:
     """A change between two shares in percentage points: `+4 pts`, `−2 pts`, `no change`."""
     points = round(100 * (after - before))
-    return "no change" if points == 0 else f"{points:+d} pts".replace("-", "−")
+    if points == 0:
+        return words.no_change
+    return words.points.format(points=f"{points:+d}".replace("-", "−"))
 
 
-def period_name(label: str) -> str:
+def period_name(label: str, words: PeriodWords) -> str:
     """A period label in words: `Y2` is `Year 2`, `Y2-Y3` is `Years 2–3`."""
     if "-" in label:
         first, last = label.split("-")
-        return f"Years {first[1:]}–{last[1:]}"
-    return f"Year {label[1:]}"
+        return words.years.format(first=first[1:], last=last[1:])
+    return words.year.format(number=label[1:])

@@ -24,6 +24,7 @@ from stc_reporting.reports.document import (
     RenderedDocument,
     RenderedReports,
 )
+from stc_reporting.reports.labels import DEFAULT_LANGUAGE, LabelsError, load_labels
 from stc_reporting.reports.people_counts import people_suppression
 from stc_reporting.reports.render import render_report
 from stc_reporting.reports.texts import collect_report_texts
@@ -47,6 +48,7 @@ def render_funder_reports(
     templates: Path = TEMPLATES_DIR,
     is_draft: bool = True,
     program_report: bool = True,
+    language: str = DEFAULT_LANGUAGE,
 ) -> RenderedReports:
     """Render the program report and every ok collaborative's report.
 
@@ -56,17 +58,23 @@ def render_funder_reports(
         trackers: Their trackers as read (for shareable texts).
         issues: Every issue (rows in error never reach a report).
         made_on: The day the reports are made.
-        templates: Folder of the Word templates.
+        templates: Folder of the Word templates and the labels files.
         is_draft: Drafts for review (draft marks on cover, footer and properties), or
             the final versions: the same documents without the marks.
         program_report: Make the program report (False for a run that covers only
             some collaboratives: it would not be the program's).
+        language: The reports' language: their labels are `labels.<language>.yaml`.
 
     Returns:
         The documents made and a message for each report that failed.
     """
     texts = collect_report_texts(collaboratives, trackers, issues)
     result = RenderedReports()
+    try:
+        wording = load_labels(language, templates)
+    except LabelsError as error:
+        result.failures.append(f"no report was made: {error}")
+        return result
     try:
         hidden = people_suppression(rollups)
     except AssertionError as error:  # a bug: no report may print an unsafe number
@@ -78,7 +86,7 @@ def render_funder_reports(
         relative = report_path(collaborative)
         try:
             context = build_report_context(
-                rollups, texts, collaborative, made_on, hidden, is_draft=is_draft
+                rollups, texts, collaborative, made_on, wording, hidden, is_draft=is_draft
             )
             content = render_report(templates / template, context)
         except Exception as error:

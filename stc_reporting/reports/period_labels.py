@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from stc_reporting.figures.document import Rollups
 from stc_reporting.reports.context_models import Headers, PeriodInfo
 from stc_reporting.reports.formatting import period_name, short_date
+from stc_reporting.reports.labels import ReportLabels
 
 
 @dataclass(frozen=True)
@@ -39,32 +40,36 @@ def period_labels(rollups: Rollups) -> PeriodLabels:
     return PeriodLabels(tuple(labels[:-1]), labels[-1])
 
 
-def period_infos(rollups: Rollups) -> list[PeriodInfo]:
+def period_infos(rollups: Rollups, wording: ReportLabels) -> list[PeriodInfo]:
     """Each period for the cover: its name, dates, and whether as-of cuts it short."""
     as_of = rollups.as_of
+    words, dates = wording.periods, wording.dates
     infos = []
     for label, (first, last) in rollups.periods.items():
         note = ""
         if first > as_of:
-            note = "not yet started"
+            note = words.not_yet_started
         elif last > as_of:
-            note = f"data to {short_date(as_of)}"
+            note = words.data_to.format(date=short_date(as_of, dates))
         infos.append(
             PeriodInfo(
                 label=label,
-                name=period_name(label),
-                dates=f"{short_date(first)} – {short_date(last)}",
+                name=period_name(label, words),
+                dates=words.dates.format(
+                    start=short_date(first, dates), end=short_date(last, dates)
+                ),
                 note=note,
             )
         )
     return infos
 
 
-def period_headers(labels: PeriodLabels) -> Headers:
+def period_headers(labels: PeriodLabels, wording: ReportLabels) -> Headers:
     """The column headings of the period tables."""
+    words = wording.periods
     return Headers(
-        first=period_name(labels.first),
-        last=period_name(labels.last),
-        combined=period_name(labels.combined),
-        change=f"Change {labels.first} to {labels.last}",
+        first=period_name(labels.first, words),
+        last=period_name(labels.last, words),
+        combined=period_name(labels.combined, words),
+        change=words.change.format(first=labels.first, last=labels.last),
     )

@@ -34,6 +34,7 @@ from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from stc_reporting.reports.formatting import fmt_rate, long_date
+from stc_reporting.reports.labels import ReportLabels, load_labels
 from stc_reporting.reports.render import reproducible_zip, template_environment
 from stc_reporting.reports.sections import plain_reason
 
@@ -199,6 +200,7 @@ def _section(
     program: Mapping[str, Any],
     combined_label: str,
     as_of: date,
+    wording: ReportLabels,
 ) -> CollaborativeSection:
     issues = [t.issue for t in tracked]
     records = build_records(tracker, issues) if not tracker.failed else None
@@ -227,7 +229,11 @@ def _section(
     return CollaborativeSection(
         name=collaborative.name,
         status="failed" if tracker.failed else "ok",
-        reason=plain_reason(tracker.failure.kind, tracker.failure.tabs) if tracker.failure else "",
+        reason=(
+            plain_reason(tracker.failure.kind, tracker.failure.tabs, wording.failures)
+            if tracker.failure
+            else ""
+        ),
         errors=quality.errors,
         warnings=quality.warnings,
         privacy=quality.privacy,
@@ -250,6 +256,7 @@ def build_dq_context(
     followup: FollowUp,
     program: Mapping[str, Any],
     made_on: date,
+    wording: ReportLabels,
 ) -> DataQualityContext:
     """Build the data-quality report's context.
 
@@ -260,6 +267,9 @@ def build_dq_context(
         followup: Every issue with its status, what was fixed, acknowledgement problems.
         program: `start` (date) and `years` (list of int) of the program.
         made_on: The day the report is made.
+        wording: The labels of the funder reports: dates and the plain failure reasons
+            are said the same way here (the rest of this internal report's wording is
+            in its templates and in this module).
     """
     as_of = rollups.as_of
     names = {c.id: c.name for c in collaboratives}
@@ -270,8 +280,8 @@ def build_dq_context(
     combined_label = list(rollups.periods)[-1]  # years first, the combined period last
     return DataQualityContext(
         program=rollups.program,
-        data_as_of=long_date(as_of),
-        made_on=long_date(made_on),
+        data_as_of=long_date(as_of, wording.dates),
+        made_on=long_date(made_on, wording.dates),
         compared=bool(followup.compared),
         new_count=followup.count("new"),
         open_count=followup.count("open"),
@@ -319,6 +329,7 @@ def build_dq_context(
                 program,
                 combined_label,
                 as_of,
+                wording,
             )
             for c in collaboratives
         ],
@@ -332,9 +343,16 @@ def render_dq_report(
     followup: FollowUp,
     program: Mapping[str, Any],
     made_on: date,
+    wording: ReportLabels | None = None,
 ) -> list[RenderedDocument]:
-    """Render `data-quality-report.html` and `.docx` (arguments as `build_dq_context`)."""
-    context = build_dq_context(rollups, collaboratives, trackers, followup, program, made_on)
+    """Render `data-quality-report.html` and `.docx` (arguments as `build_dq_context`).
+
+    Without `wording`, the English labels beside the templates are used.
+    """
+    wording = wording or load_labels()
+    context = build_dq_context(
+        rollups, collaboratives, trackers, followup, program, made_on, wording
+    )
     kind = DocumentKind.DATA_QUALITY_REPORT
     return [
         RenderedDocument("data-quality-report.html", kind, None, render_dq_html(context)),

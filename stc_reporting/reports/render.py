@@ -22,7 +22,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from stc_reporting.reports.charts import render_chart
-from stc_reporting.reports.context_models import ReportContext
+from stc_reporting.reports.context_models import ChartSlot, ReportContext
 
 CHART_WIDTH = Mm(160)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -66,7 +66,7 @@ def render_report(template: Path, context: ReportContext) -> bytes:
     except Exception as error:  # jinja2 and docxtpl raise many kinds
         raise ReportRenderError(f"{template.name}: {type(error).__name__}: {error}") from error
     alt_texts = {
-        hashlib.sha256(png).hexdigest(): context.charts[key].alt for key, png in pictures.items()
+        hashlib.sha256(png).hexdigest(): context.charts[key] for key, png in pictures.items()
     }
     _set_alt_texts(document, alt_texts)
     _set_properties(document, context)
@@ -75,8 +75,8 @@ def render_report(template: Path, context: ReportContext) -> bytes:
     return reproducible_zip(buffer.getvalue())
 
 
-def _set_alt_texts(document: DocxTemplate, alt_by_image: dict[str, str]) -> None:
-    """Give every picture made from a chart its alt text (Word's "description")."""
+def _set_alt_texts(document: DocxTemplate, chart_by_image: dict[str, ChartSlot]) -> None:
+    """Give every picture made from a chart its alt text (Word's "description") and title."""
     docx = document.docx
     for shape in docx.inline_shapes:
         inline = shape._inline
@@ -87,20 +87,19 @@ def _set_alt_texts(document: DocxTemplate, alt_by_image: dict[str, str]) -> None
             "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
         )
         blob = docx.part.related_parts[relationship].blob
-        alt = alt_by_image.get(hashlib.sha256(blob).hexdigest())
-        if alt is not None:
-            inline.docPr.set("descr", alt)
-            inline.docPr.set("title", alt.split(".")[1].strip() if "." in alt else alt)
+        chart = chart_by_image.get(hashlib.sha256(blob).hexdigest())
+        if chart is not None:
+            inline.docPr.set("descr", chart.alt)
+            inline.docPr.set("title", chart.title)
 
 
 def _set_properties(document: DocxTemplate, context: ReportContext) -> None:
     properties = document.docx.core_properties
-    properties.title = f"{context.scope_name}: {context.report_title}"
+    properties.title = context.document_title
     properties.subject = context.program
     properties.author = context.program
     properties.last_modified_by = context.program
-    draft_mark = " Draft for review." if context.is_draft else ""
-    properties.comments = f"Data as of {context.data_as_of}.{draft_mark}"
+    properties.comments = context.document_comments
     properties.revision = 1
     made = datetime(2000, 1, 1)
     properties.created = made

@@ -1,8 +1,9 @@
 """Whose figures a report prints, as table rows across the periods.
 
 A `Scope` is a collaborative's figures or the program's totals, with the run's
-period labels and suppression pattern; its rows format one figure in the first
-year, the last year and the combined period, and the change between the years.
+period labels, suppression pattern and report labels; its rows format one figure
+in the first year, the last year and the combined period, and the change between
+the years.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from stc_reporting.reports.formatting import (
     signed,
     signed_points,
 )
+from stc_reporting.reports.labels import ReportLabels
 from stc_reporting.reports.people_counts import PeopleFigure, people_count
 from stc_reporting.reports.period_labels import PeriodLabels
 from stc_reporting.reports.suppression import Cell, format_count, format_share
@@ -38,12 +40,14 @@ class Scope:
         periods: The scope's figures by period label; None before a period starts.
         labels: The run's period labels.
         hidden: The run's suppression pattern.
+        wording: The report's labels (row labels are the caller's).
     """
 
     key: str
     periods: Mapping[str, PeriodFigures | None]
     labels: PeriodLabels
     hidden: frozenset[Cell]
+    wording: ReportLabels
 
     def figures(self, label: str) -> PeriodFigures | None:
         """The figures of one period, or None when it has not started."""
@@ -54,12 +58,14 @@ class Scope:
         label: str,
         value: Callable[[PeriodFigures, str], str],
         change: Callable[[PeriodFigures, PeriodFigures], str] | None = None,
+        is_total: bool = False,
     ) -> FigureRow:
         """A row across the periods; `value` formats one period's figure."""
         cells = {}
+        not_started = self.wording.values.not_started
         for period in (self.labels.first, self.labels.last, self.labels.combined):
             figures = self.figures(period)
-            cells[period] = "not started" if figures is None else value(figures, period)
+            cells[period] = not_started if figures is None else value(figures, period)
         first, last = self.figures(self.labels.first), self.figures(self.labels.last)
         delta = NOT_AVAILABLE
         if change is not None and first is not None and last is not None:
@@ -70,16 +76,23 @@ class Scope:
             last=cells[self.labels.last],
             combined=cells[self.labels.combined],
             change=delta,
+            is_total=is_total,
         )
 
     def count_row(
-        self, label: str, read: Read, fmt: Callable[[float | None], str] = fmt_count
+        self,
+        label: str,
+        read: Read,
+        fmt: Callable[[float | None], str] = fmt_count,
+        is_total: bool = False,
     ) -> FigureRow:
-        """A row of counts of things or dollars (never suppressed)."""
+        """A row of counts of things or dollars (never suppressed); a total row if told."""
+        words = self.wording.values
         return self.row(
             label,
             lambda f, _p: fmt(read(f)),
-            lambda a, b: signed(read(b) - read(a), lambda d: fmt(d)),
+            lambda a, b: signed(read(b) - read(a), lambda d: fmt(d), words),
+            is_total,
         )
 
     def people_row(self, label: str, figure: PeopleFigure) -> FigureRow:
@@ -92,7 +105,7 @@ class Scope:
             if hidden(self.labels.first) or hidden(self.labels.last):
                 return NOT_AVAILABLE
             delta = people_count(b, figure) - people_count(a, figure)
-            return signed(delta, lambda d: f"{round(d):,}")
+            return signed(delta, lambda d: f"{round(d):,}", self.wording.values)
 
         return self.row(
             label, lambda f, p: format_count(people_count(f, figure), hidden(p)), change
@@ -114,9 +127,13 @@ class Scope:
             if not before.endswith("%") or not after.endswith("%"):
                 return NOT_AVAILABLE
             # Both shares printed as a percent, so neither is None.
-            return signed_points(a.lived_experience_share or 0.0, b.lived_experience_share or 0.0)
+            return signed_points(
+                a.lived_experience_share or 0.0,
+                b.lived_experience_share or 0.0,
+                self.wording.values,
+            )
 
-        return self.row("Share with lived experience", value, change)
+        return self.row(self.wording.rows.lived_experience_share, value, change)
 
     def rate_row(self, label: str, read: ReadShare) -> FigureRow:
         """Completeness or timeliness (months, not people)."""
@@ -125,6 +142,6 @@ class Scope:
             before, after = read(a), read(b)
             if before is None or after is None:
                 return NOT_AVAILABLE
-            return signed_points(before, after)
+            return signed_points(before, after, self.wording.values)
 
         return self.row(label, lambda f, _p: fmt_rate(read(f)), change)

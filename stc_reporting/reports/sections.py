@@ -2,7 +2,8 @@
 
 Each function fills one table of the templates (summary, components, partners,
 funding, indicators, the program's overview, data quality) from the typed
-rollups document, the shareable texts and the run's suppression pattern.
+rollups document, the shareable texts and the run's suppression pattern. Every
+word comes from the report's labels (`labels.py`).
 """
 
 from __future__ import annotations
@@ -36,46 +37,49 @@ from stc_reporting.reports.formatting import (
     fmt_rate,
     month_year,
 )
+from stc_reporting.reports.labels import FailureWords, OverviewWords, ReportLabels
 from stc_reporting.reports.people_counts import PROGRAM
 from stc_reporting.reports.period_labels import PeriodLabels
 from stc_reporting.reports.scope import Scope
 from stc_reporting.reports.suppression import SMALL_DENOMINATOR, SUPPRESSED, Cell, format_count
-from stc_reporting.reports.texts import WITHHELD_NAME, CollaborativeTexts
-
-LEGEND = [
-    f"{SUPPRESSED}: between 1 and 10 people. Counts this small are never printed.",
-    f"{NOT_AVAILABLE}: withheld so that a small count cannot be worked out from a total or "
-    "a share; or not available.",
-    f"{SMALL_DENOMINATOR}: fewer than 30 people behind this share, too few to print it.",
-    "Dollar amounts are rounded to the nearest dollar.",
-]
+from stc_reporting.reports.texts import CollaborativeTexts
 
 ReadMap = Callable[[PeriodFigures], Mapping[str, float]]
 """Reads one per-key figure (counts or dollars by category) from a period's figures."""
 
 
+def suppression_legend(wording: ReportLabels) -> list[str]:
+    """What the marks of small-number suppression mean, one line each."""
+    marks = {
+        "suppressed": SUPPRESSED,
+        "not_available": NOT_AVAILABLE,
+        "small_denominator": SMALL_DENOMINATOR,
+    }
+    return [line.format(**marks) for line in wording.suppression_legend]
+
+
 def summary_rows(scope: Scope) -> list[FigureRow]:
     """The headline figures."""
+    rows = scope.wording.rows
     return [
-        scope.count_row("Activities completed", lambda f: f.activities_completed),
-        scope.people_row("Participants", "participants"),
-        scope.people_row("Participants with lived experience", "lived_experience_participants"),
-        scope.share_row(),
-        scope.count_row("Partners active", lambda f: f.partners_active),
-        scope.count_row("Sectors engaged", lambda f: f.sector_count),
-        scope.count_row("Cross-sector activities", lambda f: f.cross_sector_activities),
-        scope.count_row("Funding secured", lambda f: f.funding_secured_usd, fmt_money),
-        scope.count_row("Milestones achieved", lambda f: f.milestones_achieved),
-        scope.count_row("Lessons shared", lambda f: f.lessons_shared),
-        scope.rate_row("Reporting completeness", lambda f: f.reporting_completeness),
+        scope.count_row(rows.activities_completed, lambda f: f.activities_completed),
+        *people_rows(scope),
+        scope.count_row(rows.partners_active, lambda f: f.partners_active),
+        scope.count_row(rows.sectors_engaged, lambda f: f.sector_count),
+        scope.count_row(rows.cross_sector_activities, lambda f: f.cross_sector_activities),
+        scope.count_row(rows.funding_secured, lambda f: f.funding_secured_usd, fmt_money),
+        scope.count_row(rows.milestones_achieved, lambda f: f.milestones_achieved),
+        scope.count_row(rows.lessons_shared, lambda f: f.lessons_shared),
+        scope.rate_row(rows.reporting_completeness, lambda f: f.reporting_completeness),
     ]
 
 
 def people_rows(scope: Scope) -> list[FigureRow]:
     """Participants and lived experience."""
+    rows = scope.wording.rows
     return [
-        scope.people_row("Participants", "participants"),
-        scope.people_row("Participants with lived experience", "lived_experience_participants"),
+        scope.people_row(rows.participants, "participants"),
+        scope.people_row(rows.lived_experience_participants, "lived_experience_participants"),
         scope.share_row(),
     ]
 
@@ -96,63 +100,74 @@ def by_key_rows(
 
 def partnership_rows(scope: Scope) -> list[FigureRow]:
     """The partner figures."""
+    rows = scope.wording.rows
     return [
-        scope.count_row("Partners active", lambda f: f.partners_active),
-        scope.count_row("New partners", lambda f: f.partners_new),
-        scope.count_row("Partners new to IPV prevention", lambda f: f.partners_new_to_ipv),
-        scope.count_row("Partners with a formal commitment", lambda f: f.formal_commitments),
-        scope.count_row("Sectors engaged", lambda f: f.sector_count),
-        scope.count_row("Cross-sector activities", lambda f: f.cross_sector_activities),
+        scope.count_row(rows.partners_active, lambda f: f.partners_active),
+        scope.count_row(rows.partners_new, lambda f: f.partners_new),
+        scope.count_row(rows.partners_new_to_ipv, lambda f: f.partners_new_to_ipv),
+        scope.count_row(rows.formal_commitments, lambda f: f.formal_commitments),
+        scope.count_row(rows.sectors_engaged, lambda f: f.sector_count),
+        scope.count_row(rows.cross_sector_activities, lambda f: f.cross_sector_activities),
     ]
 
 
 def funding_rows(scope: Scope) -> list[FigureRow]:
-    """Funding secured by source type, then the totals."""
+    """Funding secured by source type, then the total rows."""
+    labels = scope.wording.rows
     rows = by_key_rows(scope, lambda f: f.funding_secured_by_source_type, SOURCE_TYPES, fmt_money)
-    rows.append(scope.count_row("Total secured", lambda f: f.funding_secured_usd, fmt_money))
     rows.append(
-        scope.count_row("Requested or pending", lambda f: f.funding_requested_usd, fmt_money)
+        scope.count_row(labels.total_secured, lambda f: f.funding_secured_usd, fmt_money, True)
+    )
+    rows.append(
+        scope.count_row(
+            labels.requested_or_pending, lambda f: f.funding_requested_usd, fmt_money, True
+        )
     )
     return rows
 
 
 def reporting_rows(scope: Scope) -> list[FigureRow]:
     """Months expected, submitted and on time; completeness and timeliness."""
+    rows = scope.wording.rows
     return [
-        scope.count_row("Months expected", lambda f: f.months_expected),
-        scope.count_row("Months submitted", lambda f: f.months_submitted),
-        scope.count_row("Months submitted on time", lambda f: f.months_on_time),
-        scope.rate_row("Reporting completeness", lambda f: f.reporting_completeness),
-        scope.rate_row("Reporting timeliness", lambda f: f.reporting_timeliness),
+        scope.count_row(rows.months_expected, lambda f: f.months_expected),
+        scope.count_row(rows.months_submitted, lambda f: f.months_submitted),
+        scope.count_row(rows.months_on_time, lambda f: f.months_on_time),
+        scope.rate_row(rows.reporting_completeness, lambda f: f.reporting_completeness),
+        scope.rate_row(rows.reporting_timeliness, lambda f: f.reporting_timeliness),
     ]
 
 
-def plain_reason(kind: FailureKind, tabs: Sequence[str]) -> str:
+def plain_reason(kind: FailureKind, tabs: Sequence[str], words: FailureWords) -> str:
     """Say why a collaborative has no data, in words for a funder (no paths, no jargon)."""
     if kind is FailureKind.MISSING_TAB and tabs:
-        return f"Its tracker has no {tabs[0]} tab this month."
+        return words.missing_tab.format(tab=tabs[0])
     if kind is FailureKind.MISSING_COLUMNS:
-        return "Its tracker is missing required columns this month."
-    return "Its tracker could not be read this month."
+        return words.missing_columns
+    return words.unreadable
 
 
-def glance_rows(rollups: Rollups, hidden: frozenset[Cell], labels: PeriodLabels) -> list[GlanceRow]:
+def glance_rows(
+    rollups: Rollups, hidden: frozenset[Cell], labels: PeriodLabels, wording: ReportLabels
+) -> list[GlanceRow]:
     """The program report's overview: one row per collaborative, then the program total."""
     rows = []
     combined = labels.combined
+    words = wording.overview
     for cid, entry in rollups.collaboratives.items():
         if isinstance(entry, FailedCollaborative):
-            note = plain_reason(entry.reason_kind, entry.reason_tabs)
-            rows.append(_unavailable_row(entry.name, entry.city, "Data unavailable", note))
+            note = plain_reason(entry.reason_kind, entry.reason_tabs, wording.failures)
+            rows.append(_unavailable_row(entry.name, entry.city, words.data_unavailable, note))
             continue
         figures = entry.periods.get(combined)
         if figures is None:
-            rows.append(_unavailable_row(entry.name, entry.city, "Not started", ""))
+            rows.append(_unavailable_row(entry.name, entry.city, words.not_started, ""))
             continue
-        rows.append(_glance_row(entry.name, entry.city, cid, figures, hidden, combined))
+        rows.append(_glance_row(entry.name, entry.city, cid, figures, hidden, combined, words))
     totals = rollups.program_totals.get(combined)
     if totals is not None:
-        rows.append(_glance_row("Program total", "", PROGRAM, totals, hidden, combined))
+        total = _glance_row(words.program_total, "", PROGRAM, totals, hidden, combined, words)
+        rows.append(total.model_copy(update={"is_total": True}))
     return rows
 
 
@@ -179,11 +194,12 @@ def _glance_row(
     figures: PeriodFigures,
     hidden: frozenset[Cell],
     period: str,
+    words: OverviewWords,
 ) -> GlanceRow:
     return GlanceRow(
         name=name,
         city=city,
-        status="Reporting",
+        status=words.reporting,
         note="",
         activities=fmt_count(figures.activities_completed),
         participants=format_count(
@@ -197,23 +213,20 @@ def _glance_row(
     )
 
 
-def status_words(status: str) -> str:
-    """An indicator status as a table prints it: `On track`."""
-    return status[:1].upper() + status[1:]
-
-
 def indicator_rows(
     periods: Mapping[str, CollaborativeFigures | None],
     labels: PeriodLabels,
     texts: CollaborativeTexts,
+    wording: ReportLabels,
 ) -> tuple[list[IndicatorRow], list[IndicatorYearRow]]:
     """A collaborative's indicators over the combined period, and year by year."""
     combined = periods.get(labels.combined)
     if combined is None:
         return [], []
+    statuses = wording.statuses
     rows, years = [], []
     for indicator_id, entry in combined.indicators.items():
-        name = texts.indicator_names.get(indicator_id, WITHHELD_NAME)
+        name = texts.indicator_names.get(indicator_id) or wording.report.indicator_withheld
         unit = entry.unit
         rows.append(
             IndicatorRow(
@@ -224,7 +237,7 @@ def indicator_rows(
                 target=fmt_number(entry.target, unit),
                 value=fmt_number(entry.value, unit),
                 pct_of_target=fmt_rate(entry.pct_of_target),
-                status=status_words(entry.status),
+                status=statuses.of(entry.status),
             )
         )
         first_figures, last_figures = periods.get(labels.first), periods.get(labels.last)
@@ -235,24 +248,26 @@ def indicator_rows(
                 name=name,
                 first_value=fmt_number(first.value, unit) if first else NOT_AVAILABLE,
                 first_target=fmt_number(first.target, unit) if first else NOT_AVAILABLE,
-                first_status=status_words(first.status) if first else NOT_AVAILABLE,
+                first_status=statuses.of(first.status) if first else NOT_AVAILABLE,
                 last_value=fmt_number(last.value, unit) if last else NOT_AVAILABLE,
                 last_target=fmt_number(last.target, unit) if last else NOT_AVAILABLE,
-                last_status=status_words(last.status) if last else "Not started",
+                last_status=statuses.of(last.status) if last else statuses.not_started,
             )
         )
     return rows, years
 
 
-def status_count_rows(rollups: Rollups, labels: PeriodLabels) -> list[StatusCountRow]:
+def status_count_rows(
+    rollups: Rollups, labels: PeriodLabels, wording: ReportLabels
+) -> list[StatusCountRow]:
     """Indicator statuses by collaborative and for the program, combined period."""
     rows = []
     combined = labels.combined
-    sources: list[tuple[str, PeriodFigures | None]] = [
-        (entry.name, entry.periods[combined]) for entry in rollups.reporting.values()
+    sources: list[tuple[str, PeriodFigures | None, bool]] = [
+        (entry.name, entry.periods[combined], False) for entry in rollups.reporting.values()
     ]
-    sources.append(("Program total", rollups.program_totals.get(combined)))
-    for name, figures in sources:
+    sources.append((wording.overview.program_total, rollups.program_totals.get(combined), True))
+    for name, figures, is_total in sources:
         if figures is None:
             continue
         counts = figures.indicator_status_counts
@@ -263,6 +278,7 @@ def status_count_rows(rollups: Rollups, labels: PeriodLabels) -> list[StatusCoun
                 behind=fmt_count(counts["behind"]),
                 no_target=fmt_count(counts["no target"]),
                 no_data=fmt_count(counts["no data"]),
+                is_total=is_total,
             )
         )
     return rows
@@ -275,7 +291,10 @@ def reported_window(rollups: Rollups, labels: PeriodLabels) -> tuple[date, date]
 
 
 def lesson_groups(
-    texts: list[CollaborativeTexts], rollups: Rollups, labels: PeriodLabels
+    texts: list[CollaborativeTexts],
+    rollups: Rollups,
+    labels: PeriodLabels,
+    wording: ReportLabels,
 ) -> list[LessonGroup]:
     """Shared lessons dated in the reported window, by kind, oldest first."""
     start, end = reported_window(rollups, labels)
@@ -295,7 +314,13 @@ def lesson_groups(
                 LessonGroup(
                     kind=kind,
                     lessons=[
-                        LessonItem(text=i.text, source=f"{i.collaborative}, {month_year(i.date)}")
+                        LessonItem(
+                            text=i.text,
+                            source=wording.report.lesson_source.format(
+                                collaborative=i.collaborative,
+                                month=month_year(i.date, wording.dates),
+                            ),
+                        )
                         for i in items
                     ],
                 )
@@ -303,8 +328,11 @@ def lesson_groups(
     return groups
 
 
-def quality_rows(rollups: Rollups, labels: PeriodLabels, only: str | None) -> list[QualityRow]:
+def quality_rows(
+    rollups: Rollups, labels: PeriodLabels, only: str | None, wording: ReportLabels
+) -> list[QualityRow]:
     """Data-quality counts by collaborative (one collaborative's report: its own only)."""
+    of = wording.values.part_of_whole
     rows = []
     for cid, entry in rollups.collaboratives.items():
         if only is not None and cid != only:
@@ -313,8 +341,8 @@ def quality_rows(rollups: Rollups, labels: PeriodLabels, only: str | None) -> li
         figures = (entry.periods or {}).get(labels.combined)
         months = on_time = NOT_AVAILABLE
         if figures is not None and figures.reporting_completeness is not None:
-            months = f"{figures.months_submitted} of {figures.months_expected}"
-            on_time = f"{figures.months_on_time} of {figures.months_expected}"
+            months = of.format(part=figures.months_submitted, whole=figures.months_expected)
+            on_time = of.format(part=figures.months_on_time, whole=figures.months_expected)
         rows.append(
             QualityRow(
                 name=entry.name,

@@ -45,13 +45,15 @@ class CollaborativeTexts:
         name: The collaborative's name (reports attribute lessons to it).
         lessons: Shared lessons, by date.
         milestones: Achieved milestones with a printable description, by date.
-        indicator_names: Indicator ID -> what is measured, in words.
+        indicator_names: Indicator ID -> what is measured, in words; None where the
+            privacy scan withheld the name: reports print the labels' neutral words
+            for it (`report.indicator_withheld`), as docs/privacy.md promises.
     """
 
     name: str
     lessons: tuple[SharedLesson, ...]
     milestones: tuple[AchievedMilestone, ...]
-    indicator_names: dict[str, str]
+    indicator_names: dict[str, str | None]
 
 
 def collect_report_texts(
@@ -91,15 +93,11 @@ def collect_report_texts(
                 if m.status == "Achieved" and _printable(m.description)
             ),
             indicator_names={
-                i.indicator_id: i.indicator if _printable(i.indicator) else WITHHELD_NAME
+                i.indicator_id: i.indicator if _printable(i.indicator) else None
                 for i in records.indicators
             },
         )
     return texts
-
-
-# Neutral words for a funder, as docs/privacy.md promises; the data-quality report says why.
-WITHHELD_NAME = "(indicator name withheld)"
 
 
 def _printable(text: str) -> bool:

@@ -13,6 +13,7 @@ from stc_reporting.checks.followup import Acknowledgement, follow_up, issue_keys
 from stc_reporting.ingest.records import Submission
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.reports.labels import load_labels
 from stc_reporting.reports.quality import (
     DOCX_TEMPLATE,
     build_dq_context,
@@ -89,7 +90,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     ack = Acknowledgement(key=warning, reason="partner joins next month", date=date(2021, 11, 1))
     followup = follow_up(run.issues, trackers, date(2021, 10, 31), None, [ack])
     context = build_dq_context(
-        run.rollups, config.collaboratives, trackers, followup, PROGRAM, date(2021, 11, 5)
+        run.rollups,
+        config.collaboratives,
+        trackers,
+        followup,
+        PROGRAM,
+        date(2021, 11, 5),
+        load_labels(),
     )
     html = render_dq_html(context).decode()
     docx = tmp / "dq.docx"

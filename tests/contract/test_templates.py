@@ -17,6 +17,7 @@ from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.reports.context import build_report_context
 from stc_reporting.reports.context_models import ReportContext
 from stc_reporting.reports.funder import COLLABORATIVE_TEMPLATE, PROGRAM_TEMPLATE
+from stc_reporting.reports.labels import load_labels
 from stc_reporting.reports.render import ReportRenderError, render_report, template_environment
 from stc_reporting.reports.texts import CollaborativeTexts
 from tests.builders import activity, minimal_tabs, partner
@@ -51,9 +52,10 @@ def contexts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReportContex
     )
     texts = {"alpha": CollaborativeTexts("Alpha collaborative", (), (), {})}
     made = date(2022, 1, 1)
+    wording = load_labels()
     return {
-        PROGRAM_TEMPLATE: build_report_context(run.rollups, texts, None, made),
-        COLLABORATIVE_TEMPLATE: build_report_context(run.rollups, texts, "alpha", made),
+        PROGRAM_TEMPLATE: build_report_context(run.rollups, texts, None, made, wording),
+        COLLABORATIVE_TEMPLATE: build_report_context(run.rollups, texts, "alpha", made, wording),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stc_reporting.ingest.failure import FailureKind
+from stc_reporting.reports.labels import load_labels
 from stc_reporting.reports.sections import plain_reason
 
 pytestmark = pytest.mark.unit
@@ -31,4 +32,4 @@ def test_the_wording_follows_the_kind_never_the_english_reason(
     kind: FailureKind, tabs: tuple[str, ...], words: str
 ) -> None:
     """Each kind has its sentence; a missing tab is named (the first, when several)."""
-    assert plain_reason(kind, tabs) == words
+    assert plain_reason(kind, tabs, load_labels().failures) == words
