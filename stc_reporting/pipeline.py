@@ -291,9 +291,13 @@ def render_quality_report(
     followup: FollowUp,
 ) -> list[RenderedDocument]:
     """Render the internal data-quality report, HTML and Word."""
-    program = {"start": plan.config.program.start, "years": plan.config.program.years}
     return render_dq_report(
-        rollups, plan.selection.collaboratives, trackers, followup, program, plan.run_date
+        rollups,
+        plan.selection.collaboratives,
+        trackers,
+        followup,
+        plan.config.program,
+        plan.run_date,
     )
 
 

@@ -12,10 +12,9 @@ Issues in a Google Sheet link to their cell.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from docxtpl import DocxTemplate, RichText
 from jinja2 import FileSystemLoader
@@ -23,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from stc_reporting.checks.followup import FollowUp, TrackedIssue
-from stc_reporting.config import CollaborativeConfig
+from stc_reporting.config import CollaborativeConfig, ProgramConfig
 from stc_reporting.contract.tabs import TAB_ORDER
 from stc_reporting.figures.document import CollaborativeEntry, Rollups
 from stc_reporting.figures.periods import program_year
@@ -197,7 +196,7 @@ def _section(
     tracker: ParsedTracker,
     tracked: list[TrackedIssue],
     entry: CollaborativeEntry,
-    program: Mapping[str, Any],
+    program: ProgramConfig,
     combined_label: str,
     as_of: date,
     wording: ReportLabels,
@@ -208,8 +207,8 @@ def _section(
     grid = month_grid(
         records.submissions if records else (),
         bool(records and "Submissions" in records.tabs_present),
-        program["years"],
-        program["start"],
+        program.years,
+        program.start,
         as_of,
     )
     months = [m for year in grid for m in year.months]
@@ -254,7 +253,7 @@ def build_dq_context(
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
-    program: Mapping[str, Any],
+    program: ProgramConfig,
     made_on: date,
     wording: ReportLabels,
 ) -> DataQualityContext:
@@ -341,7 +340,7 @@ def render_dq_report(
     collaboratives: Sequence[CollaborativeConfig],
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
-    program: Mapping[str, Any],
+    program: ProgramConfig,
     made_on: date,
     wording: ReportLabels | None = None,
 ) -> list[RenderedDocument]:

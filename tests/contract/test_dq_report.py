@@ -10,6 +10,7 @@ import pytest
 from docxtpl import DocxTemplate
 
 from stc_reporting.checks.followup import Acknowledgement, follow_up, issue_keys
+from stc_reporting.config import ProgramConfig
 from stc_reporting.ingest.records import Submission
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
@@ -29,7 +30,9 @@ from tests.reporting import docx_text, run_domain
 
 pytestmark = pytest.mark.contract
 
-PROGRAM = {"start": date(2018, 11, 1), "years": [2, 3]}
+PROGRAM = ProgramConfig(
+    name="P", funder="F", start=date(2018, 11, 1), end=date(2021, 10, 31), years=[2, 3]
+)
 
 
 def test_the_month_grid_marks_on_time_late_missing_and_not_due() -> None:
