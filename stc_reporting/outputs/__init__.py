@@ -1,1 +1,1 @@
-"""Outputs: writing a run's files atomically, the manifest and the run summary."""
+"""Outputs: the output folder (lock, stage, commit), the one writer, the run summary, publishing."""
