@@ -17,6 +17,8 @@ import gspread
 import pytest
 import requests
 from google.auth.exceptions import RefreshError
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import service_account
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 from openpyxl import load_workbook
@@ -143,6 +145,8 @@ def test_values_have_the_real_apis_shape(
 
     raw = client.values_batch_get("shape", ["'My tab'", "Empty"], params=dict(UNFORMATTED))
     shown = client.values_batch_get("shape", ["'My tab'!A3:D4"])
+    with pytest.raises(gspread.exceptions.APIError) as no_such_tab:
+        client.values_batch_get("shape", ["Activities"])
 
     tab, empty = raw["valueRanges"]
     assert tab["range"] == "'My tab'!A1:Z1000"
@@ -158,6 +162,7 @@ def test_values_have_the_real_apis_shape(
         "majorDimension": "ROWS",
         "values": [["A-1", "1/1/2021", "70%", "TRUE"], ["A-2", "", "66.2%", "FALSE"]],
     }
+    assert no_such_tab.value.error["message"] == "Unable to parse range: Activities"
 
 
 def test_percent_cells_are_found_with_one_spreadsheets_get(
@@ -218,11 +223,11 @@ def test_spreadsheet_metadata_has_titles_gids_and_grid_size(
 def test_drive_create_update_list_and_revisions_over_real_uploads(
     fake_google: FakeGoogle, google_accounts: GoogleAccounts
 ) -> None:
-    """A multipart create then a resumable update: one file, two revisions, the last kept."""
+    """A multipart create then a 3-chunk resumable update: one file, two revisions, one kept."""
     writer = google_accounts.reader
     folder = fake_google.add_folder("Finals", writers=[writer.email])
     service = drive(fake_google, writer)
-    first, second = b"%PDF-1\r\n\x00\xff--\n" * 50, b"%PDF-2\n\r\n" * 5000
+    first, second = b"%PDF-1\r\n\x00\xff--\n" * 50, bytes(range(256)) * 2500  # 640 kB
 
     created = (
         service.files()
@@ -270,7 +275,8 @@ def test_drive_create_update_list_and_revisions_over_real_uploads(
     assert content == second
     assert fake_google.drive_file(created["id"]).revisions[0].content == first
     assert [file.name for file in fake_google.files_in(folder)] == ["report.pdf"]
-    assert fake_google.count(kind="drive.files.upload", status=200) == 1
+    chunks = fake_google.requests(kind="drive.files.upload")
+    assert [entry.status for entry in chunks] == [308, 308, 200]
 
 
 def test_an_xlsx_uploaded_as_a_google_sheet_is_converted_and_readable(
@@ -360,17 +366,30 @@ def test_not_shared_unknown_and_bad_key_fail_as_google_does(
 def test_a_missing_or_revoked_token_is_a_401(
     fake_google: FakeGoogle, google_accounts: GoogleAccounts
 ) -> None:
-    """No bearer token: 401; a denied id: 401 even after google-auth refreshes twice."""
+    """No bearer token: 401; a denied id: 401 even after google-auth refreshes twice.
+
+    A token without a Sheets scope is a 403.
+    """
     fake_google.load_xlsx(SAMPLES[0], "open", readers=[google_accounts.reader.email])
     fake_google.load_xlsx(SAMPLES[0], "s", readers=[google_accounts.reader.email])
     fake_google.faults.deny("s", 401)
 
     bare = requests.get(f"{fake_google.url}/v4/spreadsheets/open", timeout=5)
+    email_only = AuthorizedSession(
+        service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            fake_google.credentials_info(google_accounts.reader),
+            scopes=["https://www.googleapis.com/auth/userinfo.email"],
+        )
+    ).get(f"{fake_google.url}/v4/spreadsheets/open", timeout=5)
     with pytest.raises(gspread.exceptions.APIError) as denied:
         reader_sheets(fake_google, google_accounts.reader).fetch_sheet_metadata("s")
 
     assert (bare.status_code, bare.json()["error"]["status"]) == (401, "UNAUTHENTICATED")
     assert denied.value.code == 401
+    assert (email_only.status_code, email_only.json()["error"]["status"]) == (
+        403,
+        "PERMISSION_DENIED",
+    )
     assert fake_google.count(resource="s", fault="deny") == 3  # google-auth retried twice
 
 
@@ -458,6 +477,39 @@ def test_the_read_quota_is_a_sliding_window_per_account(
     assert refused.value.code == 429
     assert fake_google.count(account=reader.email, fault="quota") == 1
     assert fake_google.count(account=reader.email, service="sheets", status=200) == 4
+
+
+def test_drive_faults_reach_googleapiclient_as_errors_of_its_transport(
+    fake_google: FakeGoogle, google_accounts: GoogleAccounts
+) -> None:
+    """429 is an HttpError; a reset, the stale connection after it, and a stall are OSErrors."""
+    folder = fake_google.add_folder("Finals", writers=[google_accounts.reader.email])
+    service = drive_service(
+        fake_google.credentials_info(google_accounts.reader), fake_google.url, 0.3
+    )
+
+    def listing() -> Any:
+        return service.files().list(q=f"'{folder}' in parents", supportsAllDrives=True).execute()
+
+    listing()  # the token is fetched outside the faults
+    fake_google.faults.fail(429, service="drive")
+    fake_google.faults.reset_connection(service="drive")
+    fake_google.faults.slow(30, service="drive")
+    with pytest.raises(HttpError) as limited:
+        listing()
+    with pytest.raises(ConnectionResetError):
+        listing()
+    with pytest.raises(BrokenPipeError):  # httplib2 reuses the reset connection once
+        listing()
+    with pytest.raises(TimeoutError):
+        listing()
+    with pytest.raises(RefreshError, match="invalid_grant"):
+        drive(fake_google, google_accounts.forged).files().get(fileId=folder).execute()
+
+    assert limited.value.status_code == 429
+    assert limited.value.error_details[0]["reason"] == "rateLimitExceeded"
+    assert listing() == {"kind": "drive#fileList", "incompleteSearch": False, "files": []}
+    assert fake_google.faults.pending == 0
 
 
 def test_a_field_mask_keeps_paths_through_lists() -> None:

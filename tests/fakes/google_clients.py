@@ -7,7 +7,9 @@
   media-upload URLs from the discovery document's `rootUrl` and swaps only the host, so
   uploads stay `https://`: an `httplib2.Http` subclass rewrites the scheme back. `http=`
   and `credentials=` cannot both go to `build()`, so the credentials wrap the `Http`
-  (`google_auth_httplib2.AuthorizedHttp`).
+  (`google_auth_httplib2.AuthorizedHttp`). A hand-made `Http` must also stop treating 308
+  as a redirect (as googleapiclient's `build_http()` does), or a resumable upload in
+  several chunks fails with `RedirectMissingLocation`.
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ class LoopbackHttp(httplib2.Http):  # type: ignore[misc]
         """Rewrite requests to the host of `base_url` (an `http://` URL)."""
         super().__init__(timeout=timeout)
         self.netloc = urllib.parse.urlsplit(base_url).netloc
+        # Drive answers 308 to a partial resumable upload: not a redirect. googleapiclient's
+        # own `build_http()` does the same; a hand-made Http must do it too.
+        self.redirect_codes: frozenset[int] = frozenset(self.redirect_codes) - {308}
 
     def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
         """Send the request, over http when it is for the fake's host."""

@@ -115,8 +115,9 @@ class FakeGoogle:
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="fake-google", daemon=True
-        )
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-google",
+            daemon=True,
+        )  # fmt: skip
         self._thread.start()
         return self
 
