@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from tests.fakes import fieldmask
 from tests.fakes.google import (
+    FOLDER,
     GOOGLE_SHEET,
     XLSX,
     Cell,
@@ -277,6 +278,33 @@ def test_drive_create_update_list_and_revisions_over_real_uploads(
     assert [file.name for file in fake_google.files_in(folder)] == ["report.pdf"]
     chunks = fake_google.requests(kind="drive.files.upload")
     assert [entry.status for entry in chunks] == [308, 308, 200]
+
+
+def test_metadata_only_create_and_update_make_folders_rename_and_move(
+    fake_google: FakeGoogle, google_accounts: GoogleAccounts
+) -> None:
+    """A subfolder made without content, then renamed and moved: no revision anywhere."""
+    folder = fake_google.add_folder("Finals", writers=[google_accounts.reader.email])
+    files = drive(fake_google, google_accounts.reader).files()
+
+    month = files.create(
+        body={"name": "2021-10", "mimeType": FOLDER, "parents": [folder]}, supportsAllDrives=True
+    ).execute()
+    archive = files.create(
+        body={"name": "Archive", "mimeType": FOLDER, "parents": [folder]}, supportsAllDrives=True
+    ).execute()
+    moved = files.update(
+        fileId=month["id"],
+        body={"name": "2021-10 (old)"},
+        addParents=archive["id"],
+        removeParents=folder,
+        supportsAllDrives=True,
+        fields="name,parents,mimeType",
+    ).execute()
+
+    assert moved == {"name": "2021-10 (old)", "parents": [archive["id"]], "mimeType": FOLDER}
+    assert [file.name for file in fake_google.files_in(folder)] == ["Archive"]
+    assert fake_google.drive_file(month["id"]).revisions == []
 
 
 def test_an_xlsx_uploaded_as_a_google_sheet_is_converted_and_readable(
