@@ -433,8 +433,10 @@ class _Handler(BaseHTTPRequestHandler):
                 fault_name,
             )
         )  # fmt: skip
-        if answer is not None:
-            self._reset(answer) if reset else self._send(answer)
+        if answer is not None and reset:
+            self._reset(answer)
+        elif answer is not None:
+            self._send(answer)
 
     def _answer(
         self,
