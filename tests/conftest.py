@@ -12,9 +12,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.fakes.google import FakeGoogle, GoogleAccounts
 
 # Set before anything imports prefect: an isolated home (its database and result
 # store), no telemetry, and a start-up timeout with room for a busy 2-core machine.
@@ -115,3 +120,39 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             red=True,
         )
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- the fake Google (tests/fakes/README.md) -------------------------------------------
+# Imported inside the fixtures, so a run that uses none of them never loads it.
+
+
+@pytest.fixture(scope="session")
+def google_accounts() -> GoogleAccounts:
+    """Service accounts with keys generated for this session (none is ever written to the repo)."""
+    from tests.fakes.google import GoogleAccounts
+
+    return GoogleAccounts.generate()
+
+
+@pytest.fixture(scope="session")
+def fake_google_server(google_accounts: GoogleAccounts) -> Iterator[FakeGoogle]:
+    """One fake Google on loopback for the whole session; use `fake_google` in tests."""
+    from tests.fakes.google import FakeGoogle
+
+    with FakeGoogle(google_accounts.registered) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_google(fake_google_server: FakeGoogle) -> FakeGoogle:
+    """The session's fake Google, emptied: no spreadsheets, files, faults or log."""
+    fake_google_server.reset()
+    return fake_google_server
+
+
+@pytest.fixture
+def google_credentials_file(
+    tmp_path: Path, fake_google: FakeGoogle, google_accounts: GoogleAccounts
+) -> Path:
+    """The reader account's service-account JSON, its `token_uri` at the fake."""
+    return google_accounts.reader.write(tmp_path / "service-account.json", fake_google.token_uri)
