@@ -18,19 +18,24 @@ Tricks the clients need (stack notes, and tests/fakes/README.md):
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import random
+import time
 import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import google_auth_httplib2
 import gspread
 import httplib2
+import requests
 from google.oauth2 import service_account
 from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
 from gspread.http_client import HTTPClient
 
 from stc_reporting.config import GoogleConfig
@@ -201,3 +206,103 @@ class EndpointHttp(httplib2.Http):  # type: ignore[misc]
         if parts.netloc == self.netloc and parts.scheme != self.scheme:
             uri = urllib.parse.urlunsplit(parts._replace(scheme=self.scheme))
         return super().request(uri, *args, **kwargs)
+
+
+# --- Bounded retries -------------------------------------------------------------------
+
+T = TypeVar("T")
+
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+"""HTTP statuses worth another try: time-out, rate limit, server errors."""
+_RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often, and how long apart, a request that failed for a passing reason is sent again.
+
+    Exponential backoff with full jitter: before try n+1 it sleeps a random time up to
+    `min(max_delay, first_delay * 2**n)`, so several workers that met the same 429 do not
+    come back together. Bounded: after `attempts` tries the last error is raised (never
+    gspread's `BackOffHTTPClient`, which recurses without bound).
+
+    Attributes:
+        attempts: Tries in all, the first included.
+        first_delay: Upper bound of the first sleep, seconds.
+        max_delay: Upper bound of any sleep, seconds.
+        sleep: How to sleep (tests pass a recorder).
+    """
+
+    attempts: int = 5
+    first_delay: float = 1.0
+    max_delay: float = 32.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def delay(self, tries_so_far: int) -> float:
+        """A random sleep before the next try, after `tries_so_far` failed tries."""
+        ceiling = min(self.max_delay, self.first_delay * 2 ** (tries_so_far - 1))
+        return random.uniform(0.0, ceiling)
+
+
+def google_api_status(error: BaseException) -> int | None:
+    """The HTTP status of a googleapiclient error, None for anything else."""
+    return error.status_code if isinstance(error, HttpError) else None
+
+
+def is_transient(error: BaseException) -> bool:
+    """True for a failure a later try may not meet: 429, 5xx, a reset, a time-out.
+
+    A reset mid-response is `ConnectionResetError`/`BrokenPipeError` under httplib2 and
+    `requests.exceptions.ChunkedEncodingError` under requests, which is no
+    `ConnectionError`: so every `RequestException` and `OSError` counts (stack notes).
+    Drive also answers some rate limits with 403 `rateLimitExceeded`.
+    """
+    if isinstance(error, HttpError):
+        if error.status_code in TRANSIENT_STATUSES:
+            return True
+        return error.status_code == 403 and _reason(error) in _RATE_LIMIT_REASONS
+    if isinstance(error, gspread.exceptions.APIError):
+        return error.code in TRANSIENT_STATUSES
+    return isinstance(
+        error,
+        OSError
+        | requests.exceptions.RequestException
+        | http.client.HTTPException
+        | httplib2.HttpLib2Error,
+    )
+
+
+def _reason(error: HttpError) -> str:
+    details = error.error_details
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        return str(details[0].get("reason", ""))
+    return ""
+
+
+def with_retries(
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    transient: Callable[[BaseException], bool] = is_transient,
+) -> T:
+    """Call `call` until it succeeds, retrying transient failures as `policy` allows.
+
+    Args:
+        call: One complete try (build the request inside, so each try is fresh).
+        policy: How many tries and how long between them.
+        transient: Which failures deserve another try.
+
+    Returns:
+        What the first successful try returned.
+
+    Raises:
+        Exception: The failure of the last try, or the first failure that is not transient.
+    """
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            return call()
+        except Exception as error:
+            if tries >= policy.attempts or not transient(error):
+                raise
+            policy.sleep(policy.delay(tries))

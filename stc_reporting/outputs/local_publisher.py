@@ -35,6 +35,11 @@ class LocalFolderPublisher:
         """Publish into `folder` (created when needed)."""
         self.folder = folder
 
+    @property
+    def destination(self) -> str:
+        """Where the files go, in words: the folder."""
+        return str(self.folder)
+
     def publish(self, run_dir: Path, files: Sequence[WrittenFile]) -> PublishOutcome:
         """Copy each file into the folder; see the module docstring for names."""
         outcome = PublishOutcome()

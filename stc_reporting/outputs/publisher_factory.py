@@ -2,43 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from stc_reporting.config import Config
+from stc_reporting.google_access import GoogleAccess, RetryPolicy
+from stc_reporting.outputs.drive import DrivePublisher
 from stc_reporting.outputs.local_publisher import LocalFolderPublisher
-from stc_reporting.outputs.publishing import Publisher, PublishOutcome
-from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.outputs.publishing import Publisher
 
 FINAL_FOLDER = "final"
 
 
-class _NoDrivePublisher:
-    """Stands in for Google Drive publishing until it is built: publishes nothing."""
-
-    def __init__(self, folder_id: str) -> None:
-        self.folder_id = folder_id
-
-    def publish(self, run_dir: Path, files: Sequence[WrittenFile]) -> PublishOutcome:
-        reason = (
-            f"Google Drive folder {self.folder_id} cannot be used: this version publishes "
-            f"to a local folder only; remove google.drive_folder_id from the config to "
-            f"write the finals to {FINAL_FOLDER}/ in the run folder"
-        )
-        return PublishOutcome(failures=[f"{f.path} was not published: {reason}" for f in files])
+class PublisherConfigError(Exception):
+    """The config asks for a publisher that cannot be built as given."""
 
 
-def publisher_for(config: Config, run_dir: Path) -> Publisher:
+def drive_folder_of(config: Config) -> str | None:
+    """The configured Drive folder for finals (`google.drive_folder_id`), if any."""
+    return config.google.drive_folder_id if config.google is not None else None
+
+
+def publisher_for(
+    config: Config,
+    run_dir: Path,
+    access: GoogleAccess | None = None,
+    retry: RetryPolicy | None = None,
+) -> Publisher:
     """Return the publisher for this config (interface.md, `stc-report publish`).
 
     Args:
         config: The program config; `google.drive_folder_id` picks Drive.
         run_dir: The run folder whose finals are published.
+        access: Google access, needed when a Drive folder is configured (the caller
+            builds it once per run: `google_access(config.google, ...)`).
+        retry: How failing Drive requests are tried again (default `RetryPolicy()`).
 
     Returns:
         The Drive publisher when a Drive folder is configured, else one that
         writes into `run_dir/final/`.
+
+    Raises:
+        PublisherConfigError: A Drive folder is configured but no Google access was given.
     """
-    if config.google is not None and config.google.drive_folder_id is not None:
-        return _NoDrivePublisher(config.google.drive_folder_id)
-    return LocalFolderPublisher(run_dir / FINAL_FOLDER)
+    folder_id = drive_folder_of(config)
+    if folder_id is None:
+        return LocalFolderPublisher(run_dir / FINAL_FOLDER)
+    if access is None:
+        raise PublisherConfigError(
+            f"google.drive_folder_id is set ({folder_id}) but no Google credentials were "
+            "given to publish with"
+        )
+    return DrivePublisher(access, folder_id, retry)

@@ -1,10 +1,10 @@
 """Publishing: handing the files a run wrote to where people pick them up.
 
 A `Publisher` takes files already written in a run folder (with the SHA-256 the
-writer recorded) and puts each somewhere else: a local folder now
-(`local_publisher.py`), Google Drive later. It says, per file, where the file landed
-(an id, a link a person can open, the SHA-256 of what was published), and lists the
-files it could not publish, so nothing is recorded as published that was not.
+writer recorded) and puts each somewhere else: a local folder (`local_publisher.py`)
+or a Google Drive folder (`drive.py`). It says, per file, where the file landed (an
+id, a link a person can open, the SHA-256 of what was published), and lists the files
+it could not publish, so nothing is recorded as published that was not.
 Which publisher a run uses is decided in one place, `publisher_factory.py`.
 """
 
@@ -45,6 +45,11 @@ class PublishOutcome:
 
 class Publisher(Protocol):
     """Anything that can publish the files a run wrote."""
+
+    @property
+    def destination(self) -> str:
+        """Where the files go, in words (a folder path, a Drive folder id)."""
+        ...
 
     def publish(self, run_dir: Path, files: Sequence[WrittenFile]) -> PublishOutcome:
         """Publish each file; a file that fails fails alone.

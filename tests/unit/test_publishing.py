@@ -9,7 +9,11 @@ import pytest
 
 from stc_reporting.config import Config, GoogleConfig
 from stc_reporting.outputs.local_publisher import LocalFolderPublisher
-from stc_reporting.outputs.publisher_factory import FINAL_FOLDER, publisher_for
+from stc_reporting.outputs.publisher_factory import (
+    FINAL_FOLDER,
+    PublisherConfigError,
+    publisher_for,
+)
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from tests.builders import write_documents
@@ -121,12 +125,10 @@ def test_without_a_drive_folder_finals_go_to_the_run_folders_final(tmp_path: Pat
     assert publisher.folder == tmp_path / FINAL_FOLDER
 
 
-def test_a_drive_folder_publishes_nothing_yet_and_says_why(tmp_path: Path) -> None:
-    """Drive is not built: every file fails with a message naming the config key."""
-    files = written_run(tmp_path / "run", program=b"A")
-    outcome = publisher_for(config("0AbC"), tmp_path / "run").publish(tmp_path / "run", files)
-    assert outcome.published == []
-    assert len(outcome.failures) == 1 and "google.drive_folder_id" in outcome.failures[0]
+def test_a_drive_folder_without_google_access_is_refused_naming_the_key(tmp_path: Path) -> None:
+    """Drive is configured but no credentials were built: no publisher, a message instead."""
+    with pytest.raises(PublisherConfigError, match=r"google\.drive_folder_id.*0AbC"):
+        publisher_for(config("0AbC"), tmp_path / "run")
     assert not (tmp_path / "run" / FINAL_FOLDER).exists()
 
 
