@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,7 +24,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from stc_reporting.config import Config, ConfigError, load_config, select_collaboratives
+from stc_reporting.config import (
+    Config,
+    ConfigError,
+    collaborative_entry_yaml,
+    load_config,
+    select_collaboratives,
+)
 from stc_reporting.contract.tabs import SUBMISSIONS
 from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker
@@ -33,7 +40,11 @@ from stc_reporting.outputs.folder import FolderBusyError
 from stc_reporting.outputs.writer import issues_csv_bytes
 from stc_reporting.reports.quality import month_grid
 
+if TYPE_CHECKING:  # the Google clients load only for the commands that use them
+    from stc_reporting.google_access import GoogleAccess
+
 EXIT_OK, EXIT_COLLABORATIVE_FAILED, EXIT_USAGE = 0, 1, 2
+COLLABORATIVE_ID = re.compile(r"[a-z0-9-]+")
 
 # Defaults for running Prefect in-process from a terminal; an explicit environment
 # (a worker, a Prefect profile) wins. Console logs stay quiet: progress is shown
@@ -325,6 +336,113 @@ def _print_issues(issues: list[Issue]) -> None:
             Text(issue.message),
         )
     console.print(table)
+
+
+# --- publish and new-tracker (Google Drive, or RUN_DIR/final/) ---------------------------
+
+
+def _drive_access(loaded: Config) -> GoogleAccess | None:
+    """Google access when a Drive folder is configured (else None); exit 2 without credentials."""
+    from stc_reporting.google_access import GoogleAccessError, google_access
+    from stc_reporting.outputs.publisher_factory import drive_folder_of
+
+    if drive_folder_of(loaded) is None:
+        return None
+    try:
+        return google_access(loaded.google)
+    except GoogleAccessError as error:
+        errors.print(f"[bold red]Google access:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
+
+
+@app.command()
+def publish(
+    run_dir: Annotated[
+        Path, typer.Argument(help="The output folder of the reviewed run (its --out).")
+    ],
+    reviewer: Annotated[
+        str, typer.Option("--reviewer", help="Who reviewed the drafts and approves them.")
+    ],
+    note: Annotated[
+        str | None, typer.Option("--note", help="A note recorded with the publication.")
+    ] = None,
+    config: ConfigOption = Path("config/program.yaml"),
+) -> None:
+    """Publish the finals of a reviewed run: to google.drive_folder_id, else RUN_DIR/final/."""
+    from stc_reporting.outputs.publish_run import PUBLISHED_FILE, PublishRunError, publish_run
+    from stc_reporting.outputs.publisher_factory import publisher_for
+
+    loaded = _load(config, None)
+    publisher = publisher_for(loaded, run_dir, _drive_access(loaded))
+    try:
+        with console.status(f"Publishing the finals to {publisher.destination}..."):
+            result = publish_run(
+                run_dir,
+                publisher,
+                reviewer,
+                note,
+                on_wait=lambda message: errors.print(f"[yellow]{escape(message)}[/]"),
+            )
+    except (PublishRunError, FolderBusyError) as error:
+        errors.print(f"[bold red]Nothing published:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
+    published = result.publication.files if result.publication else []
+    for report in published:
+        console.print(f"[green]Published[/] {escape(report.file)}: {escape(report.link)}")
+    for failure in result.failures:
+        errors.print(f"[bold red]Not published:[/] {escape(failure)}", highlight=False)
+    if result.publication:
+        console.print(f"Recorded in {escape(str(run_dir / PUBLISHED_FILE))}.")
+    total = len(published) + len(result.failures)
+    summary = f"{len(published)} of {total} final(s) published to {result.destination}."
+    console.print(escape(summary), style="bold green" if not result.failures else "bold red")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("new-tracker")
+def new_tracker(
+    identifier: Annotated[
+        str, typer.Argument(metavar="ID", help="The new collaborative's id: [a-z0-9-]+.")
+    ],
+    name: Annotated[str, typer.Option("--name", help="The collaborative's name.")],
+    city: Annotated[
+        str | None, typer.Option("--city", help="Its city, for the config entry.")
+    ] = None,
+    config: ConfigOption = Path("config/program.yaml"),
+) -> None:
+    """Make a new tracker: the blank template as a Google Sheet in the configured Drive folder."""
+    from stc_reporting.outputs.drive import DriveError, create_tracker_sheet
+    from stc_reporting.outputs.publisher_factory import drive_folder_of
+
+    if not COLLABORATIVE_ID.fullmatch(identifier):
+        errors.print(f"[bold red]Usage:[/] ID must be [a-z0-9-]+, not {escape(identifier)!r}")
+        raise typer.Exit(EXIT_USAGE)
+    loaded = _load(config, None)
+    if any(c.id == identifier for c in loaded.collaboratives):
+        errors.print(f"[bold red]Usage:[/] {escape(str(config))} already has id {identifier}")
+        raise typer.Exit(EXIT_USAGE)
+    folder_id = drive_folder_of(loaded)
+    access = _drive_access(loaded)
+    if folder_id is None or access is None:
+        errors.print(
+            "[bold red]Config error[/] new-tracker needs google.drive_folder_id: the Drive "
+            "folder (in a Shared Drive) where the tracker is made",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        sheet = create_tracker_sheet(access, folder_id, name)
+    except (DriveError, OSError) as error:
+        errors.print(f"[bold red]No tracker made:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(EXIT_COLLABORATIVE_FAILED) from error
+    console.print(f"Made the Google Sheet {escape(sheet.name)}: {escape(sheet.link)}")
+    console.print(f"Add this entry under collaboratives: in {escape(str(config))}:\n")
+    console.print(escape(collaborative_entry_yaml(identifier, name, sheet.id, city)), end="")
+    console.print(
+        f"\nThen share the Sheet with the people who keep the tracker (as Editor); "
+        f"{escape(access.email)} can already read it."
+    )
+    raise typer.Exit(EXIT_OK)
 
 
 def main() -> None:

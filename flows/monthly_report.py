@@ -105,7 +105,7 @@ def monthly_report(
         for failure in reports.failures:
             logger.error(failure, extra=PROGRESS)
         quality = render_data_quality_report(plan, rollups, trackers, followup)
-        rendered = [*reports.documents, *quality]
+        rendered = [*reports.documents, *reports.inputs, *quality]
         files = write_outputs(plan, transaction, rollups, issues, followup, rendered)
     summary = summarise(plan, rollups, files, reports, followup)
     publish_run_summary(summary)

@@ -169,6 +169,27 @@ def _resolve_paths(config: Config, folder: Path) -> Config:
     return config.model_copy(update={"collaboratives": collaboratives, "google": google})
 
 
+def collaborative_entry_yaml(
+    identifier: str, name: str, sheet_id: str, city: str | None = None
+) -> str:
+    """The lines to add under `collaboratives:` for a collaborative kept in a Google Sheet.
+
+    Valid YAML whatever the name holds (quoted as needed). Without a city, the `city`
+    key (required) is left for a person to fill in, with a comment saying so.
+    """
+    entry = {"id": identifier, "name": name, "city": city or "CITY", "sheet_id": sheet_id}
+    text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
+    lines = ["  " + line for line in text.splitlines()]
+    if city is None:
+        lines = [
+            line + "  # required: the collaborative's city"
+            if line.strip() == "city: CITY"
+            else line
+            for line in lines
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def select_collaboratives(config: Config, only: list[str] | None) -> list[CollaborativeConfig]:
     """Return the collaboratives a run covers, in config order.
 

@@ -374,7 +374,7 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
         reports = render_reports(plan, rollups, checked.trackers, checked.issues)
         quality = render_quality_report(plan, rollups, checked.trackers, followup)
         progress(Step.WRITE, "")
-        rendered = [*reports.documents, *quality]
+        rendered = [*reports.documents, *reports.inputs, *quality]
         files = write_outputs(plan, transaction, rollups, checked.issues, followup, rendered)
     summary = summarise(plan, rollups, files, reports, followup)
     return RunOutcome(checked, followup, rollups, reports, files, summary)

@@ -28,6 +28,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 
 from stc_reporting.google_access import GoogleAccess, RetryPolicy, is_transient, with_retries
+from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.outputs.publishing import PublishedFile, PublishOutcome
 from stc_reporting.outputs.writer import WrittenFile
 
@@ -37,6 +38,7 @@ XLSX_MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 DOCX_MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _MIME_TYPES = {".docx": DOCX_MIME_TYPE, ".xlsx": XLSX_MIME_TYPE, ".html": "text/html"}
 _FILE_FIELDS = "id,name,mimeType,webViewLink"
+TRACKER_TEMPLATE = TEMPLATES_DIR / "tracker-template.xlsx"
 
 
 class DriveError(Exception):
@@ -168,6 +170,9 @@ class DriveFolder:
     ) -> DriveFile:
         """Upload `content` as a new file converted to a Google type (e.g. .xlsx to a Sheet).
 
+        Never replaces anything: a file of that name in the folder already stops it. A
+        try that follows a lost answer finds the file the lost try made and keeps it.
+
         Raises:
             DriveError: A file of that name is in the folder already, or Drive refused.
         """
@@ -177,15 +182,28 @@ class DriveFolder:
                     f"a file named {name} is already in the Drive folder "
                     f"(id {existing[0]['id']}); nothing was created"
                 )
-            answer = self._call(
-                lambda: self.service.files().create(
-                    body={"name": name, "parents": [self.folder_id], "mimeType": target},
-                    media_body=MediaInMemoryUpload(content, mimetype=source_type, resumable=False),
-                    supportsAllDrives=True,
-                    fields=_FILE_FIELDS,
+            tries = 0
+
+            def attempt() -> dict[str, Any]:
+                nonlocal tries
+                tries += 1
+                if tries > 1 and (made := self._list(name)):
+                    return made[0]
+                answer: dict[str, Any] = (
+                    self.service.files()
+                    .create(
+                        body={"name": name, "parents": [self.folder_id], "mimeType": target},
+                        media_body=MediaInMemoryUpload(
+                            content, mimetype=source_type, resumable=False
+                        ),
+                        supportsAllDrives=True,
+                        fields=_FILE_FIELDS,
+                    )
+                    .execute()
                 )
-            )
-        return _drive_file(answer)
+                return answer
+
+            return _drive_file(with_retries(attempt, self.retry))
 
     def _call(self, request: Any) -> Any:
         """Execute a request built fresh by `request()` for each try."""
@@ -282,6 +300,43 @@ class DrivePublisher:
         name = PurePosixPath(written.path).name
         file = self.folder.put(name, content, mime_type_of(name))
         return PublishedFile(written.path, file.id, file.link, digest)
+
+
+def tracker_title(name: str) -> str:
+    """The name of a collaborative's tracker Sheet in Drive."""
+    return f"{name} tracker"
+
+
+def create_tracker_sheet(
+    access: GoogleAccess,
+    folder_id: str,
+    name: str,
+    template: Path = TRACKER_TEMPLATE,
+    retry: RetryPolicy | None = None,
+) -> DriveFile:
+    """Upload the blank tracker template into the folder as a new Google Sheet.
+
+    Drive converts the .xlsx (tabs, headers, dropdowns, the instructions tab) into a
+    Sheet the collaborative keeps; its id is the `sheet_id` of the config entry.
+
+    Args:
+        access: Google access, built once.
+        folder_id: The Drive folder (`google.drive_folder_id`).
+        name: The collaborative's name (the Sheet is called "<name> tracker").
+        template: The blank tracker workbook.
+        retry: How failing requests are tried again.
+
+    Returns:
+        The new Sheet: its id (the spreadsheet id) and link.
+
+    Raises:
+        DriveError: The folder cannot be used, the name is taken, or Drive refused.
+        OSError: The template cannot be read.
+    """
+    folder = DriveFolder(access, folder_id, retry)
+    folder.check()
+    content = template.read_bytes()
+    return folder.create_converted(tracker_title(name), content, XLSX_MIME_TYPE, SHEET_MIME_TYPE)
 
 
 def mime_type_of(name: str) -> str:

@@ -266,6 +266,21 @@ class FolderSession:
             if not transaction.committed:
                 shutil.rmtree(staging, ignore_errors=True)
 
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A private folder for files that must not enter the folder, removed afterwards.
+
+        `stc-report publish` makes the finals here before a publisher takes them. It
+        sits in `.stc-output/` and is named like a staging folder, so if the process is
+        killed the next `open()` removes it with the other unfinished staging folders.
+        """
+        path = self.path / INTERNAL_FOLDER / f"{STAGING_PREFIX}{_transaction_id()}"
+        path.mkdir()
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
 
 class Transaction:
     """One run's files, staged privately, then moved into the folder all at once.

@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from stc_reporting.figures.document import Rollups, rollups_json
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.folder import FILE_MODE, Transaction, aside_name
@@ -125,6 +127,21 @@ def manifest_bytes(files: Sequence[WrittenFile]) -> bytes:
         for f in sorted(files, key=lambda f: f.path)
     ]
     return json_bytes({"files": entries})
+
+
+class _Manifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    files: list[WrittenFile]
+
+
+def read_manifest(content: bytes) -> list[WrittenFile]:
+    """Read `manifest.json` back: every file the run wrote, as the writer described it.
+
+    Raises:
+        pydantic.ValidationError: The content is not a manifest.
+    """
+    return _Manifest.model_validate_json(content).files
 
 
 def data_documents(

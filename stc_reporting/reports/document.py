@@ -20,6 +20,7 @@ class DocumentKind(StrEnum):
     ROLLUPS = "rollups"
     ISSUES = "issues"
     ISSUES_FOLLOWUP = "issues-followup"
+    REPORT_TEXTS = "report-texts"
     PROGRAM_REPORT = "program-report"
     COLLABORATIVE_REPORT = "collaborative-report"
     DATA_QUALITY_REPORT = "data-quality-report"
@@ -46,7 +47,15 @@ class RenderedDocument:
 
 @dataclass
 class RenderedReports:
-    """The reports a renderer made, and a message for each one it could not make."""
+    """The reports a renderer made, and a message for each one it could not make.
+
+    Attributes:
+        documents: The reports made.
+        failures: A message per report that could not be made.
+        inputs: Files a run writes beside the reports so their finals can be made later
+            from the same inputs (`report-texts.json`); not reports themselves.
+    """
 
     documents: list[RenderedDocument] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    inputs: list[RenderedDocument] = field(default_factory=list)

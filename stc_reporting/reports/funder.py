@@ -27,7 +27,12 @@ from stc_reporting.reports.document import (
 from stc_reporting.reports.labels import DEFAULT_LANGUAGE, LabelsError, load_labels
 from stc_reporting.reports.people_counts import people_suppression
 from stc_reporting.reports.render import render_report
-from stc_reporting.reports.texts import collect_report_texts
+from stc_reporting.reports.texts import (
+    REPORT_TEXTS_FILE,
+    ReportTexts,
+    collect_report_texts,
+    report_texts_json,
+)
 
 PROGRAM_TEMPLATE = "program-report.docx"
 COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
@@ -66,12 +71,45 @@ def render_funder_reports(
         language: The reports' language: their labels are `labels.<language>.yaml`.
 
     Returns:
+        The documents made, a message for each report that failed, and
+        `report-texts.json` (in `inputs`): what else the reports were made from.
+    """
+    texts = ReportTexts(
+        made_on=made_on,
+        language=language,
+        program_report=program_report,
+        collaboratives=collect_report_texts(collaboratives, trackers, issues),
+    )
+    result = render_reports_from(rollups, texts, templates, is_draft=is_draft)
+    result.inputs.append(
+        RenderedDocument(
+            REPORT_TEXTS_FILE, DocumentKind.REPORT_TEXTS, None, report_texts_json(texts)
+        )
+    )
+    return result
+
+
+def render_reports_from(
+    rollups: Rollups,
+    texts: ReportTexts,
+    templates: Path = TEMPLATES_DIR,
+    is_draft: bool = True,
+) -> RenderedReports:
+    """Render the funder reports from a run's figures and texts (`stc-report publish` too).
+
+    Args:
+        rollups: The run's rollups document.
+        texts: The printable texts, the day made, the language, and whether the
+            program report is made (`report-texts.json`).
+        templates: Folder of the Word templates and the labels files.
+        is_draft: Drafts for review, or the final versions without the draft marks.
+
+    Returns:
         The documents made and a message for each report that failed.
     """
-    texts = collect_report_texts(collaboratives, trackers, issues)
     result = RenderedReports()
     try:
-        wording = load_labels(language, templates)
+        wording = load_labels(texts.language, templates)
     except LabelsError as error:
         result.failures.append(f"no report was made: {error}")
         return result
@@ -80,13 +118,19 @@ def render_funder_reports(
     except AssertionError as error:  # a bug: no report may print an unsafe number
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
-    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)] if program_report else []
+    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)] if texts.program_report else []
     jobs += [(cid, COLLABORATIVE_TEMPLATE) for cid in rollups.reporting]
     for collaborative, template in jobs:
         relative = report_path(collaborative)
         try:
             context = build_report_context(
-                rollups, texts, collaborative, made_on, wording, hidden, is_draft=is_draft
+                rollups,
+                texts.collaboratives,
+                collaborative,
+                texts.made_on,
+                wording,
+                hidden,
+                is_draft=is_draft,
             )
             content = render_report(templates / template, context)
         except Exception as error:

@@ -2,13 +2,21 @@
 
 Only valid rows, and only the columns the contract allows in reports. Text the
 privacy scan withheld is left out entirely, as are unshared lessons and Notes.
+
+A run keeps these texts, with the day the reports were made, in `report-texts.json`
+(`ReportTexts`): `stc-report publish` makes the finals from that file and
+`rollups.json`, never from the trackers again (which may have changed since the
+drafts were reviewed). It holds only what this module lets reports print.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from pydantic import BaseModel, ConfigDict
 
 from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker
@@ -98,6 +106,44 @@ def collect_report_texts(
             },
         )
     return texts
+
+
+REPORT_TEXTS_FILE = "report-texts.json"
+REPORT_TEXTS_SCHEMA_VERSION = 1
+
+
+class ReportTexts(BaseModel):
+    """What a run's funder reports are made from besides `rollups.json` (`report-texts.json`).
+
+    Attributes:
+        made_on: The day the reports were made (their cover says it).
+        language: The reports' language (`labels.<language>.yaml`).
+        program_report: Whether the run made the program report (a full run).
+        collaboratives: The printable texts by collaborative id (failed ones absent).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = REPORT_TEXTS_SCHEMA_VERSION
+    made_on: date
+    language: str
+    program_report: bool
+    collaboratives: dict[str, CollaborativeTexts]
+
+
+def report_texts_json(texts: ReportTexts) -> bytes:
+    """Serialise `report-texts.json`: UTF-8, 2-space indent, like every JSON file of a run."""
+    text = json.dumps(texts.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def read_report_texts(content: bytes) -> ReportTexts:
+    """Read `report-texts.json` back.
+
+    Raises:
+        pydantic.ValidationError: The content does not match the model.
+    """
+    return ReportTexts.model_validate_json(content)
 
 
 def _printable(text: str) -> bool:
