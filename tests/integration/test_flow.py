@@ -49,6 +49,7 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
         "data-quality-report.html",
         "issues-followup.json",
         "issues.csv",
+        "report-texts.json",
         "reports/collaborative-fresno.docx",
         "reports/collaborative-los-angeles.docx",
         "reports/collaborative-mckinleyville.docx",

@@ -75,6 +75,7 @@ def test_a_partial_run_leaves_the_other_collaboratives_outputs_alone(
         "data-quality-report.html",
         "issues-followup.json",
         "issues.csv",
+        "report-texts.json",
         "reports/collaborative-fresno.docx",
         "rollups.json",
     ]
