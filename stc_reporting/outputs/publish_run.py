@@ -187,7 +187,7 @@ def publish_run(
         result = PublishResult(publisher.destination, None, failures)
         if outcome.published:
             result.publication = Publication(
-                published_at=now or datetime.now().astimezone(),
+                published_at=now or datetime.now().astimezone().replace(microsecond=0),
                 reviewer=reviewer,
                 note=note or None,
                 as_of=run.rollups.as_of,
