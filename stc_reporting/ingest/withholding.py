@@ -18,6 +18,7 @@ changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, target_field
 from stc_reporting.ingest.headers import match_headers
@@ -72,11 +73,12 @@ def withhold_personal_data(raw: RawTracker) -> RawTracker:
         if tab is None:
             continue  # never read: not kept
         if tab.name in seen:
-            tabs.append(RawTab(raw_tab.title, (), (), raw_tab.gid))  # only its title is read
+            tabs.append(replace(raw_tab, header=(), rows=()))  # only its title is read
             continue
         seen.add(tab.name)
         tabs.append(_withhold_tab(tab, raw_tab))
-    return RawTracker(raw.description, tuple(tabs), raw.spreadsheet_id)
+    # `replace` carries whatever else a source tells about the tracker or a tab.
+    return replace(raw, tabs=tuple(tabs))
 
 
 def _contract_tab(title: str) -> Tab | None:
@@ -98,7 +100,7 @@ def _withhold_tab(tab: Tab, raw_tab: RawTab) -> RawTab:
         )
         for row in raw_tab.rows
     )
-    return RawTab(raw_tab.title, header, rows, raw_tab.gid)
+    return replace(raw_tab, header=header, rows=rows)
 
 
 def _read_columns(tab: Tab, header: tuple[object, ...]) -> dict[int, Column]:

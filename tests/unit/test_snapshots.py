@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from stc_reporting.ingest.reading import ParsedTracker, parse_tracker, read_tracker
 from stc_reporting.ingest.withholding import withhold_personal_data
@@ -17,7 +19,10 @@ from stc_reporting.privacy import PersonalData
 from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerUnreadableError, WithheldCell
 from stc_reporting.sources.snapshot import (
     Snapshot,
+    SnapshotRow,
     SnapshotSource,
+    SnapshotTab,
+    SnapshotTracker,
     decode_cell,
     encode_cell,
     load_snapshot,
@@ -110,6 +115,15 @@ def test_a_snapshot_gives_back_exactly_the_cells_it_stored(tracker: RawTracker) 
     assert again.tracker is not None
     assert exactly(raw_tracker_of(again.tracker)) == exactly(tracker)
     assert snapshot_json(again) == snapshot_json(snapshot)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored_as"),
+    [(RawTracker, SnapshotTracker), (RawTab, SnapshotTab), (RawRow, SnapshotRow)],
+)
+def test_a_snapshot_stores_everything_a_source_tells(raw: type, stored_as: type[BaseModel]) -> None:
+    """A field added to the raw tracker must be added to the format too, or replays drift."""
+    assert {f.name for f in fields(raw)} == set(stored_as.model_fields)
 
 
 def test_cells_are_a_tagged_union_that_reads_like_the_sheet() -> None:
