@@ -39,6 +39,7 @@ from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.folder import FolderBusyError
 from stc_reporting.outputs.writer import issues_csv_bytes
 from stc_reporting.reports.quality import month_grid
+from stc_reporting.sources.snapshot import recorded_dates
 
 if TYPE_CHECKING:  # the Google clients load only for the commands that use them
     from stc_reporting.google_access import GoogleAccess
@@ -116,6 +117,19 @@ def _load(config_path: Path, only: list[str] | None) -> Config:
     return config
 
 
+def _check_snapshots(folder: Path, config: Config, only: list[str] | None) -> None:
+    """Stop before the flow starts when the snapshots cannot make one run again."""
+    problem = None if folder.is_dir() else f"--from-snapshots {folder} is not a folder"
+    if problem is None:
+        try:
+            recorded_dates(folder, [c.id for c in select_collaboratives(config, only)])
+        except ValueError as error:
+            problem = str(error)
+    if problem is not None:
+        errors.print(f"[bold red]Cannot replay:[/] {escape(problem)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+
+
 @app.command(context_settings=_EXTRA_ARGS)
 def run(
     ctx: typer.Context,
@@ -132,10 +146,21 @@ def run(
             show_default=False,
         ),
     ] = None,
+    from_snapshots: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-snapshots",
+            help="Make an earlier run again from its snapshots folder instead of the "
+            "trackers (default --as-of: the one the snapshots were read for).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the monthly-report flow: check trackers, compute figures, write outputs."""
     ids = _only_ids(ctx, only)
-    _load(config, ids)
+    loaded = _load(config, ids)
+    if from_snapshots is not None:
+        _check_snapshots(from_snapshots, loaded, ids)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     from flows.monthly_report import monthly_report  # deferred: Prefect takes ~1 s to import
@@ -151,6 +176,7 @@ def run(
                 only=ids,
                 out_dir=str(out),
                 compare_to=str(compare_to) if compare_to else None,
+                from_snapshots=str(from_snapshots) if from_snapshots else None,
             )
     except FolderBusyError as error:
         errors.print(f"[bold red]Stopped:[/] {escape(str(error))}", highlight=False)

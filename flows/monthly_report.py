@@ -47,6 +47,7 @@ def monthly_report(
     only: list[str] | None = None,
     out_dir: str = "out",
     compare_to: str | None = None,
+    from_snapshots: str | None = None,
 ) -> RunSummary:
     """Check every collaborative's tracker and write this month's outputs.
 
@@ -59,6 +60,9 @@ def monthly_report(
         out_dir: Folder for rollups.json, issues.csv, manifest.json and the reports.
         compare_to: Folder of an earlier run to compare issues with. Leave blank to
             compare with the earlier run in the output folder.
+        from_snapshots: Folder of an earlier run's snapshots (its `snapshots` folder) to
+            make that run again from, without the trackers. Leave blank to read the
+            trackers.
 
     Returns:
         What was written, and each collaborative's outcome.
@@ -70,6 +74,7 @@ def monthly_report(
         as_of,
         only,
         Path(compare_to) if compare_to else None,
+        from_snapshots=Path(from_snapshots) if from_snapshots else None,
     )
     selection = plan.selection
     logger.info(
@@ -78,7 +83,7 @@ def monthly_report(
         selection.as_of,
         extra=PROGRESS,
     )
-    futures = [read_tracker.submit(c) for c in selection.collaboratives]
+    futures = [read_tracker.submit(c, plan.from_snapshots) for c in selection.collaboratives]
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
     issues = check_trackers(plan.config, trackers, plan.run_date)
@@ -106,7 +111,7 @@ def monthly_report(
             logger.error(failure, extra=PROGRESS)
         quality = render_data_quality_report(plan, rollups, trackers, followup)
         rendered = [*reports.documents, *reports.inputs, *quality]
-        files = write_outputs(plan, transaction, rollups, issues, followup, rendered)
+        files = write_outputs(plan, transaction, rollups, issues, followup, rendered, trackers)
     summary = summarise(plan, rollups, files, reports, followup)
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)

@@ -23,6 +23,7 @@ from stc_reporting.checks.validation import CheckWindow, validate_trackers
 from stc_reporting.config import (
     CollaborativeConfig,
     Config,
+    ConfigError,
     load_config,
     select_collaboratives,
 )
@@ -34,13 +35,19 @@ from stc_reporting.issues import Issue, sort_issues
 from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.outputs.folder import OutputFolder, Transaction
 from stc_reporting.outputs.summary import RunSummary, run_notes, summarise_run
-from stc_reporting.outputs.writer import WrittenFile, data_documents, write_run
+from stc_reporting.outputs.writer import (
+    WrittenFile,
+    data_documents,
+    snapshot_documents,
+    write_run,
+)
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
 from stc_reporting.reports.labels import DEFAULT_LANGUAGE
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
+from stc_reporting.sources.snapshot import recorded_dates
 
 
 class Step(StrEnum):
@@ -69,6 +76,8 @@ class RunPlan:
         out_dir: The run's output folder.
         compare_to: An earlier run's folder to follow issues up against, if not `out_dir`.
         run_date: The calendar day of the run (rules and "made on" use it).
+        from_snapshots: A folder of an earlier run's snapshots to read the trackers
+            from instead of their workbooks or Google Sheets.
     """
 
     config: Config
@@ -77,6 +86,7 @@ class RunPlan:
     out_dir: Path
     compare_to: Path | None
     run_date: date
+    from_snapshots: Path | None = None
 
     @property
     def is_partial(self) -> bool:
@@ -104,37 +114,62 @@ def plan_run(
     only: Sequence[str] | None = None,
     compare_to: Path | None = None,
     run_date: date | None = None,
+    from_snapshots: Path | None = None,
 ) -> RunPlan:
     """Load the config and settle what a run covers (the flow's and CLI's parameters).
 
     Args:
         config_path: The program config file.
         out_dir: The run's output folder.
-        as_of: Count records up to this day; default the last day of the previous month.
+        as_of: Count records up to this day; default the last day of the previous month,
+            or, replaying snapshots, the as-of date they were read for.
         only: Collaborative ids to include; None or empty for all.
         compare_to: An earlier run's folder to compare issues with.
-        run_date: The day of the run; default today.
+        run_date: The day of the run; default today, or, replaying snapshots, the day
+            they were read (so the rules compare dates with the same day).
+        from_snapshots: A folder of an earlier run's snapshots to replay.
 
     Raises:
-        ConfigError: The config cannot be used or `only` names an unknown id.
+        ConfigError: The config cannot be used, `only` names an unknown id, or the
+            snapshots replayed come from runs with different dates.
     """
     config = load_config(config_path)
-    today = run_date or date.today()
     collaboratives = select_collaboratives(config, list(only) if only else None)
+    if from_snapshots is not None:
+        as_of, run_date = _replayed_dates(from_snapshots, collaboratives, as_of, run_date)
+    today = run_date or date.today()
     selection = RunSelection(tuple(collaboratives), as_of or last_day_of_previous_month(today))
-    return RunPlan(config, config_path, selection, out_dir, compare_to, today)
+    return RunPlan(config, config_path, selection, out_dir, compare_to, today, from_snapshots)
+
+
+def _replayed_dates(
+    folder: Path,
+    collaboratives: Sequence[CollaborativeConfig],
+    as_of: date | None,
+    run_date: date | None,
+) -> tuple[date | None, date | None]:
+    """The dates a replay runs with: those given, else those the snapshots were read with."""
+    try:
+        recorded = recorded_dates(folder, [c.id for c in collaboratives])
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+    if recorded is None:
+        return as_of, run_date
+    return as_of or recorded[0], run_date or recorded[1]
 
 
 # --- Read and check ---------------------------------------------------------------------
 
 
-def fetch_tracker(collaborative: CollaborativeConfig) -> ParsedTracker:
-    """Read one collaborative's tracker from its configured source.
+def fetch_tracker(
+    collaborative: CollaborativeConfig, from_snapshots: Path | None = None
+) -> ParsedTracker:
+    """Read one collaborative's tracker from its configured source, or from its snapshot.
 
     Raises:
         TrackerTemporarilyUnavailableError: The source may answer on a later try.
     """
-    return read_tracker(source_for(collaborative), collaborative.id)
+    return read_tracker(source_for(collaborative, from_snapshots), collaborative.id)
 
 
 def _quiet(step: Step, detail: str) -> None:
@@ -142,13 +177,16 @@ def _quiet(step: Step, detail: str) -> None:
 
 
 def read_trackers(
-    collaboratives: Sequence[CollaborativeConfig], progress: Progress = _quiet
+    collaboratives: Sequence[CollaborativeConfig],
+    progress: Progress = _quiet,
+    from_snapshots: Path | None = None,
 ) -> list[ParsedTracker]:
     """Read every tracker, one after the other; a source that does not answer fails alone.
 
     Args:
         collaboratives: Whose trackers to read, in order.
         progress: Told the collaborative's name before its tracker is read.
+        from_snapshots: A folder of an earlier run's snapshots to read them from.
 
     Returns:
         One tracker per collaborative, in the same order.
@@ -157,7 +195,7 @@ def read_trackers(
     for collaborative in collaboratives:
         progress(Step.READ, collaborative.name)
         try:
-            trackers.append(fetch_tracker(collaborative))
+            trackers.append(fetch_tracker(collaborative, from_snapshots))
         except TrackerTemporarilyUnavailableError as error:
             reason = f"its source did not answer ({error}); try again later"
             trackers.append(unreadable_tracker(collaborative.id, reason))
@@ -191,6 +229,7 @@ def read_and_check(
     collaboratives: Sequence[CollaborativeConfig],
     run_date: date,
     progress: Progress = _quiet,
+    from_snapshots: Path | None = None,
 ) -> CheckedTrackers:
     """Read the trackers and check them: the part of a run `stc-report validate` does.
 
@@ -199,8 +238,9 @@ def read_and_check(
         collaboratives: Whose trackers to read, in order.
         run_date: The calendar day of the run (rules compare dates with it).
         progress: Told what is being done, for a person watching.
+        from_snapshots: A folder of an earlier run's snapshots to read them from.
     """
-    trackers = read_trackers(collaboratives, progress)
+    trackers = read_trackers(collaboratives, progress, from_snapshots)
     progress(Step.CHECK, "")
     return CheckedTrackers(trackers, check_trackers(config, trackers, run_date))
 
@@ -308,12 +348,14 @@ def write_outputs(
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
+    trackers: Sequence[ParsedTracker],
 ) -> list[WrittenFile]:
-    """Write the run: rollups, issues, follow-up, every rendered report, then the manifest.
+    """Write the run: rollups, issues, follow-up, reports, snapshots, then the manifest.
 
     A damaged follow-up file of this folder is kept under a dated name, never lost.
     """
-    documents = [*data_documents(rollups, issues, followup_json(followup)), *rendered]
+    snapshots = snapshot_documents(trackers, plan.selection.as_of, plan.run_date)
+    documents = [*data_documents(rollups, issues, followup_json(followup)), *rendered, *snapshots]
     damaged = [FOLLOWUP_FILE] if followup.history_problem and plan.compare_to is None else []
     return write_run(transaction, documents, damaged)
 
@@ -364,7 +406,9 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
     Returns:
         What the run produced; its `summary` is what the flow returns.
     """
-    checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date, progress)
+    checked = read_and_check(
+        plan.config, plan.selection.collaboratives, plan.run_date, progress, plan.from_snapshots
+    )
     with output_transaction(plan) as (transaction, _recovered):
         progress(Step.FOLLOW_UP, "")
         followup = follow_up_issues(plan, checked.issues, checked.trackers)
@@ -375,6 +419,8 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
         quality = render_quality_report(plan, rollups, checked.trackers, followup)
         progress(Step.WRITE, "")
         rendered = [*reports.documents, *reports.inputs, *quality]
-        files = write_outputs(plan, transaction, rollups, checked.issues, followup, rendered)
+        files = write_outputs(
+            plan, transaction, rollups, checked.issues, followup, rendered, checked.trackers
+        )
     summary = summarise(plan, rollups, files, reports, followup)
     return RunOutcome(checked, followup, rollups, reports, files, summary)

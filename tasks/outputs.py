@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp
 from stc_reporting.figures.document import Rollups
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.folder import Transaction
 from stc_reporting.outputs.summary import RunSummary
@@ -27,9 +28,10 @@ def write_outputs(
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
+    trackers: Sequence[ParsedTracker],
 ) -> list[WrittenFile]:
-    """Write every file of the run (data, reports) and the manifest: commit the run."""
-    return write_all(plan, transaction, rollups, issues, followup, rendered)
+    """Write every file of the run (data, reports, snapshots) and the manifest: commit it."""
+    return write_all(plan, transaction, rollups, issues, followup, rendered, trackers)
 
 
 @task(name="publish-run-summary", cache_policy=NO_CACHE, persist_result=False)

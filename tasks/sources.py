@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
@@ -35,6 +37,8 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def read_tracker(collaborative: CollaborativeConfig) -> ParsedTracker:
-    """Read one collaborative's tracker from its workbook or Google Sheet."""
-    return fetch_tracker(collaborative)
+def read_tracker(
+    collaborative: CollaborativeConfig, from_snapshots: Path | None = None
+) -> ParsedTracker:
+    """Read one collaborative's tracker from its workbook or Google Sheet, or its snapshot."""
+    return fetch_tracker(collaborative, from_snapshots)

@@ -76,6 +76,38 @@ def minimal_tabs(
     }
 
 
+PLANTED = {
+    # Personal data a test plants in a tracker, by where it is planted.
+    "email column": "rosa.martinez@example.org",
+    "email in title": "write to lupe.g@example.net",
+    "phone in notes": "call her at 559-555-0142",
+    "email as ID": "ana.r@example.com",
+    "phone in list": "(415) 555-0199",
+    "address as a date": "1234 Olive Ave",
+    "phone as a choice": "510-555-0123",
+    "email in extra column": "j.doe@example.com",
+    "email as a header": "boss@example.com",
+    "street in another tab": "77 Elm St",
+}
+
+
+def personal_tabs() -> dict[str, list[list[Any]]]:
+    """A tracker with personal data wherever a person could type it (values in `PLANTED`)."""
+    tabs = minimal_tabs(
+        [
+            activity("A1", title=PLANTED["email in title"], notes=PLANTED["phone in notes"]),
+            activity(PLANTED["email as ID"], partners=f"P1; {PLANTED['phone in list']}"),
+            activity("A3", day=PLANTED["address as a date"], modality=PLANTED["phone as a choice"]),
+            [None] * len(ACTIVITIES_HEADER) + [PLANTED["email in extra column"]],
+        ],
+        [[*partner(), PLANTED["email column"]]],
+    )
+    tabs["Activities"][0] = [*ACTIVITIES_HEADER, PLANTED["email as a header"]]
+    tabs["Partners"][0] = [*tabs["Partners"][0], "Email"]
+    tabs["Contacts"] = [["Who", "Where"], ["Rosa", PLANTED["street in another tab"]]]
+    return tabs
+
+
 def raw_tracker(tabs: Mapping[str, Grid], spreadsheet_id: str | None = None) -> RawTracker:
     """A tracker as a source would return it."""
     return RawTracker(

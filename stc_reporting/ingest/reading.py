@@ -3,14 +3,15 @@
 This applies the reading rules of docs/tracker-format.md: tab and header
 tolerance, blank rows, text cleanup, choices, every accepted spelling of dates,
 numbers, money and yes/no, lists, the personal-data column rule and the free-text
-privacy scan. Rule checks that need whole columns or other tabs (required,
+privacy scan. The privacy step (`withholding.py`) runs first: the reader only ever
+sees the cells ingest keeps, and reports each withheld value as a privacy issue.
+Rule checks that need whole columns or other tabs (required,
 unique, choice membership, ranges, windows, references) are the Great
 Expectations suites' job (`validation.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stc_reporting.contract.rules import Rule
@@ -23,39 +24,26 @@ from stc_reporting.ingest.parsing import (
     is_blank,
     is_spreadsheet_error,
     parse_choice,
-    parse_date,
     parse_list,
-    parse_money,
-    parse_month,
-    parse_number,
-    parse_whole_number,
-    parse_yes_no,
+)
+from stc_reporting.ingest.withholding import (
+    DISCARDED_AFTER_SCAN,
+    PARSERS,
+    withhold_personal_data,
 )
 from stc_reporting.issues import Issue, Severity, cell_reference
-from stc_reporting.privacy import (
-    WITHHELD_TEXT,
-    PersonalData,
-    find_personal_data,
-    mask,
-    mask_if_personal,
-    withheld_id,
+from stc_reporting.privacy import PersonalData, mask, mask_if_personal
+from stc_reporting.sources import (
+    RawRow,
+    RawTab,
+    RawTracker,
+    TrackerSource,
+    TrackerUnreadableError,
+    WithheldCell,
 )
-from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerSource, TrackerUnreadableError
 
 Row = dict[str, object]
 """One typed record: `row` (the sheet row number) plus a value per field."""
-
-# Free text the pipeline never needs after the privacy scan: not stored at all.
-_DISCARDED_AFTER_SCAN = frozenset({"notes", "note"})
-
-_PARSERS: dict[Kind, Callable[[object], object]] = {
-    Kind.DATE: parse_date,
-    Kind.MONTH: parse_month,
-    Kind.WHOLE: parse_whole_number,
-    Kind.MONEY: parse_money,
-    Kind.NUMBER: parse_number,
-    Kind.YES_NO: parse_yes_no,
-}
 
 
 @dataclass
@@ -92,6 +80,9 @@ class ParsedTracker:
         unparsed_cells: (tab, row, field) of cells that failed to read, so the
             rule checks do not report the same cell twice.
         spreadsheet_id: The Google Sheets id, when the tracker is a Google Sheet.
+        kept: The cells ingest kept, after its privacy step: what the run's
+            snapshot of this tracker stores. None when the tracker could not be read.
+        unreadable: Why the tracker could not be read at all, if it could not.
     """
 
     collaborative: str
@@ -101,6 +92,8 @@ class ParsedTracker:
     failure: TrackerFailure | None = None
     unparsed_cells: set[tuple[str, int, str]] = field(default_factory=set)
     spreadsheet_id: str | None = None
+    kept: RawTracker | None = field(default=None, repr=False)
+    unreadable: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -132,7 +125,7 @@ def unreadable_tracker(collaborative: str, reason: str) -> ParsedTracker:
         collaborative: The collaborative's config id.
         reason: Why, in plain words (no personal data).
     """
-    tracker = ParsedTracker(collaborative, description="")
+    tracker = ParsedTracker(collaborative, description="", unreadable=reason)
     _fail(tracker, "", "", Rule.UNREADABLE_TRACKER, f"The tracker could not be read: {reason}.")
     tracker.failure = TrackerFailure(
         kind=FailureKind.UNREADABLE, reason=f"the tracker could not be read: {reason}"
@@ -141,17 +134,21 @@ def unreadable_tracker(collaborative: str, reason: str) -> ParsedTracker:
 
 
 def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
-    """Read every contract tab of a raw tracker.
+    """Read every contract tab of a raw tracker, after withholding personal data.
 
     Args:
-        raw: The tracker's raw cells.
+        raw: The tracker's raw cells, as its source returned them or as a snapshot
+            kept them (withholding kept cells again changes nothing).
         collaborative: The collaborative's config id.
 
     Returns:
-        Typed rows per tab, the reading issues, and a failure reason when a
-        required tab or column is missing.
+        Typed rows per tab, the reading issues, a failure reason when a required
+        tab or column is missing, and the kept cells.
     """
-    tracker = ParsedTracker(collaborative, raw.description, spreadsheet_id=raw.spreadsheet_id)
+    raw = withhold_personal_data(raw)
+    tracker = ParsedTracker(
+        collaborative, raw.description, spreadsheet_id=raw.spreadsheet_id, kept=raw
+    )
     reasons: list[str] = []
     missing_tabs: list[str] = []
     tabs_missing_columns: list[str] = []
@@ -251,8 +248,8 @@ def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
 def _read_row(tracker: ParsedTracker, data: TabData, raw_row: RawRow) -> Row:
     row: Row = {"row": raw_row.number}
     for column in data.tab.columns:
-        if column.field in _DISCARDED_AFTER_SCAN:
-            _scan_discarded_text(tracker, data, column, raw_row)
+        if column.field in DISCARDED_AFTER_SCAN:
+            _report_withheld_note(tracker, data, column, raw_row)
             continue
         row[column.field] = _read_cell(tracker, data, column, raw_row)
     for year in data.target_years:
@@ -286,14 +283,16 @@ def _read_cell(tracker: ParsedTracker, data: TabData, column: Column, raw_row: R
             "or type the value in.",
         )
         return None
+    if isinstance(cell, WithheldCell):
+        return _read_withheld(tracker, data, column, raw_row.number, cell)
     if column.is_free_text or column.kind is Kind.ID:
-        return _read_text(tracker, data, column, raw_row.number, cell)
+        return clean_text(cell)
     if column.kind is Kind.LIST:
-        return _read_list(tracker, data, column, raw_row.number, cell)
+        return parse_list(cell)
     if column.kind is Kind.CHOICE:
         return parse_choice(cell, column.choices)
     try:
-        return _PARSERS[column.kind](cell)
+        return PARSERS[column.kind](cell)
     except CellError as error:
         tracker.unparsed_cells.add((data.tab.name, raw_row.number, column.field))
         shown = mask_if_personal(clean_text(cell))
@@ -310,37 +309,26 @@ def _read_cell(tracker: ParsedTracker, data: TabData, column: Column, raw_row: R
         return None
 
 
-def _read_text(
-    tracker: ParsedTracker, data: TabData, column: Column, row_number: int, cell: object
-) -> str:
-    text = clean_text(cell)
-    kind = find_personal_data(text)
-    if kind is None:
-        return text
-    _privacy_issue(tracker, data, column, row_number, kind)
-    return withheld_id(text) if column.kind is Kind.ID else WITHHELD_TEXT
+def _read_withheld(
+    tracker: ParsedTracker, data: TabData, column: Column, row_number: int, cell: WithheldCell
+) -> object:
+    """Report a value ingest withheld, and read its stand-in in its place."""
+    if cell.kind is not None:
+        _privacy_issue(tracker, data, column, row_number, cell.kind)
+    if column.kind is Kind.LIST:
+        return parse_list(cell.kept)
+    if column.is_free_text or column.kind is Kind.ID:
+        return cell.kept
+    return column.default  # withholding never leaves a typed cell withheld
 
 
-def _read_list(
-    tracker: ParsedTracker, data: TabData, column: Column, row_number: int, cell: object
-) -> tuple[str, ...]:
-    items = parse_list(cell)
-    if not any(find_personal_data(item) for item in items):
-        return items
-    flagged = next(kind for item in items if (kind := find_personal_data(item)) is not None)
-    _privacy_issue(tracker, data, column, row_number, flagged)
-    return tuple(withheld_id(item) if find_personal_data(item) else item for item in items)
-
-
-def _scan_discarded_text(
+def _report_withheld_note(
     tracker: ParsedTracker, data: TabData, column: Column, raw_row: RawRow
 ) -> None:
+    """Notes are never kept; one that looked like personal data is still reported."""
     cell = _cell(data, column.field, raw_row)
-    if is_blank(cell):
-        return
-    kind = find_personal_data(clean_text(cell))
-    if kind is not None:
-        _privacy_issue(tracker, data, column, raw_row.number, kind)
+    if isinstance(cell, WithheldCell) and cell.kind is not None:
+        _privacy_issue(tracker, data, column, raw_row.number, cell.kind)
 
 
 def _privacy_issue(

@@ -18,16 +18,18 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from stc_reporting.figures.document import Rollups, rollups_json
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.folder import FILE_MODE, Transaction, aside_name
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
+from stc_reporting.sources.snapshot import Snapshot, snapshot_json, snapshot_of, snapshot_path
 
 ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "rule", "message")
 MANIFEST = "manifest.json"
@@ -168,6 +170,42 @@ def data_documents(
             )
         )
     return documents
+
+
+def snapshot_documents(
+    trackers: Iterable[ParsedTracker], as_of: date, run_date: date
+) -> list[RenderedDocument]:
+    """Serialise each tracker as read: `snapshots/<collaborative-id>.json`.
+
+    A tracker that could not be read gets a snapshot too, holding only the reason:
+    a replay then fails it the same way, and no earlier snapshot of it is left
+    looking like this run's.
+
+    Args:
+        trackers: The trackers of the run, as read.
+        as_of: The run's as-of date.
+        run_date: The day of the run.
+
+    Returns:
+        One document per tracker, in the order given.
+    """
+    return [
+        RenderedDocument(
+            snapshot_path(tracker.collaborative),
+            DocumentKind.SNAPSHOT,
+            tracker.collaborative,
+            snapshot_json(
+                Snapshot(
+                    collaborative=tracker.collaborative,
+                    read_on=run_date,
+                    as_of=as_of,
+                    tracker=None if tracker.kept is None else snapshot_of(tracker.kept),
+                    unreadable=tracker.unreadable,
+                )
+            ),
+        )
+        for tracker in trackers
+    ]
 
 
 def write_run(

@@ -10,6 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from stc_reporting.privacy import PersonalData
+
+
+@dataclass(frozen=True, slots=True)
+class WithheldCell:
+    """A cell whose value ingest withheld: only this marker stands where the value was.
+
+    Sources never make it; the privacy step of ingest does (`ingest/withholding.py`),
+    and snapshots store it, so a snapshot read back gives the same reading and issues
+    without ever holding the value (docs/privacy.md).
+
+    Attributes:
+        kind: The personal data the text looked like, or None for a cell that is
+            never read (a column outside the contract, a note) and only shows the
+            row is not blank.
+        kept: What the reader uses in the value's place: the `withheld-…` token of
+            an ID, a list's items with such tokens, or `[withheld: personal data]`.
+    """
+
+    kind: PersonalData | None = None
+    kept: str = ""
+
 
 @dataclass(frozen=True, slots=True)
 class RawRow:

@@ -64,6 +64,13 @@ def test_every_flow_parameter_has_help_text_for_the_ui_form() -> None:
     from flows.monthly_report import monthly_report
 
     schema = parameter_schema(monthly_report.fn).model_dump()
-    assert set(schema["properties"]) == {"config_path", "as_of", "only", "out_dir", "compare_to"}
+    assert set(schema["properties"]) == {
+        "config_path",
+        "as_of",
+        "only",
+        "out_dir",
+        "compare_to",
+        "from_snapshots",
+    }
     for name, field in schema["properties"].items():
         assert field.get("description"), f"{name} has no help text"

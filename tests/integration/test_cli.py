@@ -169,3 +169,26 @@ def test_validate_as_of_lists_the_submissions_due_by_that_day(tmp_path: Path) ->
         "2020-01-31"
     )
     assert "every month due by 2019-11-30 submitted on time" in validate("2019-11-30")
+
+
+def test_run_from_snapshots_makes_the_same_run_again(sample_config: Path, tmp_path: Path) -> None:
+    """The flow replays a run's snapshots, at the run's own as-of: same figures and issues."""
+    first, again = tmp_path / "first", tmp_path / "again"
+    common = ["run", "--config", str(sample_config), "--only", "fresno", "oakland"]
+    result = runner.invoke(app, [*common, "--out", str(first), "--as-of", "2021-10-31"])
+    assert result.exit_code == 0, result.output
+    snapshots = first / "snapshots"
+    result = runner.invoke(app, [*common, "--out", str(again), "--from-snapshots", str(snapshots)])
+    assert result.exit_code == 0, result.output
+    for name in ("rollups.json", "issues.csv", "snapshots/fresno.json"):
+        assert (again / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_run_from_a_folder_that_is_not_there_exits_two(sample_config: Path, tmp_path: Path) -> None:
+    """A mistyped snapshots folder stops before the flow starts, and writes nothing."""
+    out = tmp_path / "out"
+    arguments = ["run", "--config", str(sample_config), "--out", str(out)]
+    result = runner.invoke(app, [*arguments, "--from-snapshots", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "is not a folder" in " ".join(result.output.split())
+    assert not out.exists()

@@ -57,6 +57,7 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
         "reports/collaborative-san-diego.docx",
         "reports/program-report.docx",
         "rollups.json",
+        *(f"snapshots/{c}.json" for c in sorted(SAMPLE_IDS)),
     ]
     for entry in manifest["files"]:
         content = (out / entry["path"]).read_bytes()

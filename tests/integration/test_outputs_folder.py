@@ -78,6 +78,7 @@ def test_a_partial_run_leaves_the_other_collaboratives_outputs_alone(
         "report-texts.json",
         "reports/collaborative-fresno.docx",
         "rollups.json",
+        "snapshots/fresno.json",
     ]
     assert list(json.loads((out / "rollups.json").read_text())["collaboratives"]) == ["fresno"]
     followup = json.loads((out / "issues-followup.json").read_text())
