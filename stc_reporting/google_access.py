@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ def google_access(
     settings: GoogleConfig | None,
     environment: Mapping[str, str] | None = None,
     secret_json: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    timeout: float | None = None,
 ) -> GoogleAccess:
     """Build Google access from the config, the environment, or a Prefect Secret's JSON.
 
@@ -107,7 +108,7 @@ def google_access(
         settings: The config's `google` section (None: all defaults).
         environment: The environment variables (default: this process's).
         secret_json: The service-account JSON from a Prefect Secret block, if any.
-        timeout: Seconds any one request may take.
+        timeout: Seconds any one request may take (default: `google.timeout_seconds`).
 
     Raises:
         GoogleAccessError: No credentials were found, or they cannot be used.
@@ -127,7 +128,7 @@ def google_access(
         str(info.get("client_email", "")),
         settings.sheets_endpoint,
         settings.drive_endpoint,
-        timeout,
+        settings.timeout_seconds if timeout is None else timeout,
     )
 
 
@@ -201,3 +202,32 @@ class EndpointHttp(httplib2.Http):  # type: ignore[misc]
         if parts.netloc == self.netloc and parts.scheme != self.scheme:
             uri = urllib.parse.urlunsplit(parts._replace(scheme=self.scheme))
         return super().request(uri, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries with exponential backoff and jitter (never gspread's BackOffHTTPClient).
+
+    Attributes:
+        attempts: Tries in all, the first included.
+        base_seconds: The backoff before the first retry; it doubles for each next one.
+        cap_seconds: The longest backoff.
+    """
+
+    attempts: int = 5
+    base_seconds: float = 1.0
+    cap_seconds: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: GoogleConfig) -> RetryPolicy:
+        """The policy the config's `google` section sets (`attempts`, `backoff_*`)."""
+        return cls(settings.attempts, settings.backoff_seconds, settings.backoff_cap_seconds)
+
+    def delay(self, retry: int, draw: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before retry number `retry` (1 for the first retry).
+
+        Half the backoff is always waited and the other half is random ("equal jitter"):
+        clients that failed together do not come back together, and none comes back at once.
+        """
+        backoff = min(self.cap_seconds, self.base_seconds * 2 ** (retry - 1))
+        return float(backoff / 2 + backoff / 2 * draw())

@@ -41,6 +41,7 @@ from stc_reporting.reports.labels import DEFAULT_LANGUAGE
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
+from stc_reporting.sources.sheets import SheetsReading, sheets_reading
 
 
 class Step(StrEnum):
@@ -57,6 +58,9 @@ class Step(StrEnum):
 Progress = Callable[[Step, str], None]
 """Told which step starts and, while reading, which tracker (a spinner, a log, a timer)."""
 
+SecretReader = Callable[[], str | None]
+"""Gives the service-account JSON kept in the Prefect Secret block, if any (the flow's)."""
+
 
 @dataclass(frozen=True)
 class RunPlan:
@@ -69,6 +73,7 @@ class RunPlan:
         out_dir: The run's output folder.
         compare_to: An earlier run's folder to follow issues up against, if not `out_dir`.
         run_date: The calendar day of the run (rules and "made on" use it).
+        sheets: How the run reads Google Sheets (None when no tracker is one).
     """
 
     config: Config
@@ -77,6 +82,7 @@ class RunPlan:
     out_dir: Path
     compare_to: Path | None
     run_date: date
+    sheets: SheetsReading | None = None
 
     @property
     def is_partial(self) -> bool:
@@ -104,6 +110,7 @@ def plan_run(
     only: Sequence[str] | None = None,
     compare_to: Path | None = None,
     run_date: date | None = None,
+    google_secret: SecretReader | None = None,
 ) -> RunPlan:
     """Load the config and settle what a run covers (the flow's and CLI's parameters).
 
@@ -114,6 +121,8 @@ def plan_run(
         only: Collaborative ids to include; None or empty for all.
         compare_to: An earlier run's folder to compare issues with.
         run_date: The day of the run; default today.
+        google_secret: Reads the Prefect Secret block's service-account JSON; called
+            only when a collaborative of the run has a `sheet_id`.
 
     Raises:
         ConfigError: The config cannot be used or `only` names an unknown id.
@@ -122,19 +131,46 @@ def plan_run(
     today = run_date or date.today()
     collaboratives = select_collaboratives(config, list(only) if only else None)
     selection = RunSelection(tuple(collaboratives), as_of or last_day_of_previous_month(today))
-    return RunPlan(config, config_path, selection, out_dir, compare_to, today)
+    sheets = connect_sheets(config, collaboratives, google_secret)
+    return RunPlan(config, config_path, selection, out_dir, compare_to, today, sheets)
+
+
+def connect_sheets(
+    config: Config,
+    collaboratives: Sequence[CollaborativeConfig],
+    google_secret: SecretReader | None = None,
+) -> SheetsReading | None:
+    """Set up Google Sheets reading once for a run, if a collaborative of it needs it.
+
+    Missing or unusable credentials are not raised: they become the reason each Google
+    Sheets collaborative fails, and the `.xlsx` ones still report.
+
+    Returns:
+        The run's Sheets access, shared read limiter and retry policy; None without
+        any `sheet_id` collaborative.
+    """
+    if not any(c.sheet_id for c in collaboratives):
+        return None
+    secret = google_secret() if google_secret is not None else None
+    return sheets_reading(config.google, secret_json=secret)
 
 
 # --- Read and check ---------------------------------------------------------------------
 
 
-def fetch_tracker(collaborative: CollaborativeConfig) -> ParsedTracker:
+def fetch_tracker(
+    collaborative: CollaborativeConfig, sheets: SheetsReading | None = None
+) -> ParsedTracker:
     """Read one collaborative's tracker from its configured source.
+
+    Args:
+        collaborative: Whose tracker to read.
+        sheets: The run's Google Sheets access (see `connect_sheets`), for a `sheet_id`.
 
     Raises:
         TrackerTemporarilyUnavailableError: The source may answer on a later try.
     """
-    return read_tracker(source_for(collaborative), collaborative.id)
+    return read_tracker(source_for(collaborative, sheets), collaborative.id)
 
 
 def _quiet(step: Step, detail: str) -> None:
@@ -142,13 +178,16 @@ def _quiet(step: Step, detail: str) -> None:
 
 
 def read_trackers(
-    collaboratives: Sequence[CollaborativeConfig], progress: Progress = _quiet
+    collaboratives: Sequence[CollaborativeConfig],
+    progress: Progress = _quiet,
+    sheets: SheetsReading | None = None,
 ) -> list[ParsedTracker]:
     """Read every tracker, one after the other; a source that does not answer fails alone.
 
     Args:
         collaboratives: Whose trackers to read, in order.
         progress: Told the collaborative's name before its tracker is read.
+        sheets: The run's Google Sheets access (see `connect_sheets`).
 
     Returns:
         One tracker per collaborative, in the same order.
@@ -157,7 +196,7 @@ def read_trackers(
     for collaborative in collaboratives:
         progress(Step.READ, collaborative.name)
         try:
-            trackers.append(fetch_tracker(collaborative))
+            trackers.append(fetch_tracker(collaborative, sheets))
         except TrackerTemporarilyUnavailableError as error:
             reason = f"its source did not answer ({error}); try again later"
             trackers.append(unreadable_tracker(collaborative.id, reason))
@@ -191,6 +230,7 @@ def read_and_check(
     collaboratives: Sequence[CollaborativeConfig],
     run_date: date,
     progress: Progress = _quiet,
+    sheets: SheetsReading | None = None,
 ) -> CheckedTrackers:
     """Read the trackers and check them: the part of a run `stc-report validate` does.
 
@@ -199,8 +239,11 @@ def read_and_check(
         collaboratives: Whose trackers to read, in order.
         run_date: The calendar day of the run (rules compare dates with it).
         progress: Told what is being done, for a person watching.
+        sheets: The run's Google Sheets access (default: set up here when needed).
     """
-    trackers = read_trackers(collaboratives, progress)
+    if sheets is None:
+        sheets = connect_sheets(config, collaboratives)
+    trackers = read_trackers(collaboratives, progress, sheets)
     progress(Step.CHECK, "")
     return CheckedTrackers(trackers, check_trackers(config, trackers, run_date))
 
@@ -364,7 +407,9 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
     Returns:
         What the run produced; its `summary` is what the flow returns.
     """
-    checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date, progress)
+    checked = read_and_check(
+        plan.config, plan.selection.collaboratives, plan.run_date, progress, plan.sheets
+    )
     with output_transaction(plan) as (transaction, _recovered):
         progress(Step.FOLLOW_UP, "")
         followup = follow_up_issues(plan, checked.issues, checked.trackers)

@@ -10,6 +10,7 @@ from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
+from stc_reporting.sources.sheets import SheetsReading
 
 
 def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
@@ -35,6 +36,14 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def read_tracker(collaborative: CollaborativeConfig) -> ParsedTracker:
-    """Read one collaborative's tracker from its workbook or Google Sheet."""
-    return fetch_tracker(collaborative)
+def read_tracker(
+    collaborative: CollaborativeConfig, sheets: SheetsReading | None = None
+) -> ParsedTracker:
+    """Read one collaborative's tracker from its workbook or Google Sheet.
+
+    A Google Sheet is read in two requests with its own bounded retries, within
+    `google.timeout_seconds`, and every read of this run shares one read limiter
+    (`google.reads_per_minute`): a run spread over several workers needs a Prefect
+    global concurrency limit as well (docs/google.md, "Quota").
+    """
+    return fetch_tracker(collaborative, sheets)

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stc_reporting.contract.rules import Rule
-from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, target_field
+from stc_reporting.contract.tabs import (
+    INDICATORS,
+    MEASUREMENTS,
+    TABS,
+    Column,
+    Kind,
+    Tab,
+    target_field,
+)
 from stc_reporting.ingest.failure import FailureKind, TrackerFailure
 from stc_reporting.ingest.headers import match_headers
 from stc_reporting.ingest.parsing import (
@@ -30,6 +38,7 @@ from stc_reporting.ingest.parsing import (
     parse_number,
     parse_whole_number,
     parse_yes_no,
+    percent_points,
 )
 from stc_reporting.issues import Issue, Severity, cell_reference
 from stc_reporting.privacy import (
@@ -40,10 +49,19 @@ from stc_reporting.privacy import (
     mask_if_personal,
     withheld_id,
 )
-from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerSource, TrackerUnreadableError
+from stc_reporting.sources import (
+    CellPosition,
+    RawRow,
+    RawTab,
+    RawTracker,
+    TrackerSource,
+    TrackerUnreadableError,
+)
 
 Row = dict[str, object]
 """One typed record: `row` (the sheet row number) plus a value per field."""
+
+PERCENT_UNIT = "Percent"
 
 # Free text the pipeline never needs after the privacy scan: not stored at all.
 _DISCARDED_AFTER_SCAN = frozenset({"notes", "note"})
@@ -69,6 +87,7 @@ class TabData:
         rows: Typed rows, blank rows skipped, in sheet order.
         positions: Zero-based sheet column of each field present.
         target_years: Program years with a `Target Y<N>` column (Indicators).
+        percent_cells: (row, column) of the cells formatted as a percentage.
     """
 
     tab: Tab
@@ -77,6 +96,7 @@ class TabData:
     rows: list[Row] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     target_years: tuple[int, ...] = ()
+    percent_cells: frozenset[CellPosition] = frozenset()
 
 
 @dataclass
@@ -166,6 +186,7 @@ def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
         reasons.extend(f"tab '{tab.name}' has no column '{header}'" for header in missing)
         if missing:
             tabs_missing_columns.append(tab.name)
+    read_percent_cells_as_points(tracker)
     if reasons:
         tracker.failure = TrackerFailure(
             kind=FailureKind.MISSING_TAB if missing_tabs else FailureKind.MISSING_COLUMNS,
@@ -173,6 +194,42 @@ def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
             reason="; ".join(reasons),
         )
     return tracker
+
+
+def read_percent_cells_as_points(tracker: ParsedTracker) -> None:
+    """Read percent-formatted cells of Percent indicators as points: 66.2 %, stored 0.662, is 66.2.
+
+    The unit is on the Indicators tab, so this runs once every tab is read: a Percent
+    indicator's Baseline and Target Y<N>, and the Value of each Measurement whose
+    Indicator ID names one (tracker-format.md, Percent). Text such as `66.2%` already
+    reads as 66.2 (`parse_number`); other units keep a percent cell's stored value.
+    """
+    indicators = tracker.tabs.get(INDICATORS.name)
+    if indicators is None:
+        return
+    percent_rows = [row for row in indicators.rows if row.get("unit") == PERCENT_UNIT]
+    indicator_fields = ("baseline", *(target_field(y) for y in indicators.target_years))
+    for row in percent_rows:
+        _percent_cells_to_points(indicators, row, indicator_fields)
+    measurements = tracker.tabs.get(MEASUREMENTS.name)
+    if measurements is None:
+        return
+    percent_ids = {row.get("indicator_id") for row in percent_rows}
+    for row in measurements.rows:
+        if row.get("indicator_id") in percent_ids:
+            _percent_cells_to_points(measurements, row, ("value",))
+
+
+def _percent_cells_to_points(data: TabData, row: Row, field_names: tuple[str, ...]) -> None:
+    for name in field_names:
+        position = data.positions.get(name)
+        value = row.get(name)
+        if (
+            position is not None
+            and isinstance(value, float)
+            and (row["row"], position) in data.percent_cells
+        ):
+            row[name] = percent_points(value)
 
 
 def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | None:
@@ -210,7 +267,7 @@ def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | Non
 
 def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
     """Read one tab into `tracker.tabs`; return the headers of missing required columns."""
-    data = TabData(tab, raw_tab.title, raw_tab.gid)
+    data = TabData(tab, raw_tab.title, raw_tab.gid, percent_cells=raw_tab.percent_cells)
     headers = match_headers(tab, raw_tab.header)
     data.positions, data.target_years = headers.positions, headers.target_years
     for problem in headers.problems:

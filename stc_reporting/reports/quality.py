@@ -128,12 +128,7 @@ class DataQualityContext(BaseModel):
 
 def cell_link(issue: Issue) -> str:
     """The Google Sheets address of an issue's cell, or '' for an .xlsx tracker."""
-    if not issue.spreadsheet_id:
-        return ""
-    address = f"https://docs.google.com/spreadsheets/d/{issue.spreadsheet_id}/edit"
-    if issue.gid is None:
-        return address
-    return f"{address}#gid={issue.gid}" + (f"&range={issue.cell}" if issue.cell else "")
+    return issue.link
 
 
 def _status_text(tracked: TrackedIssue) -> str:
