@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import time
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,21 @@ def test_the_samples_as_google_sheets_give_the_xlsx_figures_and_issues_in_two_re
     assert all(link.startswith("https://docs.google.com/spreadsheets/d/") for link in links)
     assert any("#gid=" in link and "&range=" in link for link in links)
     assert fake_google.internal_errors == []
+    assert_quality_reports_link_cells(tmp_path / "s", tmp_path / "x")
+
+
+def assert_quality_reports_link_cells(sheets_run: Path, xlsx_run: Path) -> None:
+    """Both data-quality reports link each Google Sheets issue to its cell; .xlsx has none."""
+    address = "https://docs.google.com/spreadsheets/d/"
+    html = (sheets_run / "data-quality-report.html").read_text()
+    assert f'<a href="{address}' in html
+    assert address not in (xlsx_run / "data-quality-report.html").read_text()
+    with zipfile.ZipFile(sheets_run / "data-quality-report.docx") as docx:
+        document = docx.read("word/document.xml").decode()
+        relations = docx.read("word/_rels/document.xml.rels").decode()
+    assert document.count("<w:hyperlink ") >= 1 and address in relations
+    # A hyperlink is a sibling of runs; inside a run's text Word would show no link.
+    assert not re.search(r"<w:t[^>]*>(?:(?!</w:t>).)*<w:hyperlink", document)
 
 
 def test_each_tab_reads_as_the_xlsx_source_reads_it(
