@@ -255,6 +255,8 @@ class SheetsSource:
                     problem = self._passing_fault(error)
             if deadline.remaining() <= 0:
                 break
+        # Not TrackerTemporarilyUnavailableError: the tries are spent here, within the
+        # time-out; another round of task retries would only multiply them past it.
         raise TrackerUnreadableError(
             f"Google Sheets did not answer for sheet {self.spreadsheet_id} ({problem}; "
             f"{tries} {'try' if tries == 1 else 'tries'} in {deadline.elapsed():.0f} s, "
