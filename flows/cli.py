@@ -332,6 +332,7 @@ def _issue_json(issue: Issue) -> dict[str, object]:
         "severity": issue.severity.value,
         "rule": issue.rule,
         "message": issue.message,
+        "link": issue.link,
     }
 
 

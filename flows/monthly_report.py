@@ -8,9 +8,11 @@ monthly schedule, with `stc-report run`, or directly: `python -m flows.monthly_r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
@@ -18,6 +20,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from stc_reporting.config import CollaborativeConfig
+from stc_reporting.google_access import SECRET_BLOCK
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.pipeline import RunPlan, output_transaction, plan_run, summarise
@@ -75,6 +78,7 @@ def monthly_report(
         only,
         Path(compare_to) if compare_to else None,
         from_snapshots=Path(from_snapshots) if from_snapshots else None,
+        google_secret=google_secret_json,
     )
     selection = plan.selection
     logger.info(
@@ -83,7 +87,9 @@ def monthly_report(
         selection.as_of,
         extra=PROGRESS,
     )
-    futures = [read_tracker.submit(c, plan.from_snapshots) for c in selection.collaboratives]
+    futures = [
+        read_tracker.submit(c, plan.sheets, plan.from_snapshots) for c in selection.collaboratives
+    ]
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
     issues = check_trackers(plan.config, trackers, plan.run_date)
@@ -116,6 +122,24 @@ def monthly_report(
     publish_run_summary(summary)
     logger.info("Wrote %d files to %s", len(files), out_dir, extra=PROGRESS)
     return summary
+
+
+def google_secret_json() -> str | None:
+    """The service-account JSON of the Prefect Secret block `SECRET_BLOCK`, if there is one.
+
+    Read only when a collaborative has a `sheet_id`, after `google.credentials` and
+    $GOOGLE_APPLICATION_CREDENTIALS (docs/google.md). A missing block is no error here:
+    the Sheets collaboratives then fail with the message that says where the key goes.
+    """
+    from prefect.blocks.system import Secret
+
+    try:
+        # Called from the flow (sync): `load` returns the block, not a coroutine.
+        block = cast("Secret[Any]", Secret.load(SECRET_BLOCK))
+    except ValueError:  # no block of that name
+        return None
+    value = block.get()
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _say_waiting(message: str) -> None:

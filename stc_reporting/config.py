@@ -64,6 +64,15 @@ class GoogleConfig(_Strict):
     drive_endpoint: str = "https://www.googleapis.com"
     token_uri: str = "https://oauth2.googleapis.com/token"
     drive_folder_id: str | None = None
+    timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest one tracker's read (or one request) may take at Google."
+    )
+    reads_per_minute: int = Field(
+        60, ge=1, description="Sheets reads this run may make per minute (Google's quota)."
+    )
+    attempts: int = Field(5, ge=1, description="Tries per request on 429, 5xx, resets, time-outs.")
+    backoff_seconds: float = Field(1.0, ge=0, description="First wait between tries; doubles.")
+    backoff_cap_seconds: float = Field(30.0, ge=0, description="Longest wait between tries.")
 
 
 class Config(_Strict):

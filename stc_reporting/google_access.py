@@ -100,7 +100,7 @@ def google_access(
     settings: GoogleConfig | None,
     environment: Mapping[str, str] | None = None,
     secret_json: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    timeout: float | None = None,
 ) -> GoogleAccess:
     """Build Google access from the config, the environment, or a Prefect Secret's JSON.
 
@@ -112,7 +112,7 @@ def google_access(
         settings: The config's `google` section (None: all defaults).
         environment: The environment variables (default: this process's).
         secret_json: The service-account JSON from a Prefect Secret block, if any.
-        timeout: Seconds any one request may take.
+        timeout: Seconds any one request may take (default: `google.timeout_seconds`).
 
     Raises:
         GoogleAccessError: No credentials were found, or they cannot be used.
@@ -132,7 +132,7 @@ def google_access(
         str(info.get("client_email", "")),
         settings.sheets_endpoint,
         settings.drive_endpoint,
-        timeout,
+        settings.timeout_seconds if timeout is None else timeout,
     )
 
 
@@ -221,27 +221,33 @@ _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 class RetryPolicy:
     """How often, and how long apart, a request that failed for a passing reason is sent again.
 
-    Exponential backoff with full jitter: before try n+1 it sleeps a random time up to
-    `min(max_delay, first_delay * 2**n)`, so several workers that met the same 429 do not
-    come back together. Bounded: after `attempts` tries the last error is raised (never
-    gspread's `BackOffHTTPClient`, which recurses without bound).
+    Exponential backoff with jitter: before retry n it sleeps between half and all of
+    `min(max_delay, first_delay * 2**(n-1))`, the other half random ("equal jitter"), so
+    several workers that met the same 429 do not come back together and none comes back
+    at once. Bounded: after `attempts` tries the last error is raised (never gspread's
+    `BackOffHTTPClient`, which recurses without bound).
 
     Attributes:
         attempts: Tries in all, the first included.
-        first_delay: Upper bound of the first sleep, seconds.
-        max_delay: Upper bound of any sleep, seconds.
+        first_delay: The backoff before the first retry, seconds; it doubles for each next.
+        max_delay: The longest backoff, seconds.
         sleep: How to sleep (tests pass a recorder).
     """
 
     attempts: int = 5
     first_delay: float = 1.0
-    max_delay: float = 32.0
+    max_delay: float = 30.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
-    def delay(self, tries_so_far: int) -> float:
-        """A random sleep before the next try, after `tries_so_far` failed tries."""
-        ceiling = min(self.max_delay, self.first_delay * 2 ** (tries_so_far - 1))
-        return random.uniform(0.0, ceiling)
+    @classmethod
+    def from_settings(cls, settings: GoogleConfig) -> RetryPolicy:
+        """The policy the config's `google` section sets (`attempts`, `backoff_*`)."""
+        return cls(settings.attempts, settings.backoff_seconds, settings.backoff_cap_seconds)
+
+    def delay(self, retry: int, draw: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before retry number `retry` (1 for the first retry)."""
+        backoff = min(self.max_delay, self.first_delay * 2 ** (retry - 1))
+        return float(backoff / 2 + backoff / 2 * draw())
 
 
 def google_api_status(error: BaseException) -> int | None:

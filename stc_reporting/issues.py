@@ -64,6 +64,20 @@ class Issue:
             object.__setattr__(self, name, redact(getattr(self, name)))
 
     @property
+    def link(self) -> str:
+        """The address of the issue's cell in its Google Sheet, or '' for an .xlsx tracker.
+
+        `https://docs.google.com/spreadsheets/d/<id>/edit#gid=<gid>&range=<A1>`; an issue
+        about a whole tab links to the tab, one about the whole tracker to the sheet.
+        """
+        if not self.spreadsheet_id:
+            return ""
+        address = f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
+        if self.gid is None:
+            return address
+        return f"{address}#gid={self.gid}" + (f"&range={self.cell}" if self.cell else "")
+
+    @property
     def excludes_row(self) -> bool:
         """Whether this issue keeps its row out of every rollup."""
         return self.severity is Severity.ERROR and self.row is not None

@@ -47,6 +47,7 @@ from stc_reporting.reports.labels import DEFAULT_LANGUAGE
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
+from stc_reporting.sources.sheets import SheetsReading, sheets_reading
 from stc_reporting.sources.snapshot import recorded_dates
 
 
@@ -64,6 +65,9 @@ class Step(StrEnum):
 Progress = Callable[[Step, str], None]
 """Told which step starts and, while reading, which tracker (a spinner, a log, a timer)."""
 
+SecretReader = Callable[[], str | None]
+"""Gives the service-account JSON kept in the Prefect Secret block, if any (the flow's)."""
+
 
 @dataclass(frozen=True)
 class RunPlan:
@@ -78,6 +82,7 @@ class RunPlan:
         run_date: The calendar day of the run (rules and "made on" use it).
         from_snapshots: A folder of an earlier run's snapshots to read the trackers
             from instead of their workbooks or Google Sheets.
+        sheets: How the run reads Google Sheets (None when no tracker is one).
     """
 
     config: Config
@@ -87,6 +92,7 @@ class RunPlan:
     compare_to: Path | None
     run_date: date
     from_snapshots: Path | None = None
+    sheets: SheetsReading | None = None
 
     @property
     def is_partial(self) -> bool:
@@ -115,6 +121,7 @@ def plan_run(
     compare_to: Path | None = None,
     run_date: date | None = None,
     from_snapshots: Path | None = None,
+    google_secret: SecretReader | None = None,
 ) -> RunPlan:
     """Load the config and settle what a run covers (the flow's and CLI's parameters).
 
@@ -128,6 +135,8 @@ def plan_run(
         run_date: The day of the run; default today, or, replaying snapshots, the day
             they were read (so the rules compare dates with the same day).
         from_snapshots: A folder of an earlier run's snapshots to replay.
+        google_secret: Reads the Prefect Secret block's service-account JSON; called
+            only when a collaborative of the run has a `sheet_id` (and no replay).
 
     Raises:
         ConfigError: The config cannot be used, `only` names an unknown id, or the
@@ -139,7 +148,10 @@ def plan_run(
         as_of, run_date = _replayed_dates(from_snapshots, collaboratives, as_of, run_date)
     today = run_date or date.today()
     selection = RunSelection(tuple(collaboratives), as_of or last_day_of_previous_month(today))
-    return RunPlan(config, config_path, selection, out_dir, compare_to, today, from_snapshots)
+    sheets = None if from_snapshots else connect_sheets(config, collaboratives, google_secret)
+    return RunPlan(
+        config, config_path, selection, out_dir, compare_to, today, from_snapshots, sheets
+    )
 
 
 def _replayed_dates(
@@ -158,18 +170,45 @@ def _replayed_dates(
     return as_of or recorded[0], run_date or recorded[1]
 
 
+def connect_sheets(
+    config: Config,
+    collaboratives: Sequence[CollaborativeConfig],
+    google_secret: SecretReader | None = None,
+) -> SheetsReading | None:
+    """Set up Google Sheets reading once for a run, if a collaborative of it needs it.
+
+    Missing or unusable credentials are not raised: they become the reason each Google
+    Sheets collaborative fails, and the `.xlsx` ones still report.
+
+    Returns:
+        The run's Sheets access, shared read limiter and retry policy; None without
+        any `sheet_id` collaborative.
+    """
+    if not any(c.sheet_id for c in collaboratives):
+        return None
+    secret = google_secret() if google_secret is not None else None
+    return sheets_reading(config.google, secret_json=secret)
+
+
 # --- Read and check ---------------------------------------------------------------------
 
 
 def fetch_tracker(
-    collaborative: CollaborativeConfig, from_snapshots: Path | None = None
+    collaborative: CollaborativeConfig,
+    sheets: SheetsReading | None = None,
+    from_snapshots: Path | None = None,
 ) -> ParsedTracker:
     """Read one collaborative's tracker from its configured source, or from its snapshot.
+
+    Args:
+        collaborative: Whose tracker to read.
+        sheets: The run's Google Sheets access (see `connect_sheets`), for a `sheet_id`.
+        from_snapshots: A folder of an earlier run's snapshots to read it from instead.
 
     Raises:
         TrackerTemporarilyUnavailableError: The source may answer on a later try.
     """
-    return read_tracker(source_for(collaborative, from_snapshots), collaborative.id)
+    return read_tracker(source_for(collaborative, sheets, from_snapshots), collaborative.id)
 
 
 def _quiet(step: Step, detail: str) -> None:
@@ -179,6 +218,7 @@ def _quiet(step: Step, detail: str) -> None:
 def read_trackers(
     collaboratives: Sequence[CollaborativeConfig],
     progress: Progress = _quiet,
+    sheets: SheetsReading | None = None,
     from_snapshots: Path | None = None,
 ) -> list[ParsedTracker]:
     """Read every tracker, one after the other; a source that does not answer fails alone.
@@ -186,6 +226,7 @@ def read_trackers(
     Args:
         collaboratives: Whose trackers to read, in order.
         progress: Told the collaborative's name before its tracker is read.
+        sheets: The run's Google Sheets access (see `connect_sheets`).
         from_snapshots: A folder of an earlier run's snapshots to read them from.
 
     Returns:
@@ -195,7 +236,7 @@ def read_trackers(
     for collaborative in collaboratives:
         progress(Step.READ, collaborative.name)
         try:
-            trackers.append(fetch_tracker(collaborative, from_snapshots))
+            trackers.append(fetch_tracker(collaborative, sheets, from_snapshots))
         except TrackerTemporarilyUnavailableError as error:
             reason = f"its source did not answer ({error}); try again later"
             trackers.append(unreadable_tracker(collaborative.id, reason))
@@ -229,6 +270,7 @@ def read_and_check(
     collaboratives: Sequence[CollaborativeConfig],
     run_date: date,
     progress: Progress = _quiet,
+    sheets: SheetsReading | None = None,
     from_snapshots: Path | None = None,
 ) -> CheckedTrackers:
     """Read the trackers and check them: the part of a run `stc-report validate` does.
@@ -238,9 +280,12 @@ def read_and_check(
         collaboratives: Whose trackers to read, in order.
         run_date: The calendar day of the run (rules compare dates with it).
         progress: Told what is being done, for a person watching.
+        sheets: The run's Google Sheets access (default: set up here when needed).
         from_snapshots: A folder of an earlier run's snapshots to read them from.
     """
-    trackers = read_trackers(collaboratives, progress, from_snapshots)
+    if sheets is None and from_snapshots is None:
+        sheets = connect_sheets(config, collaboratives)
+    trackers = read_trackers(collaboratives, progress, sheets, from_snapshots)
     progress(Step.CHECK, "")
     return CheckedTrackers(trackers, check_trackers(config, trackers, run_date))
 
@@ -407,7 +452,12 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
         What the run produced; its `summary` is what the flow returns.
     """
     checked = read_and_check(
-        plan.config, plan.selection.collaboratives, plan.run_date, progress, plan.from_snapshots
+        plan.config,
+        plan.selection.collaboratives,
+        plan.run_date,
+        progress,
+        plan.sheets,
+        plan.from_snapshots,
     )
     with output_transaction(plan) as (transaction, _recovered):
         progress(Step.FOLLOW_UP, "")

@@ -12,6 +12,7 @@ from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
+from stc_reporting.sources.sheets import SheetsReading
 
 
 def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
@@ -38,7 +39,15 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
     persist_result=False,
 )
 def read_tracker(
-    collaborative: CollaborativeConfig, from_snapshots: Path | None = None
+    collaborative: CollaborativeConfig,
+    sheets: SheetsReading | None = None,
+    from_snapshots: Path | None = None,
 ) -> ParsedTracker:
-    """Read one collaborative's tracker from its workbook or Google Sheet, or its snapshot."""
-    return fetch_tracker(collaborative, from_snapshots)
+    """Read one collaborative's tracker from its workbook or Google Sheet, or its snapshot.
+
+    A Google Sheet is read in two requests with its own bounded retries, within
+    `google.timeout_seconds`, and every read of this run shares one read limiter
+    (`google.reads_per_minute`): a run spread over several workers needs a Prefect
+    global concurrency limit as well (docs/google.md, "Quota").
+    """
+    return fetch_tracker(collaborative, sheets, from_snapshots)

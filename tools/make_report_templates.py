@@ -1125,7 +1125,7 @@ def build_dq_template() -> DocumentType:
             "{{ i.severity }}",
             "{{ i.row }}",
             "{{ i.column }}",
-            "{{ i.cell }}",
+            "{{r i.cell }}",
             "{{ i.value }}",
             "{{ i.message }}",
             "{{ i.status }}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from stc_reporting.contract.rules import Rule
 from stc_reporting.contract.tabs import normalise_choice
@@ -204,6 +205,15 @@ def parse_number(cell: object) -> float:
     if not _DECIMAL.match(digits):
         raise CellError(Rule.BAD_NUMBER, "is not a number: enter digits only, such as 42 or 12.5.")
     return float(digits.replace(",", ""))
+
+
+def percent_points(stored: float) -> float:
+    """A percent-formatted cell's stored fraction as percent points: 0.662 → 66.2.
+
+    The decimal point moves two places in the number's shortest spelling, so the
+    points are the number the person typed (0.662 * 100 would give 66.20000000000002).
+    """
+    return float(Decimal(repr(stored)).scaleb(2))
 
 
 def parse_money(cell: object) -> float:

@@ -15,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stc_reporting.contract.rules import Rule
-from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, target_field
+from stc_reporting.contract.tabs import (
+    INDICATORS,
+    MEASUREMENTS,
+    TABS,
+    Column,
+    Kind,
+    Tab,
+    target_field,
+)
 from stc_reporting.ingest.failure import FailureKind, TrackerFailure
 from stc_reporting.ingest.headers import match_headers
 from stc_reporting.ingest.parsing import (
@@ -25,6 +33,7 @@ from stc_reporting.ingest.parsing import (
     is_spreadsheet_error,
     parse_choice,
     parse_list,
+    percent_points,
 )
 from stc_reporting.ingest.withholding import (
     DISCARDED_AFTER_SCAN,
@@ -34,6 +43,7 @@ from stc_reporting.ingest.withholding import (
 from stc_reporting.issues import Issue, Severity, cell_reference
 from stc_reporting.privacy import PersonalData, mask, mask_if_personal
 from stc_reporting.sources import (
+    CellPosition,
     RawRow,
     RawTab,
     RawTracker,
@@ -44,6 +54,8 @@ from stc_reporting.sources import (
 
 Row = dict[str, object]
 """One typed record: `row` (the sheet row number) plus a value per field."""
+
+PERCENT_UNIT = "Percent"
 
 
 @dataclass
@@ -57,6 +69,7 @@ class TabData:
         rows: Typed rows, blank rows skipped, in sheet order.
         positions: Zero-based sheet column of each field present.
         target_years: Program years with a `Target Y<N>` column (Indicators).
+        percent_cells: (row, column) of the cells formatted as a percentage.
     """
 
     tab: Tab
@@ -65,6 +78,7 @@ class TabData:
     rows: list[Row] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     target_years: tuple[int, ...] = ()
+    percent_cells: frozenset[CellPosition] = frozenset()
 
 
 @dataclass
@@ -163,6 +177,7 @@ def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
         reasons.extend(f"tab '{tab.name}' has no column '{header}'" for header in missing)
         if missing:
             tabs_missing_columns.append(tab.name)
+    read_percent_cells_as_points(tracker)
     if reasons:
         tracker.failure = TrackerFailure(
             kind=FailureKind.MISSING_TAB if missing_tabs else FailureKind.MISSING_COLUMNS,
@@ -170,6 +185,42 @@ def parse_tracker(raw: RawTracker, collaborative: str) -> ParsedTracker:
             reason="; ".join(reasons),
         )
     return tracker
+
+
+def read_percent_cells_as_points(tracker: ParsedTracker) -> None:
+    """Read percent-formatted cells of Percent indicators as points: 66.2 %, stored 0.662, is 66.2.
+
+    The unit is on the Indicators tab, so this runs once every tab is read: a Percent
+    indicator's Baseline and Target Y<N>, and the Value of each Measurement whose
+    Indicator ID names one (tracker-format.md, Percent). Text such as `66.2%` already
+    reads as 66.2 (`parse_number`); other units keep a percent cell's stored value.
+    """
+    indicators = tracker.tabs.get(INDICATORS.name)
+    if indicators is None:
+        return
+    percent_rows = [row for row in indicators.rows if row.get("unit") == PERCENT_UNIT]
+    indicator_fields = ("baseline", *(target_field(y) for y in indicators.target_years))
+    for row in percent_rows:
+        _percent_cells_to_points(indicators, row, indicator_fields)
+    measurements = tracker.tabs.get(MEASUREMENTS.name)
+    if measurements is None:
+        return
+    percent_ids = {row.get("indicator_id") for row in percent_rows}
+    for row in measurements.rows:
+        if row.get("indicator_id") in percent_ids:
+            _percent_cells_to_points(measurements, row, ("value",))
+
+
+def _percent_cells_to_points(data: TabData, row: Row, field_names: tuple[str, ...]) -> None:
+    for name in field_names:
+        position = data.positions.get(name)
+        value = row.get(name)
+        if (
+            position is not None
+            and isinstance(value, float)
+            and (row["row"], position) in data.percent_cells
+        ):
+            row[name] = percent_points(value)
 
 
 def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | None:
@@ -207,7 +258,7 @@ def _find_tab(tracker: ParsedTracker, raw: RawTracker, tab: Tab) -> RawTab | Non
 
 def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
     """Read one tab into `tracker.tabs`; return the headers of missing required columns."""
-    data = TabData(tab, raw_tab.title, raw_tab.gid)
+    data = TabData(tab, raw_tab.title, raw_tab.gid, percent_cells=raw_tab.percent_cells)
     headers = match_headers(tab, raw_tab.header)
     data.positions, data.target_years = headers.positions, headers.target_years
     for problem in headers.problems:

@@ -31,7 +31,17 @@ from stc_reporting.outputs.folder import FILE_MODE, Transaction, aside_name
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from stc_reporting.sources.snapshot import Snapshot, snapshot_json, snapshot_of, snapshot_path
 
-ISSUE_COLUMNS = ("collaborative", "tab", "row", "column", "value", "severity", "rule", "message")
+ISSUE_COLUMNS = (
+    "collaborative",
+    "tab",
+    "row",
+    "column",
+    "value",
+    "severity",
+    "rule",
+    "message",
+    "link",
+)
 MANIFEST = "manifest.json"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -111,6 +121,7 @@ def issues_csv_bytes(issues: Iterable[Issue]) -> bytes:
             issue.severity.value,
             issue.rule,
             issue.message,
+            issue.link,
         )
         writer.writerow([escape_formula(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8")

@@ -40,6 +40,7 @@ from stc_reporting.reports.sections import plain_reason
 DOCX_TEMPLATE = "data-quality-report.docx"
 HTML_TEMPLATE = "data-quality-report.html.j2"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CELL_SIZE = 18  # half-points: the issue tables' 9 pt
 GRID_SYMBOLS = {"on time": "✓", "late": "late", "missing": "✗", "not due": ""}
 
 
@@ -128,12 +129,7 @@ class DataQualityContext(BaseModel):
 
 def cell_link(issue: Issue) -> str:
     """The Google Sheets address of an issue's cell, or '' for an .xlsx tracker."""
-    if not issue.spreadsheet_id:
-        return ""
-    address = f"https://docs.google.com/spreadsheets/d/{issue.spreadsheet_id}/edit"
-    if issue.gid is None:
-        return address
-    return f"{address}#gid={issue.gid}" + (f"&range={issue.cell}" if issue.cell else "")
+    return issue.link
 
 
 def _status_text(tracked: TrackedIssue) -> str:
@@ -373,6 +369,9 @@ def render_dq_docx(context: DataQualityContext, templates: Path = TEMPLATES_DIR)
     for section in data["collaboratives"]:
         for tab in section["tabs"]:
             for line in tab["issues"]:
+                # The template prints the cell with `{{r }}`, so a link is a run of its own
+                # (a hyperlink inside a run's text is no hyperlink in Word); the size is
+                # the template's for that table (9 pt).
                 cell = line["cell"] or "—"
                 line["cell"] = (
                     RichText(
@@ -380,9 +379,10 @@ def render_dq_docx(context: DataQualityContext, templates: Path = TEMPLATES_DIR)
                         url_id=document.build_url_id(line["link"]),
                         color="2E75B6",
                         underline=True,
+                        size=CELL_SIZE,
                     )
                     if line["link"]
-                    else cell
+                    else RichText(cell, size=CELL_SIZE)
                 )
     document.render(data, jinja_env=template_environment(), autoescape=True)
     buffer = io.BytesIO()

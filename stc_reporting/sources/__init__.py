@@ -41,14 +41,28 @@ class RawRow:
     cells: tuple[object, ...]
 
 
+CellPosition = tuple[int, int]
+"""A cell of a tab: its sheet row number (header = 1) and zero-based column."""
+
+
 @dataclass(frozen=True, slots=True)
 class RawTab:
-    """One tab as stored: its title, header cells and data rows."""
+    """One tab as stored: its title, header cells and data rows.
+
+    Attributes:
+        title: The tab's title as the tracker spells it.
+        header: The cells of row 1.
+        rows: The data rows, numbered as the sheet numbers them.
+        gid: The Google Sheets tab id (the `#gid=` of links), when there is one.
+        percent_cells: Cells formatted as a percentage (`66.2 %` stored as 0.662): the
+            reader turns them into percent points where the contract says so.
+    """
 
     title: str
     header: tuple[object, ...]
     rows: tuple[RawRow, ...]
     gid: int | None = None
+    percent_cells: frozenset[CellPosition] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,30 +7,37 @@ from typing import NoReturn
 
 from stc_reporting.config import CollaborativeConfig
 from stc_reporting.sources import TrackerSource, TrackerUnreadableError
+from stc_reporting.sources.sheets import SheetsReading, SheetsSource
 from stc_reporting.sources.snapshot import SnapshotSource
 from stc_reporting.sources.xlsx import XlsxSource
 
+NO_GOOGLE_SET_UP = "Google access was not set up for this run"
 
-class _NoGoogleSource:
-    """Stands in for a Google Sheets tracker until that source is configured."""
 
-    def __init__(self, sheet_id: str) -> None:
+class _UnreachableSheet:
+    """A Google Sheets tracker in a run that has no Google access: fails with the reason."""
+
+    def __init__(self, sheet_id: str, problem: str) -> None:
         self.sheet_id = sheet_id
+        self.problem = problem
 
     def read(self) -> NoReturn:
         raise TrackerUnreadableError(
-            f"Google Sheet {self.sheet_id} cannot be read: this version reads .xlsx trackers "
-            "only; download the sheet as .xlsx and set 'workbook' in the config"
+            f"Google Sheet {self.sheet_id} cannot be read: {self.problem} (docs/google.md)"
         )
 
 
 def source_for(
-    collaborative: CollaborativeConfig, from_snapshots: Path | None = None
+    collaborative: CollaborativeConfig,
+    sheets: SheetsReading | None = None,
+    from_snapshots: Path | None = None,
 ) -> TrackerSource:
     """Return the source that reads this collaborative's tracker.
 
     Args:
         collaborative: The collaborative's config entry (paths already resolved).
+        sheets: How this run reads Google Sheets (access built once per run, the shared
+            read limiter); needed only for a collaborative with `sheet_id`.
         from_snapshots: A folder of an earlier run's snapshots to replay instead:
             the workbook and Google are then never touched.
 
@@ -42,4 +49,9 @@ def source_for(
     if collaborative.workbook is not None:
         return XlsxSource(collaborative.workbook)
     assert collaborative.sheet_id is not None
-    return _NoGoogleSource(collaborative.sheet_id)
+    if sheets is None or sheets.access is None:
+        problem = sheets.problem if sheets is not None else NO_GOOGLE_SET_UP
+        return _UnreachableSheet(collaborative.sheet_id, problem)
+    return SheetsSource(
+        collaborative.sheet_id, sheets.access, limiter=sheets.limiter, retry=sheets.retry
+    )

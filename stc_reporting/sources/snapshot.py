@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
 from stc_reporting.privacy import PersonalData
 from stc_reporting.sources import RawRow, RawTab, RawTracker, TrackerUnreadableError, WithheldCell
@@ -127,12 +127,16 @@ class SnapshotRow(_Model):
 
 
 class SnapshotTab(_Model):
-    """One tab kept: title, Google Sheets tab id, header cells and data rows."""
+    """One tab kept: title, Google Sheets tab id, header cells, data rows, percent cells."""
 
     title: str
     gid: int | None
     header: list[JsonValue]
     rows: list[SnapshotRow]
+    percent_cells: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="Cells formatted as a percentage: [sheet row, zero-based column], sorted.",
+    )
 
 
 class SnapshotTracker(_Model):
@@ -177,6 +181,7 @@ def snapshot_of(raw: RawTracker) -> SnapshotTracker:
                     SnapshotRow(number=row.number, cells=[encode_cell(c) for c in row.cells])
                     for row in tab.rows
                 ],
+                percent_cells=sorted(tab.percent_cells),
             )
             for tab in raw.tabs
         ],
@@ -201,6 +206,7 @@ def raw_tracker_of(tracker: SnapshotTracker) -> RawTracker:
                     RawRow(row.number, tuple(decode_cell(cell) for cell in row.cells))
                     for row in tab.rows
                 ),
+                percent_cells=frozenset(tab.percent_cells),
             )
             for tab in tracker.tabs
         ),

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from stc_reporting.sources import RawTab, RawTracker, TrackerUnreadableError, rows_from_grid
+from stc_reporting.sources import (
+    CellPosition,
+    RawTab,
+    RawTracker,
+    TrackerUnreadableError,
+    rows_from_grid,
+)
+
+# Quoted text and [colour]/[condition] sections of a number format are not the format.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
 class XlsxSource:
@@ -43,15 +54,42 @@ class XlsxSource:
                 "download the tracker again as Microsoft Excel (.xlsx)"
             ) from error
         try:
-            tabs = tuple(
-                _raw_tab(sheet.title, list(sheet.iter_rows(values_only=True)))
-                for sheet in workbook.worksheets
-            )
+            tabs = tuple(_raw_tab(sheet.title, sheet.iter_rows()) for sheet in workbook.worksheets)
         finally:
             workbook.close()
         return RawTracker(description=str(self.path), tabs=tabs)
 
 
-def _raw_tab(title: str, grid: list[tuple[object, ...]]) -> RawTab:
+def _raw_tab(title: str, cell_rows: Any) -> RawTab:
+    """A worksheet's values, and which cells are formatted as a percentage.
+
+    Cells are read with their number format (still read-only and streaming: as fast
+    as values only on tracker-sized sheets), because a typed `66.2 %` is the number
+    0.662 and only its format says it was a percentage (tracker-format.md, Percent).
+    """
+    grid: list[tuple[object, ...]] = []
+    percent: set[CellPosition] = set()
+    for row_number, cells in enumerate(cell_rows, start=1):
+        values = []
+        for column, cell in enumerate(cells):
+            value = getattr(cell, "value", None)
+            values.append(value)
+            if _is_number(value) and is_percent_format(getattr(cell, "number_format", None)):
+                percent.add((row_number, column))
+        grid.append(tuple(values))
     header = grid[0] if grid else ()
-    return RawTab(title=title, header=tuple(header), rows=rows_from_grid(grid))
+    return RawTab(
+        title=title,
+        header=tuple(header),
+        rows=rows_from_grid(grid),
+        percent_cells=frozenset(percent),
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_percent_format(pattern: str | None) -> bool:
+    """Whether an Excel number format shows numbers as percentages (`0%`, `0.0 %`)."""
+    return bool(pattern) and "%" in _FORMAT_LITERALS.sub("", pattern or "")

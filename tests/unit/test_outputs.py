@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -54,10 +55,12 @@ def test_cells_a_spreadsheet_would_run_are_escaped(value: str) -> None:
 
 
 def test_issues_csv_has_the_contract_columns_and_escapes_every_cell() -> None:
-    """Header row as interface.md names it; values and messages escaped."""
-    text = issues_csv_bytes([issue('=HYPERLINK("x")', "-oops")]).decode()
+    """Header row as interface.md names it, then `link`; values and messages escaped."""
+    in_sheet = replace(issue("x"), cell="D3", gid=7, spreadsheet_id="1AbC")
+    text = issues_csv_bytes([issue('=HYPERLINK("x")', "-oops"), in_sheet]).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert tuple(rows[0]) == ISSUE_COLUMNS
+    assert ISSUE_COLUMNS[-1] == "link"
     assert rows[1] == [
         "fresno",
         "Activities",
@@ -67,7 +70,9 @@ def test_issues_csv_has_the_contract_columns_and_escapes_every_cell() -> None:
         "error",
         "required",
         "'-oops",
+        "",
     ]
+    assert rows[2][-1] == "https://docs.google.com/spreadsheets/d/1AbC/edit#gid=7&range=D3"
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:

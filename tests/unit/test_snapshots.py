@@ -277,3 +277,15 @@ def test_replayed_dates_come_from_the_snapshots_and_must_agree(tmp_path: Path) -
     (tmp_path / "b.json").write_bytes(snapshot_json(other))
     with pytest.raises(ValueError, match="different runs"):
         recorded_dates(tmp_path, ["a", "b"])
+
+
+def test_percent_formatted_cells_survive_a_snapshot() -> None:
+    """A replay reads a percent cell as points, as the run did: the marks are stored."""
+    tab = RawTab(
+        "Measurements",
+        ("Indicator ID", "Date", "Value"),
+        (RawRow(2, ("I1", date(2021, 1, 5), 0.662)),),
+        percent_cells=frozenset({(2, 2)}),
+    )
+    raw = RawTracker("t.xlsx", (tab,))
+    assert raw_tracker_of(snapshot_of(raw)) == raw
