@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark server deploy worker clean
+.PHONY: help install hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark sheets-reads-limit server deploy worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -106,6 +106,10 @@ server: $(VENV)
 deploy: $(VENV)
 	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect work-pool create stc-reporting --type process || true
 	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect --no-prompt deploy --all
+
+## sheets-reads-limit: create the Prefect limit all workers' Sheets reads share (60 a minute; server up)
+sheets-reads-limit: $(VENV)
+	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect gcl create sheets-reads --limit 60 --slot-decay-per-second 1
 
 ## worker: start a worker for the stc-reporting pool from this folder
 worker: $(VENV)

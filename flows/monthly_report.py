@@ -27,7 +27,7 @@ from stc_reporting.pipeline import RunPlan, output_transaction, plan_run, summar
 from tasks.outputs import publish_run_summary, write_outputs
 from tasks.reports import render_data_quality_report, render_reports
 from tasks.rollups import compute_rollups
-from tasks.sources import read_tracker
+from tasks.sources import read_tracker, share_sheets_quota
 from tasks.validate import check_trackers, follow_up_issues
 
 # Progress lines carry this marker so `stc-report run` can show them as they come.
@@ -87,8 +87,9 @@ def monthly_report(
         selection.as_of,
         extra=PROGRESS,
     )
+    sheets = share_sheets_quota(plan.sheets)
     futures = [
-        read_tracker.submit(c, plan.sheets, plan.from_snapshots) for c in selection.collaboratives
+        read_tracker.submit(c, sheets, plan.from_snapshots) for c in selection.collaboratives
     ]
     trackers = _collect(selection.collaboratives, futures)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)

@@ -53,5 +53,9 @@ def source_for(
         problem = sheets.problem if sheets is not None else NO_GOOGLE_SET_UP
         return _UnreachableSheet(collaborative.sheet_id, problem)
     return SheetsSource(
-        collaborative.sheet_id, sheets.access, limiter=sheets.limiter, retry=sheets.retry
+        collaborative.sheet_id,
+        sheets.access,
+        limiter=sheets.limiter,
+        retry=sheets.retry,
+        before_read=sheets.before_read,
     )

@@ -13,7 +13,9 @@ with exponential backoff and jitter, a bounded number of times and within the
 configured time-out for the whole tracker; a bad key (401), a sheet not shared with
 the service account (403) and a wrong id (404) fail this collaborative at once, with a
 message that says what to do. Every source of a run shares one `ReadLimiter`, so the
-run stays within Google's per-minute read quota.
+run stays within Google's per-minute read quota; a run whose reads are spread over
+several processes also passes each read through a shared gate (`before_read`: the
+flow's Prefect global concurrency limit), which this module knows only as a callable.
 """
 
 from __future__ import annotations
@@ -133,12 +135,17 @@ class SheetsReading:
         problem: Why there is no access (shown for every Sheets collaborative).
         limiter: The run's read limiter (`google.reads_per_minute`).
         retry: Tries and backoff (`google.attempts`, `google.backoff_*`).
+        before_read: Called before each Sheets request, after the local limiter gave
+            it a slot; it returns when the request may go. The flow sets it to take a
+            slot of the Prefect global concurrency limit shared by every worker
+            (docs/google.md, "Quota"); None: the local limiter alone.
     """
 
     access: GoogleAccess | None
     problem: str = ""
     limiter: ReadLimiter = field(default_factory=ReadLimiter)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    before_read: Callable[[], None] | None = None
 
 
 def sheets_reading(
@@ -176,6 +183,7 @@ class SheetsSource:
         limiter: ReadLimiter | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        before_read: Callable[[], None] | None = None,
     ) -> None:
         """Read this spreadsheet with this access.
 
@@ -185,12 +193,15 @@ class SheetsSource:
             limiter: The run's shared read limiter (default: one of its own).
             retry: Tries and backoff (default: 5 tries, 1 s doubling up to 30 s).
             sleep: How to wait between tries (tests pass a fake).
+            before_read: The run's shared gate, called before each request (every
+                try), once the local limiter has given it a slot (see `SheetsReading`).
         """
         self.spreadsheet_id = spreadsheet_id
         self.access = access
         self.limiter = limiter or ReadLimiter()
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._before_read = before_read
 
     def read(self) -> RawTracker:
         """Fetch every tab's cells: one metadata request and one batch of values.
@@ -247,6 +258,7 @@ class SheetsSource:
                     break
                 self._sleep(pause)
             with self.limiter.read() as waited:
+                waited += self._pass_shared_gate()
                 deadline.extend(waited)  # waiting for our own quota is not Google being slow
                 http.timeout = max(deadline.remaining(), 0.001)
                 try:
@@ -262,6 +274,14 @@ class SheetsSource:
             f"{tries} {'try' if tries == 1 else 'tries'} in {deadline.elapsed():.0f} s, "
             f"time-out {self.access.timeout:g} s): try the run again later"
         )
+
+    def _pass_shared_gate(self) -> float:
+        """Wait at the gate shared with other processes, if any; return the seconds waited."""
+        if self._before_read is None:
+            return 0.0
+        started = time.monotonic()
+        self._before_read()
+        return time.monotonic() - started
 
     def _passing_fault(self, error: Exception) -> str:
         """Describe a fault worth another try; raise the ones that no retry can fix."""

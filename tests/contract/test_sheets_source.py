@@ -262,6 +262,27 @@ def test_passing_faults_are_tried_again_until_the_tracker_reads(
     assert fake_google.count(service="sheets", status=200) == 2
 
 
+def test_the_shared_gate_is_passed_before_every_request_and_its_wait_is_not_google_time(
+    fake_google: FakeGoogle, google_accounts: GoogleAccounts, google_credentials_file: Path
+) -> None:
+    """A gate that holds each request 0.4 s, a 1 s time-out: three requests, three passes."""
+    fake_google.load_xlsx(
+        REPO / "data/sample/fresno.xlsx", "fresno-sheet", readers=[google_accounts.reader.email]
+    )
+    fake_google.faults.fail(429, times=1, kind="sheets.spreadsheets.values.batchGet")
+    seen_before_gate: list[int] = []
+
+    def gate() -> None:
+        seen_before_gate.append(fake_google.count(service="sheets"))
+        time.sleep(0.4)
+
+    access = access_for(fake_google, google_credentials_file, timeout_seconds=1)
+    policy = RetryPolicy(attempts=5, first_delay=0.01, max_delay=0.05)
+    SheetsSource("fresno-sheet", access, ReadLimiter(), policy, before_read=gate).read()
+    assert seen_before_gate == [0, 1, 2]
+    assert fake_google.count(service="sheets") == 3
+
+
 def test_a_fault_that_never_clears_ends_after_the_tries_with_a_message(
     fake_google: FakeGoogle, google_accounts: GoogleAccounts, google_credentials_file: Path
 ) -> None:
