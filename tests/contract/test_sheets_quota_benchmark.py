@@ -1,0 +1,41 @@
+"""The Sheets quota benchmark runs, quickly, to the end with no failed collaborative."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.contract
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_quick_benchmark_reads_every_tracker_through_the_injected_429s(
+    tmp_path: Path,
+) -> None:
+    """Six trackers, two injected 429s: every tracker read, the quota kept, figures written."""
+    figures_file = tmp_path / "figures.json"
+    finished = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "sheets_quota.py"),
+            *("--trackers", "6", "--quota", "600", "--faults", "2"),
+            *("--json", str(figures_file)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "failed collaboratives: 0 (none)" in finished.stdout
+    figures = json.loads(figures_file.read_text())
+    assert figures["failed_collaboratives"] == []
+    assert figures["answered_reads"] == 12  # two per tracker
+    assert figures["injected_429s"] == 2
+    assert figures["sheets_requests"] == 14
+    assert figures["quota_429s"] == 0
