@@ -93,10 +93,11 @@ report-templates: $(VENV)
 template-docs: $(VENV)
 	$(BIN)/python -m tools.make_template_docs
 
-## benchmark: time and measure a run on scaled-up trackers
+## benchmark: time and measure a run on scaled-up trackers, rendering, and 40 Sheets within the read quota
 benchmark: $(VENV)
 	$(BIN)/python benchmarks/run_pipeline.py
 	$(BIN)/python benchmarks/render_reports.py
+	$(BIN)/python benchmarks/sheets_quota.py
 
 ## server: start the Prefect server and UI on http://127.0.0.1:4200
 server: $(VENV)
