@@ -79,7 +79,7 @@ def share_sheets_quota(sheets: SheetsReading | None) -> SheetsReading | None:
 
     Returns:
         The reading, with the shared gate when the limit exists. Called from the flow,
-        whose log says which way the run keeps the quota.
+        whose log says when the limit is used, or ignored for want of slot decay.
     """
     if sheets is None or sheets.access is None:
         return sheets
@@ -90,7 +90,8 @@ def share_sheets_quota(sheets: SheetsReading | None) -> SheetsReading | None:
         except ObjectNotFound:
             return sheets
     if limit.slot_decay_per_second <= 0:
-        # `rate_limit` refuses a limit without decay: every read would fail.
+        # `rate_limit` never gives its slots back: without decay, once they are taken
+        # every later read would wait for ever.
         logger.warning(
             "The Prefect global concurrency limit %r has no slot decay, so it is not used: "
             "Google Sheets reads keep to this run's own limiter (docs/google.md, Quota)",
