@@ -77,7 +77,7 @@ class GoogleAccess:
         """A gspread client on the configured Sheets endpoint, with the time-out."""
         return gspread.Client(
             auth=self.credentials,
-            http_client=_gspread_http_client(self.sheets_endpoint.rstrip("/"), self.timeout),
+            http_client=gspread_http_client(self.sheets_endpoint.rstrip("/"), self.timeout),
         )
 
     def drive_service(self) -> Any:
@@ -173,7 +173,7 @@ def _parse_key(text: str, where: str) -> dict[str, Any]:
     return info
 
 
-def _gspread_http_client(base_url: str, timeout: float) -> type[HTTPClient]:
+def gspread_http_client(base_url: str, timeout: float) -> type[HTTPClient]:
     """An `HTTPClient` class that sends Sheets requests to `base_url`, with a time-out."""
 
     class EndpointHTTPClient(HTTPClient):

@@ -1,4 +1,6 @@
-"""How the real clients are pointed at the fake Google (the tricks production needs too).
+"""How the harness points the real clients at the fake Google, with production's own seam.
+
+The endpoint tricks live in `stc_reporting/google_access.py` and are reused here:
 
 - gspread has no base-URL setting, and patching `gspread.urls` does nothing (modules copy
   the names at import): subclass `gspread.http_client.HTTPClient`, rewrite the URL prefix
@@ -14,37 +16,21 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import Any
 
 import google_auth_httplib2
 import gspread
-import httplib2
 from google.oauth2 import service_account
 from googleapiclient.discovery import build
-from gspread.http_client import HTTPClient
 
-SHEETS_ORIGIN = "https://sheets.googleapis.com"
+from stc_reporting.google_access import EndpointHttp, gspread_http_client
+
+__all__ = ["SCOPES", "LoopbackHttp", "drive_service", "gspread_client", "gspread_http_client"]
+
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets.readonly",
     "https://www.googleapis.com/auth/drive",
 )
-
-
-def gspread_http_client(base_url: str, timeout: float) -> type[HTTPClient]:
-    """An `HTTPClient` class sending Sheets requests to `base_url`, with a time-out."""
-
-    class LoopbackHTTPClient(HTTPClient):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.timeout = timeout
-
-        def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-            if endpoint.startswith(SHEETS_ORIGIN):
-                endpoint = base_url + endpoint.removeprefix(SHEETS_ORIGIN)
-            return super().request(method, endpoint, *args, **kwargs)
-
-    return LoopbackHTTPClient
 
 
 def gspread_client(info: dict[str, str], base_url: str, timeout: float = 5.0) -> gspread.Client:
@@ -54,23 +40,8 @@ def gspread_client(info: dict[str, str], base_url: str, timeout: float = 5.0) ->
     )
 
 
-class LoopbackHttp(httplib2.Http):  # type: ignore[misc]
-    """An `httplib2.Http` that sends `https://` requests for one host over plain http."""
-
-    def __init__(self, base_url: str, timeout: float) -> None:
-        """Rewrite requests to the host of `base_url` (an `http://` URL)."""
-        super().__init__(timeout=timeout)
-        self.netloc = urllib.parse.urlsplit(base_url).netloc
-        # Drive answers 308 to a partial resumable upload: not a redirect. googleapiclient's
-        # own `build_http()` does the same; a hand-made Http must do it too.
-        self.redirect_codes: frozenset[int] = frozenset(self.redirect_codes) - {308}
-
-    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
-        """Send the request, over http when it is for the fake's host."""
-        parts = urllib.parse.urlsplit(uri)
-        if parts.scheme == "https" and parts.netloc == self.netloc:
-            uri = urllib.parse.urlunsplit(parts._replace(scheme="http"))
-        return super().request(uri, *args, **kwargs)
+LoopbackHttp = EndpointHttp
+"""Production's `httplib2.Http` that puts back the endpoint's scheme (google_access.py)."""
 
 
 def drive_service(info: dict[str, str], base_url: str, timeout: float = 5.0) -> Any:
