@@ -17,7 +17,6 @@ discovery document, so building it needs no network.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -29,7 +28,7 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from stc_reporting.google_access import GoogleAccess, RetryPolicy, is_transient, with_retries
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.outputs.publishing import PublishedFile, PublishOutcome
+from stc_reporting.outputs.publishing import PublishedFile, PublishOutcome, read_unchanged
 from stc_reporting.outputs.writer import WrittenFile
 
 FOLDER_MIME_TYPE = "application/vnd.google-apps.folder"
@@ -293,10 +292,8 @@ class DrivePublisher:
         return outcome
 
     def _publish_one(self, run_dir: Path, written: WrittenFile) -> PublishedFile:
-        content = (run_dir / written.path).read_bytes()
-        digest = hashlib.sha256(content).hexdigest()
-        if digest != written.sha256:
-            raise ValueError("it changed after the run wrote it (its SHA-256 differs)")
+        content = read_unchanged(run_dir, written)
+        digest = written.sha256
         name = PurePosixPath(written.path).name
         file = self.folder.put(name, content, mime_type_of(name))
         return PublishedFile(written.path, file.id, file.link, digest)

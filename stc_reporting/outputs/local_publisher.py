@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from stc_reporting.outputs.publishing import PublishedFile, PublishOutcome
+from stc_reporting.outputs.publishing import PublishedFile, PublishOutcome, read_unchanged
 from stc_reporting.outputs.writer import WrittenFile, file_mode
 
 # Far more than any folder needs; a bound so a broken folder cannot loop forever.
@@ -51,10 +51,8 @@ class LocalFolderPublisher:
         return outcome
 
     def _publish_one(self, run_dir: Path, written: WrittenFile) -> PublishedFile:
-        content = (run_dir / written.path).read_bytes()
-        digest = hashlib.sha256(content).hexdigest()
-        if digest != written.sha256:
-            raise ValueError("it changed after the run wrote it (its SHA-256 differs)")
+        content = read_unchanged(run_dir, written)
+        digest = written.sha256
         self.folder.mkdir(parents=True, exist_ok=True)
         name = self._place(PurePosixPath(written.path).name, content, digest)
         target = self.folder / name

@@ -10,6 +10,7 @@ Which publisher a run uses is decided in one place, `publisher_factory.py`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,3 +66,16 @@ class Publisher(Protocol):
             Where each published file landed, and a message per file that was not.
         """
         ...
+
+
+def read_unchanged(run_dir: Path, written: WrittenFile) -> bytes:
+    """The content of a file the run wrote, refused if it changed since (its SHA-256).
+
+    Raises:
+        ValueError: The file is not the one the run recorded.
+        OSError: It cannot be read.
+    """
+    content = (run_dir / written.path).read_bytes()
+    if hashlib.sha256(content).hexdigest() != written.sha256:
+        raise ValueError("it changed after the run wrote it (its SHA-256 differs)")
+    return content
