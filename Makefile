@@ -48,7 +48,7 @@ fmt: $(VENV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## test: fast unit and contract tests (no Prefect server, about 30 s)
+## test: unit and contract tests (no Prefect server; about 2-3 min, the unit tier alone is seconds)
 test: $(VENV)
 	$(BIN)/python -m pytest -m "unit or contract"
 
