@@ -21,8 +21,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from stc_reporting.outputs.folder import FILE_MODE
 from stc_reporting.outputs.publishing import PublishedFile, PublishOutcome, read_unchanged
-from stc_reporting.outputs.writer import WrittenFile, file_mode
+from stc_reporting.outputs.writer import WrittenFile
 
 # Far more than any folder needs; a bound so a broken folder cannot loop forever.
 MAX_NAMES = 1000
@@ -88,7 +89,7 @@ def _complete_temporary(folder: Path, name: str, content: bytes) -> Path:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, file_mode())
+        os.chmod(temporary, FILE_MODE)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -15,11 +15,9 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -27,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from stc_reporting.figures.document import Rollups, rollups_json
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
-from stc_reporting.outputs.folder import FILE_MODE, Transaction, aside_name
+from stc_reporting.outputs.folder import Transaction, aside_name
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from stc_reporting.sources.snapshot import Snapshot, snapshot_json, snapshot_of, snapshot_path
 
@@ -46,11 +44,6 @@ MANIFEST = "manifest.json"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def file_mode() -> int:
-    """The mode of a file this process writes: 0666 less the umask, like any new file."""
-    return FILE_MODE
-
-
 @dataclass(frozen=True)
 class WrittenFile:
     """One file a run wrote, as listed in `manifest.json`."""
@@ -60,27 +53,6 @@ class WrittenFile:
     collaborative: str | None
     sha256: str
     bytes: int
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write bytes to `path` through a temporary file and a rename.
-
-    Args:
-        path: Where the file ends up; its folder is created if needed.
-        content: The complete file content.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; outputs are shared files
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def stage_document(transaction: Transaction, document: RenderedDocument) -> WrittenFile:

@@ -23,7 +23,6 @@ from stc_reporting.outputs.writer import (
     data_documents,
     escape_formula,
     issues_csv_bytes,
-    write_atomically,
     write_run,
 )
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
@@ -73,17 +72,6 @@ def test_issues_csv_has_the_contract_columns_and_escapes_every_cell() -> None:
         "",
     ]
     assert rows[2][-1] == "https://docs.google.com/spreadsheets/d/1AbC/edit#gid=7&range=D3"
-
-
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
-    """The rename happens only after a complete write."""
-    target = tmp_path / "rollups.json"
-    target.write_text("old")
-
-    with pytest.raises(TypeError):
-        write_atomically(target, "not bytes")  # type: ignore[arg-type]
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["rollups.json"]
 
 
 def test_run_outputs_are_byte_identical_when_repeated(tmp_path: Path) -> None:
