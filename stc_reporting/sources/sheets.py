@@ -182,7 +182,6 @@ class SheetsSource:
         access: GoogleAccess,
         limiter: ReadLimiter | None = None,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         before_read: Callable[[], None] | None = None,
     ) -> None:
         """Read this spreadsheet with this access.
@@ -191,8 +190,7 @@ class SheetsSource:
             spreadsheet_id: The id in the sheet's address (`/d/<id>/edit`).
             access: Credentials and endpoints, built once per run.
             limiter: The run's shared read limiter (default: one of its own).
-            retry: Tries and backoff (default: 5 tries, 1 s doubling up to 30 s).
-            sleep: How to wait between tries (tests pass a fake).
+            retry: Tries, backoff and how to wait (default: 5 tries, 1 s doubling up to 30 s).
             before_read: The run's shared gate, called before each request (every
                 try), once the local limiter has given it a slot (see `SheetsReading`).
         """
@@ -200,7 +198,6 @@ class SheetsSource:
         self.access = access
         self.limiter = limiter or ReadLimiter()
         self.retry = retry or RetryPolicy()
-        self._sleep = sleep
         self._before_read = before_read
 
     def read(self) -> RawTracker:
@@ -256,7 +253,7 @@ class SheetsSource:
                 pause = self.retry.delay(tries - 1)
                 if pause >= deadline.remaining():
                     break
-                self._sleep(pause)
+                self.retry.sleep(pause)
             with self.limiter.read() as waited:
                 waited += self._pass_shared_gate()
                 deadline.extend(waited)  # waiting for our own quota is not Google being slow
