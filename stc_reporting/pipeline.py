@@ -33,7 +33,7 @@ from stc_reporting.figures.periods import last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.issues import Issue, sort_issues
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.outputs.folder import OutputFolder, Transaction
+from stc_reporting.outputs.folder import OutputFolder, OutputFolderError, Transaction
 from stc_reporting.outputs.summary import RunSummary, run_notes, summarise_run
 from stc_reporting.outputs.writer import (
     WrittenFile,
@@ -48,7 +48,7 @@ from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
 from stc_reporting.sources.sheets import SheetsReading, sheets_reading
-from stc_reporting.sources.snapshot import recorded_dates
+from stc_reporting.sources.snapshot import SNAPSHOTS_FOLDER, recorded_dates, snapshot_path
 
 
 class Step(StrEnum):
@@ -240,6 +240,77 @@ def read_trackers(
         except TrackerTemporarilyUnavailableError as error:
             reason = f"its source did not answer ({error}); try again later"
             trackers.append(unreadable_tracker(collaborative.id, reason))
+    return trackers
+
+
+def store_snapshots(
+    folder: Path,
+    trackers: Sequence[ParsedTracker],
+    as_of: date,
+    run_date: date,
+    holder: str = "",
+) -> list[str]:
+    """Write the trackers' snapshots into a shared folder of reads, all at once.
+
+    A run whose reads are spread over several workers gets its trackers this way: each
+    reading run stores the snapshots of the trackers it read (`snapshots/<id>.json`: the
+    cells ingest kept after its privacy step, or why a tracker could not be read) and
+    the run that asked reads them back with `read_stored_snapshots`. The folder's
+    transaction makes them appear whole or not at all.
+
+    Args:
+        folder: The folder of reads, made by the run that asked for them.
+        trackers: The trackers as read.
+        as_of: The run's as-of date.
+        run_date: The day of the run.
+        holder: Who is writing, shown to another reading run that has to wait.
+
+    Returns:
+        The files written, relative to the folder.
+
+    Raises:
+        OutputFolderError: The folder does not exist here: the worker does not see the
+            storage of the run that asked (every worker must share it).
+    """
+    if not folder.is_dir():
+        raise OutputFolderError(
+            f"the folder of reads {folder} does not exist on this worker; every worker must "
+            "share the folder the run that asked for the reads made it in (docs/operations.md)"
+        )
+    documents = snapshot_documents(trackers, as_of, run_date)
+    with OutputFolder(folder).open(holder) as session, session.transaction() as transaction:
+        for document in documents:
+            transaction.put(document.path, document.content)
+        return transaction.commit()
+
+
+def read_stored_snapshots(
+    collaboratives: Sequence[CollaborativeConfig], folder: Path
+) -> list[ParsedTracker]:
+    """Read back the trackers a reading run stored with `store_snapshots`.
+
+    Reading a snapshot gives the same records and issues as reading the tracker did
+    (docs/outputs.md, "Snapshots"); a tracker that could not be read comes back failed
+    with its reason.
+
+    Args:
+        collaboratives: Whose trackers to read back, in order.
+        folder: The folder of reads.
+
+    Returns:
+        One tracker per collaborative, in the same order; one without a snapshot in the
+        folder comes back failed, saying so.
+    """
+    trackers = []
+    for collaborative in collaboratives:
+        if not (folder / snapshot_path(collaborative.id)).is_file():
+            reason = (
+                f"the run that read it finished without leaving its snapshot in {folder}; "
+                "check that every worker shares that folder (docs/operations.md)"
+            )
+            trackers.append(unreadable_tracker(collaborative.id, reason))
+            continue
+        trackers.append(fetch_tracker(collaborative, from_snapshots=folder / SNAPSHOTS_FOLDER))
     return trackers
 
 

@@ -1,21 +1,32 @@
-"""Fetching trackers: one task run per collaborative, retried on passing faults."""
+"""Fetching trackers: one task run per collaborative, retried on passing faults.
+
+Also what a run that reads on behalf of another (`flows/read_trackers.py`) needs: the
+tracker or a failed one for each read, and a task that stores their snapshots.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectNotFound
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run as prefect_flow_run
 from prefect.tasks import exponential_backoff
 
+from stc_reporting import pipeline
 from stc_reporting.config import CollaborativeConfig
-from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.google_access import SECRET_BLOCK
+from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.sheets import SheetsReading
@@ -26,6 +37,10 @@ SHEETS_READS_LIMIT = "sheets-reads"
 Create it once per server (`make sheets-reads-limit`): a limit of 60 with a slot decay of
 1 per second lets 60 reads through at once, then one more each second.
 """
+
+
+READS_KEPT_FAILING = "reading kept failing after several tries; try again later"
+"""Why a collaborative failed whose read task failed for good (after its retries)."""
 
 
 def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
@@ -107,3 +122,60 @@ def share_sheets_quota(sheets: SheetsReading | None) -> SheetsReading | None:
     )
     gate: Callable[[], None] = partial(rate_limit, SHEETS_READS_LIMIT, occupy=1, strict=True)
     return dataclasses.replace(sheets, before_read=gate)
+
+
+def tracker_or_unreadable(
+    collaborative: CollaborativeConfig, future: PrefectFuture[ParsedTracker]
+) -> ParsedTracker:
+    """Wait for one read; a read that failed for good fails its collaborative only.
+
+    Args:
+        collaborative: Whose tracker the read task reads.
+        future: The `read_tracker` task run.
+
+    Returns:
+        The tracker read, or a failed one saying reading kept failing.
+    """
+    future.wait()
+    if future.state.is_completed():
+        return future.result()
+    return unreadable_tracker(collaborative.id, READS_KEPT_FAILING)
+
+
+# Only the snapshots reach the disk (what ingest kept, never the tracker), and the task
+# returns just their names: nothing of a tracker is cached or persisted by Prefect.
+@task(name="store snapshots", cache_policy=NO_CACHE, persist_result=False)
+def store_snapshots(
+    folder: Path, trackers: Sequence[ParsedTracker], as_of: date, run_date: date
+) -> list[str]:
+    """Write the trackers' snapshots into the shared folder of reads, all at once.
+
+    Args:
+        folder: The folder of reads the run that asked for them made.
+        trackers: The trackers as read.
+        as_of: The as-of date of the run that asked.
+        run_date: The day of the run that asked.
+
+    Returns:
+        The snapshot files written, relative to the folder.
+    """
+    holder = f"read-trackers flow run {prefect_flow_run.name}"
+    return pipeline.store_snapshots(folder, trackers, as_of, run_date, holder)
+
+
+def google_secret_json() -> str | None:
+    """The service-account JSON of the Prefect Secret block `SECRET_BLOCK`, if there is one.
+
+    Read only when a collaborative has a `sheet_id`, after `google.credentials` and
+    $GOOGLE_APPLICATION_CREDENTIALS (docs/google.md). A missing block is no error here:
+    the Sheets collaboratives then fail with the message that says where the key goes.
+    """
+    from prefect.blocks.system import Secret
+
+    try:
+        # Called from a flow (sync): `load` returns the block, not a coroutine.
+        block = cast("Secret[Any]", Secret.load(SECRET_BLOCK))
+    except ValueError:  # no block of that name
+        return None
+    value = block.get()
+    return value if isinstance(value, str) else json.dumps(value)
