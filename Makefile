@@ -8,6 +8,8 @@ MAKEFLAGS += --warn-undefined-variables
 VENV := .venv
 BIN := $(VENV)/bin
 PREFECT_LOCAL_API := http://127.0.0.1:4200/api
+# Where the deployments' runs start: this checkout, unless given (docs/operations.md).
+STC_CHECKOUT ?= $(CURDIR)
 
 $(VENV): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -103,10 +105,10 @@ benchmark: $(VENV)
 server: $(VENV)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server start --host 127.0.0.1
 
-## deploy: create the work pool and the deployments in prefect.yaml (server must be up)
+## deploy: create the work pool and the deployments in prefect.yaml, runs starting in STC_CHECKOUT (default: here)
 deploy: $(VENV)
 	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect work-pool create stc-reporting --type process || true
-	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect --no-prompt deploy --all
+	STC_CHECKOUT=$(STC_CHECKOUT) PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect --no-prompt deploy --all
 
 ## sheets-reads-limit: create the Prefect limit all workers' Sheets reads share (60 a minute; server up)
 sheets-reads-limit: $(VENV)

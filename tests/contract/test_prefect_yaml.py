@@ -1,8 +1,14 @@
-"""Every prefect.yaml deployment points at a real flow with valid parameters and schedules."""
+"""Every prefect.yaml deployment points at a real flow with valid parameters and schedules.
+
+Also what the operator docs promise of it: the checkout folder is a deploy-time setting
+(`STC_CHECKOUT`), the monthly-report deployments fix the config and outputs root and
+never overlap, and the read-trackers deployment the spread reads start exists.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +20,28 @@ pytestmark = pytest.mark.contract
 REPO = Path(__file__).resolve().parents[2]
 
 
-def deployments() -> list[dict[str, Any]]:
-    document = yaml.safe_load((REPO / "prefect.yaml").read_text())
-    return list(document["deployments"])
+MONTHLY_REPORT = ("monthly", "on-demand")
+
+
+def document() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((REPO / "prefect.yaml").read_text())
+    return loaded
+
+
+def deployments(names: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    every = list(document()["deployments"])
+    return [d for d in every if names is None or d["name"] in names]
 
 
 def load_entrypoint(entrypoint: str) -> Any:
-    path, name = entrypoint.split(":")
-    spec = importlib.util.spec_from_file_location("entrypoint_module", REPO / path)
+    path, attribute = entrypoint.split(":")
+    name = "entrypoint_" + path.removesuffix(".py").replace("/", "_")
+    spec = importlib.util.spec_from_file_location(name, REPO / path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as Prefect loads it: dataclasses look their module up
     spec.loader.exec_module(module)
-    return getattr(module, name)
+    return getattr(module, attribute)
 
 
 def test_there_is_a_scheduled_and_an_on_demand_deployment() -> None:
@@ -35,7 +51,7 @@ def test_there_is_a_scheduled_and_an_on_demand_deployment() -> None:
     assert by_name["on-demand"]["schedules"] == []
 
 
-@pytest.mark.parametrize("deployment", deployments(), ids=lambda d: d["name"])
+@pytest.mark.parametrize("deployment", deployments(MONTHLY_REPORT), ids=lambda d: d["name"])
 def test_each_deployment_runs_the_monthly_report_flow_with_valid_parameters(
     deployment: dict[str, Any],
 ) -> None:
@@ -74,3 +90,59 @@ def test_every_flow_parameter_has_help_text_for_the_ui_form() -> None:
     }
     for name, field in schema["properties"].items():
         assert field.get("description"), f"{name} has no help text"
+
+
+def test_prefect_reads_the_file_as_written() -> None:
+    """Prefect's own model of prefect.yaml takes every deployment and the pull step."""
+    from prefect.cli.deploy._models import PrefectYamlModel
+
+    model = PrefectYamlModel.model_validate(document())
+    assert [d.name for d in model.deployments] == [d["name"] for d in deployments()]
+    assert model.pull == document()["pull"]
+
+
+def test_the_checkout_folder_is_filled_in_from_stc_checkout_when_deploying(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pull step names $STC_CHECKOUT (not $PWD), which `prefect deploy` fills in.
+
+    `prefect deploy` applies its environment to the pull steps with this same function
+    (prefect/cli/deploy/_core.py), so the deployment keeps the absolute path given then.
+    """
+    from prefect.utilities.templating import apply_values
+
+    [step] = document()["pull"]
+    directory = step["prefect.deployments.steps.set_working_directory"]["directory"]
+    assert directory == "{{ $STC_CHECKOUT }}"
+    monkeypatch.setenv("STC_CHECKOUT", "/srv/stc-reporting")
+    assert apply_values(directory, {}, remove_notset=False) == "/srv/stc-reporting"
+    assert "{{ $PWD }}" not in (REPO / "prefect.yaml").read_text()
+
+
+@pytest.mark.parametrize("deployment", deployments(MONTHLY_REPORT), ids=lambda d: d["name"])
+def test_each_monthly_report_deployment_fixes_config_and_outputs_and_never_overlaps(
+    deployment: dict[str, Any],
+) -> None:
+    """STC_CONFIG names the sample config; one run at a time, a second one waits."""
+    from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions
+
+    env = deployment["work_pool"]["job_variables"]["env"]
+    assert (REPO / env["STC_CONFIG"]).is_file()
+    assert env["STC_OUTPUTS_ROOT"] == "out/runs"
+    assert env["STC_TRACKERS_PER_READ_RUN"] == "0"
+    limit = deployment["concurrency_limit"]
+    assert limit["limit"] == 1
+    options = ConcurrencyOptions(collision_strategy=limit["collision_strategy"])
+    assert options.collision_strategy is ConcurrencyLimitStrategy.ENQUEUE
+
+
+def test_the_read_trackers_deployment_is_the_one_spread_reads_start() -> None:
+    """Same pool, no schedule, no concurrency limit, and the flow read_on_workers names."""
+    from flows.read_trackers import READ_DEPLOYMENT
+
+    [deployment] = deployments(("read-trackers",))
+    flow = load_entrypoint(deployment["entrypoint"])
+    assert f"{flow.name}/{deployment['name']}" == READ_DEPLOYMENT
+    assert deployment["work_pool"]["name"] == "stc-reporting"
+    assert deployment["schedules"] == []
+    assert "concurrency_limit" not in deployment
