@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark sheets-reads-limit server deploy worker clean
+.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark sheets-reads-limit server deploy worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,10 @@ help:
 
 ## install: create .venv with the project and its dev tools, at the versions in constraints.txt
 install: $(VENV)
+
+## system-packages: install what the tests need beyond pip (PostgreSQL, for the scale-out test; root, apt-get)
+system-packages:
+	tools/install-system-packages.sh
 
 ## hooks: install the git pre-commit hooks (ruff, format, mypy, import-linter from .venv)
 hooks: $(VENV)
