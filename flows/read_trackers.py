@@ -27,6 +27,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectNotFound
 from prefect.states import Cancelling
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -133,6 +134,10 @@ def batches(items: Sequence[Item], size: int) -> list[tuple[Item, ...]]:
     return [tuple(items[start : start + size]) for start in range(0, len(items), size)]
 
 
+class ReadDeploymentMissingError(RuntimeError):
+    """Reads are to be spread over the workers, but the `read-trackers` deployment is missing."""
+
+
 @dataclass(frozen=True)
 class ReadRun:
     """One `read-trackers` run this run started, and whose trackers it reads."""
@@ -207,21 +212,31 @@ def _start_read_run(
     run_date: date,
     folder: Path,
 ) -> ReadRun:
-    """Create one `read-trackers` run for a batch (it starts when a worker takes it)."""
-    # Called from a sync flow, `run_deployment` returns the flow run, not a coroutine.
-    flow_run = run_deployment(
-        READ_DEPLOYMENT,
-        parameters={
-            "config": str(config_path),
-            "collaboratives": [c.id for c in batch],
-            "as_of": as_of.isoformat(),
-            "run_date": run_date.isoformat(),
-            "folder": str(folder),
-        },
-        flow_run_name=_run_name(batch, as_of),
-        timeout=0,  # start every batch now; `_wait_for` waits for them all together
-        as_subflow=True,
-    )
+    """Create one `read-trackers` run for a batch (it starts when a worker takes it).
+
+    Raises:
+        ReadDeploymentMissingError: The server has no `read-trackers` deployment.
+    """
+    try:
+        # Called from a sync flow, `run_deployment` returns the flow run, not a coroutine.
+        flow_run = run_deployment(
+            READ_DEPLOYMENT,
+            parameters={
+                "config": str(config_path),
+                "collaboratives": [c.id for c in batch],
+                "as_of": as_of.isoformat(),
+                "run_date": run_date.isoformat(),
+                "folder": str(folder),
+            },
+            flow_run_name=_run_name(batch, as_of),
+            timeout=0,  # start every batch now; `_wait_for` waits for them all together
+            as_subflow=True,
+        )
+    except ObjectNotFound as error:
+        raise ReadDeploymentMissingError(
+            f"{PER_READ_RUN_SETTING} asks for reads on the workers, but the server has no "
+            f"{READ_DEPLOYMENT} deployment: deploy prefect.yaml again (docs/operations.md)"
+        ) from error
     return ReadRun(tuple(batch), cast(FlowRun, flow_run))
 
 

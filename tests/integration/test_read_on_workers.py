@@ -22,6 +22,7 @@ import pytest
 
 from flows.read_trackers import (
     READ_DEPLOYMENT,
+    ReadDeploymentMissingError,
     batches,
     read_on_workers,
     read_trackers,
@@ -193,6 +194,21 @@ def test_read_runs_no_worker_takes_fail_in_time_and_are_cancelled(
         assert "check that a worker is running" in tracker.failure.reason
     states = {run.state_name for run in children_of(parent_id)}  # type: ignore[attr-defined]
     assert states == {"Cancelled"}
+
+
+def test_spreading_reads_without_the_read_deployment_stops_saying_to_deploy(
+    sample: list[CollaborativeConfig],
+    sample_config: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No read-trackers deployment on the server: the run stops, saying to deploy again."""
+    import flows.read_trackers
+
+    monkeypatch.setattr(flows.read_trackers, "READ_DEPLOYMENT", "read-trackers/not-deployed")
+    with pytest.raises(ReadDeploymentMissingError, match=r"deploy prefect\.yaml again"):
+        spread(sample[:1], sample_config, tmp_path, 1)
+    assert list((tmp_path / ".reads").iterdir()) == []
 
 
 def test_the_read_trackers_flow_stores_only_snapshots_and_returns_only_names(
