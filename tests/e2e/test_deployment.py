@@ -1,32 +1,38 @@
 """End to end: a real Prefect server, the prefect.yaml deployments, a worker, one run.
 
-Starts `prefect server start` on a free loopback port with its own PREFECT_HOME
-(the `server` fixture, tests/e2e/conftest.py), deploys with `prefect --no-prompt deploy
---all`, starts a process worker from the repository folder, runs the on-demand
-deployment with parameters, and checks the outputs. About a minute; every process is
-stopped at the end.
+Starts `prefect server start` on a free loopback port with its own PREFECT_HOME,
+deploys with `prefect --no-prompt deploy --all`, starts a process worker from the
+repository folder, runs the on-demand deployment with parameters, and checks the
+outputs. About a minute; every process is stopped at the end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from stc_reporting.figures.document import read_rollups
-from tests.e2e.harness import REPO, prefect, workers
+from tests.e2e.prefect_server import deploy, prefect, prefect_server, process_worker
 
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A Prefect server of our own on loopback; yields the environment that points at it."""
+    with prefect_server(tmp_path_factory.mktemp("prefect-home")) as env:
+        yield env
+
+
 def test_the_on_demand_deployment_runs_on_a_worker(server: dict[str, str], tmp_path: Path) -> None:
     """Deploy prefect.yaml, run on-demand with parameters, and get the outputs."""
-    prefect(server, "work-pool", "create", "stc-reporting", "--type", "process")
-    prefect(server, "--no-prompt", "deploy", "--all")
+    deploy(server)
     listed = prefect(server, "deployment", "ls")
     assert "monthly-report/monthly" in listed and "monthly-report/on-demand" in listed
-    with workers(server, ["worker"], tmp_path, cwd=REPO):
-        out = tmp_path / "out"
+    out = tmp_path / "out"
+    with process_worker(server):
         prefect(
             server,
             "deployment",

@@ -23,16 +23,8 @@ from typing import Any
 import pytest
 
 from stc_reporting.figures.document import read_rollups
-from tests.e2e.harness import (
-    POOL,
-    PostgresCluster,
-    api,
-    postgres_cluster,
-    prefect,
-    prefect_server,
-    why_no_postgres,
-    workers,
-)
+from tests.e2e.postgres import PostgresCluster, postgres_cluster, why_no_postgres
+from tests.e2e.prefect_server import api, deploy, prefect, prefect_server, workers
 
 pytestmark = pytest.mark.e2e
 
@@ -88,10 +80,9 @@ def test_on_demand_completes_on_postgresql_with_reads_spread_over_two_workers(
     outputs, elsewhere = tmp_path / "outputs", tmp_path / "elsewhere"
     elsewhere.mkdir()
     with ExitStack() as stack:
-        url = database.url if database is not None else None
-        env = stack.enter_context(prefect_server(tmp_path, url))
-        prefect(env, "work-pool", "create", POOL, "--type", "process")
-        prefect(env, "--no-prompt", "deploy", "--all")
+        settings = {"PREFECT_SERVER_DATABASE_CONNECTION_URL": database.url} if database else {}
+        env = stack.enter_context(prefect_server(tmp_path, settings))
+        deploy(env)
         # At most two runs at once on each: the monthly run waits on one worker while its
         # read runs go to whichever worker has room, so both take some.
         logs = stack.enter_context(workers(env, WORKERS, tmp_path, cwd=elsewhere, limit=2))
