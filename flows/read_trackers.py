@@ -1,8 +1,9 @@
 """The `read-trackers` flow, and spreading a run's tracker reads over the pool's workers.
 
 A program with hundreds of trackers reads them sooner on several workers. When the
-deployment sets `STC_TRACKERS_PER_READ_RUN` above 0 (docs/operations.md, "Scale-out"), a
-`monthly-report` run calls `read_on_workers`: it splits its collaboratives into batches
+deployment sets `STC_TRACKERS_PER_READ_RUN` above 0 (`DeploymentSettings.
+trackers_per_read_run`; docs/operations.md, "Scale-out"), a `monthly-report` run calls
+`read_on_workers`: it splits its collaboratives into batches
 of that many, starts one `read-trackers` run per batch through the `read-trackers`
 deployment (any worker of the pool may take it), waits for them, and reads the trackers
 back from the snapshots they stored in a folder every worker shares. Only snapshots travel
@@ -12,11 +13,10 @@ Sheets quota is held across all of them by the `sheets-reads` global concurrency
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -44,9 +44,6 @@ from tasks.sources import (
 
 READ_DEPLOYMENT = "read-trackers/read-trackers"
 """The deployment (flow/deployment, prefect.yaml) that reads a batch of trackers."""
-
-PER_READ_RUN_SETTING = "STC_TRACKERS_PER_READ_RUN"
-"""Trackers per `read-trackers` run; 0 (the default) reads them all in the run itself."""
 
 READS_FOLDER = ".reads"
 """Under the shared folder: one folder of snapshots per run that spreads its reads."""
@@ -108,21 +105,6 @@ def read_trackers(
     return store_snapshots(Path(folder), trackers, as_of, run_date)
 
 
-def trackers_per_read_run(environ: Mapping[str, str] = os.environ) -> int:
-    """The deployment's `STC_TRACKERS_PER_READ_RUN`: 0 (or unset) reads in the run itself.
-
-    Raises:
-        ValueError: The setting is not a whole number of 0 or more.
-    """
-    text = environ.get(PER_READ_RUN_SETTING, "").strip() or "0"
-    if not text.isdigit():
-        raise ValueError(
-            f"{PER_READ_RUN_SETTING} must be a whole number of trackers per read run "
-            f"(0 to read every tracker in the run itself), not {text!r}"
-        )
-    return int(text)
-
-
 def batches(items: Sequence[Item], size: int) -> list[tuple[Item, ...]]:
     """Split items into consecutive batches of `size` (the last may be smaller).
 
@@ -171,7 +153,8 @@ def read_on_workers(
         run_date: The day of the run.
         shared_folder: A folder every worker reaches at the same path (the outputs
             root): the snapshots go to `<it>/.reads/<random>/`, removed at the end.
-        per_run: Trackers per `read-trackers` run (`trackers_per_read_run()`), at least 1.
+        per_run: Trackers per `read-trackers` run (the deployment's
+            `trackers_per_read_run`), at least 1.
         timeout_seconds: How long to wait for all the runs; those not finished by
             then are cancelled and their collaboratives fail.
         on_read: Told each collaborative's tracker as its batch finishes (progress).
@@ -234,7 +217,7 @@ def _start_read_run(
         )
     except ObjectNotFound as error:
         raise ReadDeploymentMissingError(
-            f"{PER_READ_RUN_SETTING} asks for reads on the workers, but the server has no "
+            "STC_TRACKERS_PER_READ_RUN asks for reads on the workers, but the server has no "
             f"{READ_DEPLOYMENT} deployment: deploy prefect.yaml again (docs/operations.md)"
         ) from error
     return ReadRun(tuple(batch), cast(FlowRun, flow_run))

@@ -57,8 +57,8 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
 # Tracker contents are never cached or persisted: they may hold text that must
 # not be stored outside the tracker (privacy rules, docs/privacy.md).
 @task(
-    name="read-tracker",
-    task_run_name="read-tracker-{collaborative.id}",
+    name="read tracker",
+    task_run_name="read {collaborative.id}",
     retries=3,
     retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5,
@@ -144,7 +144,12 @@ def tracker_or_unreadable(
 
 # Only the snapshots reach the disk (what ingest kept, never the tracker), and the task
 # returns just their names: nothing of a tracker is cached or persisted by Prefect.
-@task(name="store snapshots", cache_policy=NO_CACHE, persist_result=False)
+@task(
+    name="store snapshots",
+    task_run_name="store snapshots",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def store_snapshots(
     folder: Path, trackers: Sequence[ParsedTracker], as_of: date, run_date: date
 ) -> list[str]:

@@ -73,23 +73,54 @@ def test_each_schedule_is_a_valid_cron_in_a_real_timezone() -> None:
         assert (parsed.cron, parsed.timezone) == (schedule["cron"], schedule["timezone"])
 
 
-def test_every_flow_parameter_has_help_text_for_the_ui_form() -> None:
-    """The Prefect UI shows each parameter's docstring line as help."""
+def form_schema() -> dict[str, Any]:
     from prefect.utilities.callables import parameter_schema
 
     from flows.monthly_report import monthly_report
 
-    schema = parameter_schema(monthly_report.fn).model_dump()
-    assert set(schema["properties"]) == {
-        "config_path",
-        "as_of",
-        "only",
-        "out_dir",
-        "compare_to",
-        "from_snapshots",
-    }
-    for name, field in schema["properties"].items():
+    return parameter_schema(monthly_report.fn).model_dump()
+
+
+def test_the_run_form_asks_in_plain_words_and_never_for_a_path() -> None:
+    """One request: month, collaboratives, publish; each titled and explained; no paths."""
+    schema = form_schema()
+    assert list(schema["properties"]) == ["request"]
+    request = schema["definitions"]["ReportRequest"]
+    fields = request["properties"]
+    assert list(fields) == ["month", "collaboratives", "publish"]
+    for name, field in fields.items():
+        assert field.get("title") and field["title"] != name, f"{name} has no plain title"
         assert field.get("description"), f"{name} has no help text"
+    assert [field["position"] for field in fields.values()] == [0, 1, 2]
+
+
+def test_the_month_is_a_date_picker_whose_blank_means_last_month() -> None:
+    """A plain date (no "date / None" switch); blank is last month (the help says so)."""
+    month = form_schema()["definitions"]["ReportRequest"]["properties"]["month"]
+    assert (month["type"], month["format"], month["default"]) == ("string", "date", None)
+    assert "anyOf" not in month
+    assert "blank for last month" in month["description"]
+
+
+def test_collaboratives_are_a_multi_select_of_the_configured_names() -> None:
+    """The choices are the config's collaboratives by name (and city), not ids to type."""
+    field = form_schema()["definitions"]["ReportRequest"]["properties"]["collaboratives"]
+    assert field["type"] == "array"
+    assert field["items"]["enum"] == [
+        "The Center at McKinleyville",
+        "Allies Against Violence (Oakland)",
+        "Mujeres Poderosas Amorosas (Fresno)",
+        "LA Worker Center Network (Los Angeles)",
+        "East African Men and Boys Collaborative (San Diego)",
+    ]
+
+
+def test_the_scheduled_deployment_never_publishes() -> None:
+    """interface.md: the monthly schedule writes drafts only, whatever its parameters say."""
+    by_name = {d["name"]: d for d in deployments()}
+    env = by_name["monthly"]["work_pool"]["job_variables"]["env"]
+    assert env["STC_ALLOW_PUBLISH"] == "false"
+    assert not by_name["monthly"]["parameters"].get("request", {}).get("publish", False)
 
 
 def test_prefect_reads_the_file_as_written() -> None:

@@ -93,9 +93,7 @@ def test_on_demand_completes_on_postgresql_with_reads_spread_over_two_workers(
             "run",
             "monthly-report/on-demand",
             "-p",
-            f"out_dir={outputs}",
-            "-p",
-            "as_of=2021-10-31",
+            'request={"month": "2021-10-31"}',
             "--job-variable",
             f"env={json.dumps(spread)}",
             "--watch",
@@ -109,9 +107,11 @@ def test_on_demand_completes_on_postgresql_with_reads_spread_over_two_workers(
     taken = {name: taken_by(log) for name, log in logs.items()}
     [monthly] = [run for run in runs if run["deployment"] == "on-demand"]
     assert monthly["state_type"] == "COMPLETED", monthly["state"]
-    rollups = read_rollups(outputs / "rollups.json")
+    [run_folder] = (outputs / "2021-10").iterdir()  # the run's own folder
+    rollups = read_rollups(run_folder / "rollups.json")
     assert list(rollups.reporting) == SAMPLE_IDS
-    assert (outputs / "reports" / "program-report.docx").is_file()
+    assert (run_folder / "reports" / "program-report.docx").is_file()
+    assert list((outputs / ".reads").iterdir()) == []  # the read runs' snapshots, removed
     if stored is not None:
         assert int(stored) == len(runs)
     reads = [run for run in runs if run["deployment"] == "read-trackers"]

@@ -26,7 +26,6 @@ from flows.read_trackers import (
     batches,
     read_on_workers,
     read_trackers,
-    trackers_per_read_run,
 )
 from stc_reporting.config import CollaborativeConfig, load_config
 from stc_reporting.ingest.reading import ParsedTracker
@@ -244,22 +243,6 @@ def test_a_read_run_on_a_worker_that_does_not_share_the_folder_fails_saying_so(
     assert state.is_failed()
     assert "every worker must share" in str(state.message)
     assert not (tmp_path / "elsewhere").exists()
-
-
-@pytest.mark.parametrize(
-    ("setting", "expected"), [(None, 0), ("", 0), ("0", 0), ("25", 25), (" 3 ", 3)]
-)
-def test_the_per_run_setting_reads_a_whole_number(setting: str | None, expected: int) -> None:
-    """Unset or blank means 0: read every tracker in the run itself."""
-    environ = {} if setting is None else {"STC_TRACKERS_PER_READ_RUN": setting}
-    assert trackers_per_read_run(environ) == expected
-
-
-@pytest.mark.parametrize("setting", ["-1", "two", "1.5"])
-def test_a_bad_per_run_setting_is_refused_in_words(setting: str) -> None:
-    """Anything but a whole number stops the run before it reads, naming the setting."""
-    with pytest.raises(ValueError, match="STC_TRACKERS_PER_READ_RUN must be a whole number"):
-        trackers_per_read_run({"STC_TRACKERS_PER_READ_RUN": setting})
 
 
 def test_batches_keep_the_order_and_the_last_one_is_smaller() -> None:
