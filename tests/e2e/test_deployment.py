@@ -2,12 +2,14 @@
 
 Starts `prefect server start` on a free loopback port with its own PREFECT_HOME,
 deploys with `prefect --no-prompt deploy --all`, starts a process worker from the
-repository folder, runs the on-demand deployment with parameters, and checks the
-outputs. About a minute; every process is stopped at the end.
+repository folder, runs the on-demand deployment with the form's request (one
+collaborative, chosen by name) and an outputs root of the test's own, and checks the
+outputs in the run's own folder. About a minute; every process is stopped at the end.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +33,8 @@ def test_the_on_demand_deployment_runs_on_a_worker(server: dict[str, str], tmp_p
     deploy(server)
     listed = prefect(server, "deployment", "ls")
     assert "monthly-report/monthly" in listed and "monthly-report/on-demand" in listed
-    out = tmp_path / "out"
+    outputs = tmp_path / "outputs"
+    fresno = "Mujeres Poderosas Amorosas (Fresno)"  # the form's choice for fresno
     with process_worker(server):
         prefect(
             server,
@@ -39,14 +42,13 @@ def test_the_on_demand_deployment_runs_on_a_worker(server: dict[str, str], tmp_p
             "run",
             "monthly-report/on-demand",
             "-p",
-            f"out_dir={out}",
-            "-p",
-            "as_of=2021-10-31",
-            "-p",
-            'only=["fresno"]',
+            "request=" + json.dumps({"month": "2021-10-31", "collaboratives": [fresno]}),
+            "--job-variable",
+            "env=" + json.dumps({"STC_OUTPUTS_ROOT": str(outputs)}),
             "--watch",
             timeout=300,
         )
+    [out] = (outputs / "2021-10").iterdir()  # the run's own folder
     rollups = read_rollups(out / "rollups.json")
     assert list(rollups.collaboratives) == list(rollups.reporting) == ["fresno"]
     assert (out / "reports" / "collaborative-fresno.docx").is_file()
