@@ -154,7 +154,7 @@ def api(env: Mapping[str, str], path: str, body: Mapping[str, Any] | None = None
 @contextmanager
 def process_worker(env: Mapping[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """A process worker for the pool, started from the repository folder, polling every second."""
-    worker_env = {**env, "PWD": str(REPO), "PREFECT_WORKER_QUERY_SECONDS": "1"}
+    worker_env = {**env, "PREFECT_WORKER_QUERY_SECONDS": "1"}
     with running([PREFECT, "worker", "start", "--pool", POOL], worker_env) as worker:
         yield worker
 
