@@ -1,14 +1,14 @@
 """The `read-trackers` flow, and spreading a run's tracker reads over the pool's workers.
 
 A program with hundreds of trackers reads them sooner on several workers. When the
-deployment sets `STC_TRACKERS_PER_READ_RUN` above 0 (`DeploymentSettings.
-trackers_per_read_run`; docs/operations.md, "Scale-out"), a `monthly-report` run calls
-`read_on_workers`: it splits its collaboratives into batches
-of that many, starts one `read-trackers` run per batch through the `read-trackers`
-deployment (any worker of the pool may take it), waits for them, and reads the trackers
-back from the snapshots they stored in a folder every worker shares. Only snapshots travel
-between runs (what ingest kept after its privacy step), never Prefect results; the Google
-Sheets quota is held across all of them by the `sheets-reads` global concurrency limit.
+deployment sets `STC_TRACKERS_PER_READ_RUN` above 0 (`DeploymentSettings`, docs/
+operations.md "Scale-out"), a `monthly-report` run calls `read_on_workers`: it splits
+its collaboratives into batches of that many, starts one `read-trackers` run per batch
+through the `read-trackers` deployment (any worker of the pool may take it), waits for
+them, and reads the trackers back from the snapshots they stored in a folder every
+worker shares. Only snapshots travel between runs (what ingest kept after its privacy
+step), never Prefect results; the Google Sheets quota is held across all of them by the
+`sheets-reads` global concurrency limit.
 """
 
 from __future__ import annotations
