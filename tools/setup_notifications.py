@@ -37,9 +37,15 @@ BLOCK_NAME = "stc-reporting-runs"
 BLOCK_ID_PLACEHOLDER = "NOTIFICATION_BLOCK_ID"
 URL_VARIABLE = "STC_NOTIFY_URL"
 
-# A custom webhook POSTs this JSON. `text` alone is what Slack-, Mattermost- and
-# Rocket.Chat-style receivers read; `subject` and `body` suit a mail relay.
-WEBHOOK_JSON = {"subject": "{{subject}}", "body": "{{body}}", "text": "{{subject}}\n\n{{body}}"}
+# A custom webhook POSTs this JSON, with names several kinds of receiver read: `subject`
+# and `body` (a mail relay), `title` and `body` (an Apprise API server), `text` (Slack-,
+# Mattermost- and Rocket.Chat-style incoming webhooks).
+WEBHOOK_JSON = {
+    "subject": "{{subject}}",
+    "title": "{{subject}}",
+    "body": "{{body}}",
+    "text": "{{subject}}\n\n{{body}}",
+}
 
 
 class Kind(StrEnum):

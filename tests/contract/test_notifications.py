@@ -190,12 +190,13 @@ def test_each_kind_of_block_sends_to_the_url_given(kind: Kind, url: str, block_t
 
 
 def test_a_custom_webhook_posts_subject_and_body_as_json() -> None:
-    """The relay gets `subject` and `body`; chat-style receivers read `text`."""
+    """A relay reads `subject` and `body`, Apprise API `title` and `body`, a chat `text`."""
     block = notification_block(Kind.webhook, "https://relay.example.org/prefect")
     request = block._build_request_args(body="the body", subject="the subject")  # type: ignore[attr-defined]
     assert request["method"] == "POST"
     assert request["json"] == {
         "subject": "the subject",
+        "title": "the subject",
         "body": "the body",
         "text": "the subject\n\nthe body",
     }

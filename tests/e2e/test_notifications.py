@@ -48,6 +48,7 @@ class Notification:
     """One POST the webhook received: the JSON the custom webhook block sends."""
 
     subject: str
+    title: str
     body: str
     text: str
 
@@ -189,6 +190,7 @@ def check_names_the_run(notification: Notification, run: dict[str, Any], state: 
     assert notification.subject == f'STC reporting: the run "{run["name"]}" is {state}'
     assert f'"{run["name"]}" (monthly-report/on-demand) is {state}.' in notification.body
     assert f"Open the run: {UI_URL}/runs/flow-run/{run['id']}" in notification.body
+    assert notification.title == notification.subject
     assert notification.text == f"{notification.subject}\n\n{notification.body}"
 
 
