@@ -32,7 +32,7 @@ from stc_reporting.config import (
     select_collaboratives,
 )
 from stc_reporting.contract.tabs import SUBMISSIONS
-from stc_reporting.figures.periods import last_day_of_previous_month
+from stc_reporting.figures.periods import as_of_problem, last_day_of_previous_month
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.ingest.records import build_records
 from stc_reporting.issues import Issue, Severity
@@ -130,6 +130,14 @@ def _check_snapshots(folder: Path, config: Config, only: list[str] | None) -> No
         raise typer.Exit(EXIT_USAGE)
 
 
+def _check_as_of(as_of: date, config: Config) -> None:
+    """Stop before the flow starts for an as-of date in the future or before the program."""
+    problem = as_of_problem(as_of, config.program.start, date.today())
+    if problem is not None:
+        errors.print(f"[bold red]--as-of:[/] {escape(problem)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+
+
 @app.command(context_settings=_EXTRA_ARGS)
 def run(
     ctx: typer.Context,
@@ -161,16 +169,18 @@ def run(
     loaded = _load(config, ids)
     if from_snapshots is not None:
         _check_snapshots(from_snapshots, loaded, ids)
+    elif as_of is not None:
+        _check_as_of(as_of.date(), loaded)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    from flows.monthly_report import monthly_report  # deferred: Prefect takes ~1 s to import
+    from flows.monthly_report import run_to_folder  # deferred: Prefect takes ~1 s to import
 
     handler = _ProgressHandler()
     logging.getLogger("prefect.flow_runs").addHandler(handler)
     try:
         with console.status("Starting the monthly-report flow...", spinner="dots") as status:
             handler.status = status
-            summary = monthly_report(
+            summary = run_to_folder(
                 config_path=str(config),
                 as_of=as_of.date() if as_of else None,
                 only=ids,
@@ -264,6 +274,8 @@ def validate(
     ids = _only_ids(ctx, only)
     loaded = _load(config, ids)
     collaboratives = select_collaboratives(loaded, ids)
+    if as_of is not None:
+        _check_as_of(as_of.date(), loaded)
     # The rules compare with the day of the run, never as_of (tracker-format.md);
     # as_of says which months' submissions are due.
     due_by = as_of.date() if as_of else last_day_of_previous_month(date.today())

@@ -64,6 +64,9 @@ class GoogleConfig(_Strict):
     drive_endpoint: str = "https://www.googleapis.com"
     token_uri: str = "https://oauth2.googleapis.com/token"
     drive_folder_id: str | None = None
+    drafts_folder_id: str | None = Field(
+        None, description="A Drive folder for reviewers: each run's drafts are put there."
+    )
     timeout_seconds: float = Field(
         30.0, gt=0, description="Longest one tracker's read (or one request) may take at Google."
     )

@@ -29,11 +29,15 @@ from stc_reporting.config import (
 )
 from stc_reporting.figures.build import RunSelection, build_rollups
 from stc_reporting.figures.document import Rollups
-from stc_reporting.figures.periods import last_day_of_previous_month
+from stc_reporting.figures.periods import as_of_problem, last_day_of_previous_month
+from stc_reporting.google_access import GoogleAccess
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.issues import Issue, sort_issues
 from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.outputs.folder import OutputFolder, Transaction
+from stc_reporting.outputs.publish_run import PublishResult, PublishRunError, publish_run
+from stc_reporting.outputs.publisher_factory import publisher_for
+from stc_reporting.outputs.runs import DraftRun, drafts_unchanged
 from stc_reporting.outputs.summary import RunSummary, run_notes, summarise_run
 from stc_reporting.outputs.writer import (
     WrittenFile,
@@ -139,15 +143,19 @@ def plan_run(
             only when a collaborative of the run has a `sheet_id` (and no replay).
 
     Raises:
-        ConfigError: The config cannot be used, `only` names an unknown id, or the
-            snapshots replayed come from runs with different dates.
+        ConfigError: The config cannot be used, `only` names an unknown id, `as_of` is
+            in the future or before the program started, or the snapshots replayed come
+            from runs with different dates.
     """
     config = load_config(config_path)
     collaboratives = select_collaboratives(config, list(only) if only else None)
     if from_snapshots is not None:
         as_of, run_date = _replayed_dates(from_snapshots, collaboratives, as_of, run_date)
     today = run_date or date.today()
-    selection = RunSelection(tuple(collaboratives), as_of or last_day_of_previous_month(today))
+    as_of = as_of or last_day_of_previous_month(today)
+    if problem := as_of_problem(as_of, config.program.start, today):
+        raise ConfigError(f"as-of date: {problem}")
+    selection = RunSelection(tuple(collaboratives), as_of)
     sheets = None if from_snapshots else connect_sheets(config, collaboratives, google_secret)
     return RunPlan(
         config, config_path, selection, out_dir, compare_to, today, from_snapshots, sheets
@@ -474,3 +482,30 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
         )
     summary = summarise(plan, rollups, files, reports, followup)
     return RunOutcome(checked, followup, rollups, reports, files, summary)
+
+
+# --- Publish an approved run ---------------------------------------------------------------
+
+
+def publish_approved(
+    draft: DraftRun,
+    config: Config,
+    reviewer: str,
+    note: str | None,
+    access: GoogleAccess | None = None,
+) -> PublishResult:
+    """Publish the finals of drafts a reviewer approved, exactly as reviewed.
+
+    The drafts' hashes kept while the run waited must still match the run folder;
+    then `publish_run` checks them again against the manifest, renders the finals
+    and hands them to the configured publisher (Drive, or `RUN_DIR/final/`).
+
+    Raises:
+        PublishRunError: A draft changed since the review, or the folder is no run;
+            nothing was published.
+    """
+    changed = drafts_unchanged(draft)
+    if changed:
+        raise PublishRunError("; ".join(changed) + ": nothing was published")
+    run_dir = Path(draft.run_dir)
+    return publish_run(run_dir, publisher_for(config, run_dir, access), reviewer, note)

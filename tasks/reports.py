@@ -17,7 +17,12 @@ from stc_reporting.pipeline import render_reports as render_funder
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 
 
-@task(name="render-reports", cache_policy=NO_CACHE, persist_result=False)
+@task(
+    name="render reports",
+    task_run_name="render reports",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def render_reports(
     plan: RunPlan,
     rollups: Rollups,
@@ -28,7 +33,12 @@ def render_reports(
     return render_funder(plan, rollups, trackers, issues)
 
 
-@task(name="render-data-quality-report", cache_policy=NO_CACHE, persist_result=False)
+@task(
+    name="render data-quality report",
+    task_run_name="render data-quality report",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def render_data_quality_report(
     plan: RunPlan,
     rollups: Rollups,

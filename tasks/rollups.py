@@ -13,7 +13,12 @@ from stc_reporting.issues import Issue
 from stc_reporting.pipeline import RunPlan, roll_up
 
 
-@task(name="compute-rollups", cache_policy=NO_CACHE, persist_result=False)
+@task(
+    name="compute figures",
+    task_run_name="compute figures",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def compute_rollups(
     plan: RunPlan, trackers: Sequence[ParsedTracker], issues: Sequence[Issue]
 ) -> Rollups:

@@ -42,8 +42,8 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
 # Tracker contents are never cached or persisted: they may hold text that must
 # not be stored outside the tracker (privacy rules, docs/privacy.md).
 @task(
-    name="read-tracker",
-    task_run_name="read-tracker-{collaborative.id}",
+    name="read tracker",
+    task_run_name="read {collaborative.id}",
     retries=3,
     retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5,

@@ -19,7 +19,12 @@ from stc_reporting.pipeline import follow_up_issues as follow_up
 
 # One task for all trackers: Great Expectations pays its fixed cost once per tab,
 # and its contexts are not thread-safe (GX issue 12209).
-@task(name="check-trackers", cache_policy=NO_CACHE, persist_result=False)
+@task(
+    name="check trackers",
+    task_run_name="check trackers",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def check_trackers(
     config: Config, trackers: Sequence[ParsedTracker], run_date: date
 ) -> list[Issue]:
@@ -27,7 +32,12 @@ def check_trackers(
     return check_all(config, trackers, run_date)
 
 
-@task(name="follow-up-issues", cache_policy=NO_CACHE, persist_result=False)
+@task(
+    name="follow up issues",
+    task_run_name="follow up issues",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def follow_up_issues(
     plan: RunPlan, issues: Sequence[Issue], trackers: Sequence[ParsedTracker]
 ) -> FollowUp:

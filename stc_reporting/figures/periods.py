@@ -89,3 +89,49 @@ def reporting_periods(program_start: date, years: list[int], as_of: date) -> lis
 def last_day_of_previous_month(today: date) -> date:
     """Return the default `as_of`: the last day of the month before `today`."""
     return today.replace(day=1) - timedelta(days=1)
+
+
+def last_day_of_month(day: date) -> date:
+    """Return the last day of `day`'s month."""
+    first_of_next = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first_of_next - timedelta(days=1)
+
+
+def as_of_for_month(month: date | None, today: date) -> date:
+    """Return the `as_of` of a run asked for by month (the Prefect form's date picker).
+
+    Args:
+        month: Any day of the month to report; None for the month before `today`'s.
+        today: The day of the run.
+
+    Returns:
+        The month's last day, or `today` for the month still under way (its records so
+        far). A later month is refused by `check_as_of`, not here.
+    """
+    if month is None:
+        return last_day_of_previous_month(today)
+    return min(last_day_of_month(month), max(today, month))
+
+
+def as_of_problem(as_of: date, program_start: date, today: date) -> str | None:
+    """Say why `as_of` cannot be reported, in a sentence a program manager acts on.
+
+    Args:
+        as_of: The last day whose records count.
+        program_start: The first day of program year 1.
+        today: The day of the run.
+
+    Returns:
+        None when it can be: on or after the program's start and not after today.
+    """
+    if as_of > today:
+        return (
+            f"{as_of:%-d %B %Y} is in the future: choose a day up to today ({today:%-d %B %Y}),"
+            " or leave it blank for last month"
+        )
+    if as_of < program_start:
+        return (
+            f"{as_of:%-d %B %Y} is before the program started ({program_start:%-d %B %Y}): "
+            "there is nothing to report yet"
+        )
+    return None

@@ -355,3 +355,55 @@ def _drive_file(answer: dict[str, Any]) -> DriveFile:
 def _message(error: HttpError) -> str:
     reason = error.reason if isinstance(getattr(error, "reason", None), str) else ""
     return reason or f"HTTP {error.status_code}"
+
+
+@dataclass
+class SharedDrafts:
+    """The drafts put in the Drive drafts folder for reviewers.
+
+    Attributes:
+        links: A draft's path in the run folder to the Drive link a person opens.
+        failures: Why a draft could not be shared (its `file://` link is shown instead).
+    """
+
+    links: dict[str, str]
+    failures: list[str]
+
+
+def share_drafts(
+    access: GoogleAccess,
+    folder_id: str,
+    run_dir: Path,
+    files: Sequence[WrittenFile],
+    month: str,
+    retry: RetryPolicy | None = None,
+) -> SharedDrafts:
+    """Put a run's drafts in the reviewers' Drive folder (`google.drafts_folder_id`).
+
+    Each is named `<month> <file name>` (`2021-10 program-report.docx`), so a later run of
+    the month adds a revision to the same file and reviewers' links keep working. The
+    funder never sees this folder: finals go to `google.drive_folder_id` on approval.
+
+    Args:
+        access: Google access, built once per run.
+        folder_id: The drafts folder's Drive id.
+        run_dir: The run's folder.
+        files: The drafts to share, as the run wrote them (checked unchanged).
+        month: The data month, `YYYY-MM`.
+        retry: How failing requests are tried again.
+    """
+    folder = DriveFolder(access, folder_id, retry)
+    shared = SharedDrafts({}, [])
+    try:
+        folder.check()
+    except DriveError as error:
+        shared.failures.append(f"the drafts folder cannot be used: {error}")
+        return shared
+    for written in files:
+        name = f"{month} {PurePosixPath(written.path).name}"
+        try:
+            content = read_unchanged(run_dir, written)
+            shared.links[written.path] = folder.put(name, content, mime_type_of(name)).link
+        except (DriveError, OSError, ValueError) as error:
+            shared.failures.append(f"{written.path} was not shared: {error}")
+    return shared

@@ -35,7 +35,11 @@ def test_there_is_a_scheduled_and_an_on_demand_deployment() -> None:
     assert by_name["on-demand"]["schedules"] == []
 
 
-@pytest.mark.parametrize("deployment", deployments(), ids=lambda d: d["name"])
+@pytest.mark.parametrize(
+    "deployment",
+    [d for d in deployments() if d["entrypoint"].startswith("flows/monthly_report.py")],
+    ids=lambda d: d["name"],
+)
 def test_each_deployment_runs_the_monthly_report_flow_with_valid_parameters(
     deployment: dict[str, Any],
 ) -> None:
@@ -57,20 +61,58 @@ def test_each_schedule_is_a_valid_cron_in_a_real_timezone() -> None:
         assert (parsed.cron, parsed.timezone) == (schedule["cron"], schedule["timezone"])
 
 
-def test_every_flow_parameter_has_help_text_for_the_ui_form() -> None:
-    """The Prefect UI shows each parameter's docstring line as help."""
+def form_schema() -> dict[str, Any]:
     from prefect.utilities.callables import parameter_schema
 
     from flows.monthly_report import monthly_report
 
-    schema = parameter_schema(monthly_report.fn).model_dump()
-    assert set(schema["properties"]) == {
-        "config_path",
-        "as_of",
-        "only",
-        "out_dir",
-        "compare_to",
-        "from_snapshots",
-    }
-    for name, field in schema["properties"].items():
+    return parameter_schema(monthly_report.fn).model_dump()
+
+
+def test_the_run_form_asks_in_plain_words_and_never_for_a_path() -> None:
+    """One request: month, collaboratives, publish; each titled and explained; no paths."""
+    schema = form_schema()
+    assert list(schema["properties"]) == ["request"]
+    request = schema["definitions"]["ReportRequest"]
+    fields = request["properties"]
+    assert list(fields) == ["month", "collaboratives", "publish"]
+    for name, field in fields.items():
+        assert field.get("title") and field["title"] != name, f"{name} has no plain title"
         assert field.get("description"), f"{name} has no help text"
+    assert [field["position"] for field in fields.values()] == [0, 1, 2]
+
+
+def test_the_month_is_a_date_picker_whose_blank_means_last_month() -> None:
+    """`date | None`: the UI shows a date picker; blank is last month (help says so)."""
+    month = form_schema()["definitions"]["ReportRequest"]["properties"]["month"]
+    assert {"format": "date", "type": "string"} in month["anyOf"]
+    assert month["default"] is None
+    assert "blank for last month" in month["description"]
+
+
+def test_collaboratives_are_a_multi_select_of_the_configured_names() -> None:
+    """The choices are the config's collaboratives by name (and city), not ids to type."""
+    from stc_reporting.config import load_config
+
+    config = load_config(REPO / "config" / "program.yaml")
+    field = form_schema()["definitions"]["ReportRequest"]["properties"]["collaboratives"]
+    assert field["type"] == "array"
+    assert field["items"]["enum"] == [f"{c.name} ({c.city})" for c in config.collaboratives]
+
+
+def test_the_scheduled_deployment_never_publishes() -> None:
+    """interface.md: the monthly schedule writes drafts only, whatever its parameters say."""
+    by_name = {d["name"]: d for d in deployments()}
+    env = by_name["monthly"]["work_pool"]["job_variables"]["env"]
+    assert env["STC_ALLOW_PUBLISH"] == "false"
+    assert not by_name["monthly"]["parameters"].get("request", {}).get("publish", False)
+
+
+def test_deployments_fix_the_config_and_outputs_root_and_never_overlap() -> None:
+    """The form never asks for paths; a second run waits for the first."""
+    for deployment in deployments():
+        if deployment["entrypoint"] != "flows/monthly_report.py:monthly_report":
+            continue
+        env = deployment["work_pool"]["job_variables"]["env"]
+        assert {"STC_CONFIG", "STC_OUTPUTS_ROOT"} <= set(env)
+        assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}

@@ -360,3 +360,52 @@ def test_new_tracker_refuses_a_bad_id_and_a_taken_name(
     assert again.exit_code == 1
     assert "already in the Drive folder" in again.output
     assert len(fake_google.conversions) == 1
+
+
+def test_drafts_go_to_the_reviewers_drive_folder_named_by_month_and_updated_in_place(
+    run_dir: Path,
+    fake_google: FakeGoogle,
+    google_accounts: GoogleAccounts,
+    google_credentials_file: Path,
+) -> None:
+    """`google.drafts_folder_id`: each draft as `<month> <name>`; a rerun adds a revision."""
+    from stc_reporting.outputs.drive import share_drafts
+    from stc_reporting.outputs.run_page import shared_files
+    from stc_reporting.outputs.writer import read_manifest
+
+    folder = fake_google.add_folder("Drafts", writers=[google_accounts.reader.email])
+    files = shared_files(read_manifest((run_dir / "manifest.json").read_bytes()))
+    google = access(fake_google, google_credentials_file)
+
+    first = share_drafts(google, folder, run_dir, files, "2021-10")
+    again = share_drafts(google, folder, run_dir, files, "2021-10")
+
+    assert first.failures == [] and first.links == again.links
+    in_drive = {f.name: f for f in fake_google.files_in(folder)}
+    assert sorted(in_drive) == sorted(f"2021-10 {Path(f.path).name}" for f in files)
+    for written in files:
+        drive_file = in_drive[f"2021-10 {Path(written.path).name}"]
+        assert drive_file.content == (run_dir / written.path).read_bytes()
+        assert first.links[written.path] == drive_file.web_view_link()
+        assert len(drive_file.revisions) == 2
+
+
+def test_drafts_not_shared_say_why_and_keep_their_local_links(
+    run_dir: Path,
+    fake_google: FakeGoogle,
+    google_accounts: GoogleAccounts,
+    google_credentials_file: Path,
+) -> None:
+    """A folder the key cannot write to: a reason a person acts on, no Drive links."""
+    from stc_reporting.outputs.drive import share_drafts
+    from stc_reporting.outputs.run_page import shared_files
+    from stc_reporting.outputs.writer import read_manifest
+
+    folder = fake_google.add_folder("Drafts", readers=[google_accounts.reader.email])
+    files = shared_files(read_manifest((run_dir / "manifest.json").read_bytes()))
+    shared = share_drafts(
+        access(fake_google, google_credentials_file), folder, run_dir, files, "2021-10"
+    )
+    assert shared.links == {}
+    assert len(shared.failures) == len(files)
+    assert all("was not shared" in failure for failure in shared.failures)

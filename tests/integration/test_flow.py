@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.monthly_report import monthly_report
+from flows.monthly_report import run_to_folder
 from stc_reporting.figures.document import FailedCollaborative, read_rollups
 from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.outputs.summary import RunSummary
@@ -23,7 +23,7 @@ SAMPLE_IDS = ["mckinleyville", "oakland", "fresno", "los-angeles", "san-diego"]
 def run(
     config: Path, out: Path, as_of: date = date(2021, 10, 31), only: list[str] | None = None
 ) -> RunSummary:
-    return monthly_report(config_path=str(config), as_of=as_of, out_dir=str(out), only=only)
+    return run_to_folder(config_path=str(config), as_of=as_of, out_dir=str(out), only=only)
 
 
 def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path) -> None:

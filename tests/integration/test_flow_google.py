@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.monthly_report import monthly_report
+from flows.monthly_report import run_to_folder
 from stc_reporting.google_access import SECRET_BLOCK
 from stc_reporting.outputs.summary import RunSummary
 from tests.fakes.google import FakeGoogle, GoogleAccounts
@@ -35,7 +35,7 @@ def write_config(tmp_path: Path, fake: FakeGoogle) -> Path:
 
 
 def run(config: Path, out: Path) -> RunSummary:
-    return monthly_report(config_path=str(config), as_of=date(2021, 10, 31), out_dir=str(out))
+    return run_to_folder(config_path=str(config), as_of=date(2021, 10, 31), out_dir=str(out))
 
 
 def test_the_secret_block_key_reads_the_sheet_and_its_absence_fails_that_sheet_only(

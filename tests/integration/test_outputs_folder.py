@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.monthly_report import monthly_report
+from flows.monthly_report import run_to_folder
 from stc_reporting.outputs import folder
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.reports import funder
@@ -26,7 +26,7 @@ OTHERS = ["mckinleyville", "oakland", "los-angeles", "san-diego"]
 
 
 def run(config: Path, out: Path, only: list[str] | None = None) -> RunSummary:
-    return monthly_report(
+    return run_to_folder(
         config_path=str(config), as_of=date(2021, 10, 31), out_dir=str(out), only=only
     )
 

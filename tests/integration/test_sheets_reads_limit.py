@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.monthly_report import monthly_report
+from flows.monthly_report import run_to_folder
 from tasks.sources import SHEETS_READS_LIMIT
 from tests.fakes.google import FakeGoogle, GoogleAccounts
 
@@ -79,7 +79,7 @@ def sheets_config(
 
 
 def run(config: Path, out: Path) -> list[str]:
-    summary = monthly_report(config_path=str(config), as_of=date(2021, 10, 31), out_dir=str(out))
+    summary = run_to_folder(config_path=str(config), as_of=date(2021, 10, 31), out_dir=str(out))
     return [c.status for c in summary.collaboratives]
 
 

@@ -1,0 +1,205 @@
+"""What a run's page in the Prefect UI shows: its outcome, issue counts, links, approval.
+
+Plain text and tables only (the flow turns them into artifacts and the approval form);
+counts, names, rule ids and file names, never a tracker's cell (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from stc_reporting.figures.document import Rollups
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs.summary import CollaborativeSummary, RunSummary
+from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.reports.document import DocumentKind
+
+_LINK_ORDER = {
+    DocumentKind.PROGRAM_REPORT: 0,
+    DocumentKind.COLLABORATIVE_REPORT: 1,
+    DocumentKind.DATA_QUALITY_REPORT: 2,
+}
+_LINKED_KINDS = {
+    DocumentKind.PROGRAM_REPORT: "Program report (draft)",
+    DocumentKind.COLLABORATIVE_REPORT: "Report draft",
+    DocumentKind.DATA_QUALITY_REPORT: "Data-quality report",
+}
+
+
+@dataclass(frozen=True)
+class RunLink:
+    """A file of the run a person opens from the UI.
+
+    Attributes:
+        key: The artifact key: the same for the same file in every run (history).
+        text: What the link says.
+        url: Where it goes (`file://` on the outputs share, or a Drive address).
+    """
+
+    key: str
+    text: str
+    url: str
+
+
+def run_links(
+    run_dir: Path,
+    files: Sequence[WrittenFile],
+    names: dict[str, str],
+    shared: dict[str, str] | None = None,
+) -> list[RunLink]:
+    """Links to the run's report drafts and its data-quality page, program report first.
+
+    Args:
+        run_dir: The run's folder.
+        files: What the run wrote.
+        names: Collaborative id to name, for the links' words.
+        shared: A file's path to its address in the Drive drafts folder, where it was
+            put there; other files are linked as `file://` on the outputs share.
+    """
+    ranked = []
+    for written in shared_files(files):
+        kind = DocumentKind(written.kind)
+        who = names.get(written.collaborative or "", "")
+        text = f"{_LINKED_KINDS[kind]}: {who}" if who else _LINKED_KINDS[kind]
+        stem = Path(written.path).stem
+        key = f"draft-{stem}" if kind is DocumentKind.COLLABORATIVE_REPORT else stem
+        url = (shared or {}).get(written.path) or (run_dir / written.path).resolve().as_uri()
+        ranked.append((_LINK_ORDER[kind], RunLink(_artifact_key(key), text, url)))
+    return [link for _, link in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def shared_files(files: Sequence[WrittenFile]) -> list[WrittenFile]:
+    """The files reviewers open: what `run_links` links to."""
+    return [
+        f
+        for f in files
+        if DocumentKind(f.kind) in _LINK_ORDER
+        and (f.kind != DocumentKind.DATA_QUALITY_REPORT or f.path.endswith(".html"))
+    ]
+
+
+def _artifact_key(text: str) -> str:
+    """Prefect artifact keys: lowercase letters, digits and dashes."""
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def issue_rows(issues: Sequence[Issue], names: dict[str, str]) -> list[dict[str, str | int]]:
+    """The issues counted per collaborative and tab, by severity: the issues table."""
+    counts: Counter[tuple[str, str, Severity]] = Counter(
+        (i.collaborative, i.tab or "(whole tracker)", i.severity) for i in issues
+    )
+    places = list(dict.fromkeys((c, t) for c, t, _ in counts))
+    return [
+        {
+            "Collaborative": names.get(collaborative, collaborative),
+            "Tab": tab,
+            **{
+                severity.value.capitalize(): counts[(collaborative, tab, severity)]
+                for severity in (
+                    Severity.STRUCTURAL,
+                    Severity.ERROR,
+                    Severity.WARNING,
+                    Severity.PRIVACY,
+                )
+            },
+        }
+        for collaborative, tab in places
+    ]
+
+
+def _status_line(entry: CollaborativeSummary) -> str:
+    if entry.status != "ok":
+        return f"| {entry.name} | **failed**: {entry.reason} | | | |"
+    return f"| {entry.name} | ok | {entry.errors} | {entry.warnings} | {entry.privacy} |"
+
+
+def headline_figures(rollups: Rollups) -> list[str]:
+    """The program's totals for the whole reporting window, in one line each."""
+    label = list(rollups.periods)[-1] if rollups.periods else None
+    totals = rollups.program_totals.get(label) if label else None
+    if totals is None:
+        return []
+    return [
+        f"Program totals, {label} ({totals.collaboratives_reporting} collaboratives "
+        "reporting, exact and unsuppressed — internal):",
+        f"- {totals.activities_completed:,} activities completed, "
+        f"{totals.participants:,} participants",
+        f"- {totals.partners_active:,} partners active in {totals.sector_count} sectors",
+        f"- {totals.milestones_achieved:,} milestones achieved",
+        f"- ${totals.funding_secured_usd:,.0f} funding secured",
+    ]
+
+
+def summary_markdown(
+    summary: RunSummary, rollups: Rollups, run_name: str, links: Sequence[RunLink]
+) -> str:
+    """The run's summary artifact: who reported, why others failed, issues, figures, files."""
+    failed = summary.failed
+    verdict = (
+        f"**{len(failed)} of {len(summary.collaboratives)} collaboratives failed** — "
+        "their trackers need attention before their figures count."
+        if failed
+        else "**Every collaborative reported.**"
+    )
+    lines = [
+        f"# {run_name}",
+        f"Data as of {summary.as_of}. {verdict}",
+        "| Collaborative | Status | Errors | Warnings | Privacy |",
+        "|---|---|---:|---:|---:|",
+        *(_status_line(entry) for entry in summary.collaboratives),
+        "",
+        *(f"**Report not made:** {failure}" for failure in summary.report_failures),
+        *headline_figures(rollups),
+        "",
+        "## Files",
+        *(f"- [{link.text}]({link.url})" for link in links),
+        f"- Every file of this run: `{summary.out_dir}`",
+        *(f"\n> {note}" for note in summary.notes),
+    ]
+    return "\n".join(lines)
+
+
+def review_markdown(
+    summary: RunSummary,
+    issues_by_rule: dict[str, Counter[str]],
+    links: Sequence[RunLink],
+    wait_days: float,
+) -> str:
+    """What the approval form shows above its fields: drafts, and what to look at first."""
+    lines = [
+        "## Review the drafts, then approve or reject",
+        f"Data as of {summary.as_of}. Open each draft, read it as the funder will, then "
+        "answer below. **Approve** publishes exactly these drafts, without their draft "
+        "marks, to the funder's folder; a draft changed since the run is refused.",
+        "",
+        *(f"- [{link.text}]({link.url})" for link in links if link.key != "data-quality-report"),
+        "",
+        "### What to look at before approving",
+    ]
+    for entry in summary.collaboratives:
+        if entry.status != "ok":
+            lines.append(f"- **{entry.name}** failed and has no report: {entry.reason}")
+            continue
+        rules = issues_by_rule.get(entry.id, Counter())
+        detail = ", ".join(f"{count} × {rule}" for rule, count in rules.most_common(5))
+        lines.append(
+            f"- **{entry.name}**: {entry.warnings} open warnings, {entry.privacy} privacy "
+            f"issues, {entry.errors} errors" + (f" ({detail})" if detail else "")
+        )
+    lines += [
+        "",
+        f"Not answered within {wait_days:g} days, the run fails and nothing is published.",
+    ]
+    return "\n".join(lines)
+
+
+def issues_by_rule(issues: Sequence[Issue]) -> dict[str, Counter[str]]:
+    """Each collaborative's warnings, privacy issues and errors, counted by rule id."""
+    counted: dict[str, Counter[str]] = {}
+    for issue in issues:
+        if issue.severity in (Severity.WARNING, Severity.PRIVACY, Severity.ERROR):
+            counted.setdefault(issue.collaborative, Counter())[issue.rule] += 1
+    return counted

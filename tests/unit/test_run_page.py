@@ -1,0 +1,105 @@
+"""What a run's page shows: links with stable keys, issue counts, a review list; no cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stc_reporting.issues import Issue, Severity
+from stc_reporting.outputs.run_page import issue_rows, issues_by_rule, review_markdown, run_links
+from stc_reporting.outputs.summary import CollaborativeSummary, RunSummary
+from stc_reporting.outputs.writer import WrittenFile
+
+pytestmark = pytest.mark.unit
+
+NAMES = {"fresno": "Mujeres Poderosas Amorosas", "oakland": "Allies Against Violence"}
+
+
+def written(path: str, kind: str, collaborative: str | None = None) -> WrittenFile:
+    return WrittenFile(path, kind, collaborative, "0" * 64, 1)
+
+
+def issue(collaborative: str, tab: str, severity: Severity, rule: str, value: str) -> Issue:
+    return Issue(collaborative, tab, 7, "Date", value, severity, rule, "Fix it.")
+
+
+FILES = [
+    written("data-quality-report.docx", "data-quality-report"),
+    written("data-quality-report.html", "data-quality-report"),
+    written("issues.csv", "issues"),
+    written("reports/collaborative-fresno.docx", "collaborative-report", "fresno"),
+    written("reports/program-report.docx", "program-report"),
+]
+
+
+def test_links_lead_with_the_program_report_and_keep_their_keys_from_run_to_run(
+    tmp_path: Path,
+) -> None:
+    """Program report, each collaborative's draft, then the data-quality page (HTML)."""
+    links = run_links(tmp_path, FILES, NAMES)
+    assert [(link.key, link.text) for link in links] == [
+        ("program-report", "Program report (draft)"),
+        ("draft-collaborative-fresno", "Report draft: Mujeres Poderosas Amorosas"),
+        ("data-quality-report", "Data-quality report"),
+    ]
+    assert links[0].url == (tmp_path / "reports/program-report.docx").resolve().as_uri()
+
+
+def test_the_issues_table_counts_by_collaborative_tab_and_severity_never_values() -> None:
+    """A person sees where to look; the cells stay in the tracker."""
+    issues = [
+        issue("fresno", "Activities", Severity.ERROR, "date-missing", "555-0100"),
+        issue("fresno", "Activities", Severity.WARNING, "outlier", "9999"),
+        issue("oakland", "", Severity.STRUCTURAL, "tab-missing", ""),
+    ]
+    rows = issue_rows(issues, NAMES)
+    assert rows == [
+        {
+            "Collaborative": "Mujeres Poderosas Amorosas",
+            "Tab": "Activities",
+            "Structural": 0,
+            "Error": 1,
+            "Warning": 1,
+            "Privacy": 0,
+        },
+        {
+            "Collaborative": "Allies Against Violence",
+            "Tab": "(whole tracker)",
+            "Structural": 1,
+            "Error": 0,
+            "Warning": 0,
+            "Privacy": 0,
+        },
+    ]
+    assert "555-0100" not in str(rows) and "9999" not in str(rows)
+
+
+def test_the_review_lists_drafts_and_what_to_look_at_per_collaborative(tmp_path: Path) -> None:
+    """Warnings and privacy issues by rule, failures with their reason, the time limit."""
+    issues = [
+        issue("fresno", "Activities", Severity.PRIVACY, "personal-data", "[masked]"),
+        issue("fresno", "Activities", Severity.WARNING, "outlier", "9999"),
+        issue("fresno", "Activities", Severity.WARNING, "outlier", "8888"),
+    ]
+    summary = RunSummary(
+        out_dir=str(tmp_path),
+        as_of="2021-10-31",
+        collaboratives=[
+            CollaborativeSummary(
+                id="fresno", name=NAMES["fresno"], status="ok", warnings=2, privacy=1
+            ),
+            CollaborativeSummary(
+                id="oakland", name=NAMES["oakland"], status="failed", reason="no Partners tab"
+            ),
+        ],
+        files=[f.path for f in FILES],
+    )
+    text = review_markdown(summary, issues_by_rule(issues), run_links(tmp_path, FILES, NAMES), 7)
+    assert "[Program report (draft)](file://" in text
+    assert "Data-quality report" not in text
+    assert "**Mujeres Poderosas Amorosas**: 2 open warnings, 1 privacy issues" in text
+    assert "2 × outlier, 1 × personal-data" in text
+    assert "**Allies Against Violence** failed and has no report: no Partners tab" in text
+    assert "within 7 days" in text
+    assert "9999" not in text
