@@ -130,7 +130,10 @@ def test_a_failed_run_says_what_went_wrong_and_links_to_the_run(
     automation: Any, ui_url: None
 ) -> None:
     """Which run, which state, the state's message (naming who failed), and the run's page."""
-    message = "2 of 5 collaboratives failed: fresno (tracker cannot be read), oakland (…)"
+    message = (
+        "Mujeres Poderosas Amorosas failed: the file is not an Excel workbook. 4 of 5 "
+        "collaboratives reported; their outputs are in out/runs/2021-10/2021-11-01T0600-all"
+    )
     subject, body = render(automation, "Failed", message)
     assert subject == 'STC reporting: the run "2021-10 all collaboratives" is Failed'
     assert body == (

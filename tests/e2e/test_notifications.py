@@ -2,9 +2,10 @@
 
 Starts a Prefect server of our own (runs count as late one second after their start
 time), applies the notifications with `tools/setup_notifications.py` pointed at a
-webhook receiver on loopback, deploys prefect.yaml, then makes one run of the
-on-demand deployment late (no worker), one fail and one crash (its process killed),
-and reads what the receiver was sent. About a minute; every process is stopped at the end.
+webhook receiver on loopback, deploys prefect.yaml, then makes one run of the on-demand
+deployment late (no worker), one fail (a tracker that is no workbook) and one crash (its
+process killed), and reads what the receiver was sent. About a minute; every process is
+stopped at the end.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ SERVER_SETTINGS = {
 }
 WAIT_SECONDS = 60
 ON_DEMAND = "monthly-report/on-demand"
+SAMPLE_CONFIG = REPO / "config" / "program.yaml"
+FRESNO, OAKLAND = "Mujeres Poderosas Amorosas", "Allies Against Violence"
+OCTOBER = "2021-10-31"
 SERVER_SET = {"id", "created", "updated"}  # fields of an automation a client cannot send
 
 
@@ -141,11 +145,28 @@ def api(env: Mapping[str, str], path: str, body: object = None) -> Any:
         return json.load(response)
 
 
-def start_run(env: Mapping[str, str], **parameters: str) -> str:
-    """Start a run of the on-demand deployment, as the UI's Run button does; its id."""
+def start_run(env: Mapping[str, str], request: dict[str, Any], job_env: dict[str, str]) -> str:
+    """Start a run of the on-demand deployment, as the UI's Run button does; its id.
+
+    Args:
+        env: Points at the server.
+        request: The run form's answers.
+        job_env: What the deployment's `job_variables: env:` would set (STC_CONFIG, ...).
+    """
     deployment = api(env, f"deployments/name/{ON_DEMAND}")
-    run = api(env, f"deployments/{deployment['id']}/create_flow_run", {"parameters": parameters})
+    body = {"parameters": {"request": request}, "job_variables": {"env": job_env}}
+    run = api(env, f"deployments/{deployment['id']}/create_flow_run", body)
     return str(run["id"])
+
+
+def program_with_broken_tracker(folder: Path) -> Path:
+    """The sample program, Fresno's tracker swapped for a file that is no workbook."""
+    broken = folder / "fresno.xlsx"
+    broken.write_bytes(b"this is not a workbook")
+    text = SAMPLE_CONFIG.read_text().replace("../data/sample/", f"{REPO}/data/sample/")
+    config = folder / "program.yaml"
+    config.write_text(text.replace(f"{REPO}/data/sample/fresno.xlsx", str(broken)))
+    return config
 
 
 def read_flow_run(env: Mapping[str, str], run_id: str) -> dict[str, Any]:
@@ -224,7 +245,7 @@ def test_a_run_no_worker_picks_up_notifies_as_late(
     server: dict[str, str], webhook: tuple[WebhookReceiver, str]
 ) -> None:
     """With no worker running, a run becomes Late and the webhook says to start the worker."""
-    run_id = start_run(server)
+    run_id = start_run(server, {}, {})
     try:
         notification = webhook[0].wait_for(about(run_id, "Late"))
     finally:  # no worker should ever run it
@@ -234,26 +255,33 @@ def test_a_run_no_worker_picks_up_notifies_as_late(
     assert "has not started: no worker is taking runs" in notification.body
 
 
-def test_a_failed_run_notifies_with_what_went_wrong(
+def test_a_run_with_a_broken_tracker_notifies_naming_the_collaborative(
     server: dict[str, str], webhook: tuple[WebhookReceiver, str], tmp_path: Path
 ) -> None:
-    """A run whose config cannot be read ends Failed; the webhook gets the state's message."""
-    missing = tmp_path / "missing.yaml"
+    """One tracker cannot be read: the run ends Failed and the message names who and why."""
+    job_env = {
+        "STC_CONFIG": str(program_with_broken_tracker(tmp_path)),
+        "STC_OUTPUTS_ROOT": str(tmp_path / "runs"),
+    }
+    request = {"month": OCTOBER, "collaboratives": [f"{FRESNO} (Fresno)", f"{OAKLAND} (Oakland)"]}
     with process_worker(server):
-        run_id = start_run(server, config_path=str(missing), out_dir=str(tmp_path / "out"))
+        run_id = start_run(server, request, job_env)
         notification = webhook[0].wait_for(about(run_id, "Failed"))
     run = read_flow_run(server, run_id)
     check_names_the_run(notification, run, "Failed")
     assert f"What Prefect says: {run['state']['message']}" in notification.body
-    assert f"{missing}: cannot be read" in notification.body
+    assert f"{FRESNO} failed: " in notification.body
+    assert "1 of 2 collaboratives reported" in notification.body
+    assert OAKLAND not in notification.body  # it reported: only who failed is named
 
 
 def test_a_run_whose_process_is_killed_notifies_as_crashed(
     server: dict[str, str], webhook: tuple[WebhookReceiver, str], tmp_path: Path
 ) -> None:
     """Killing a running flow's process crashes the run; the webhook says to run it again."""
+    job_env = {"STC_CONFIG": str(SAMPLE_CONFIG), "STC_OUTPUTS_ROOT": str(tmp_path / "runs")}
     with process_worker(server):
-        run_id = start_run(server, as_of="2021-10-31", out_dir=str(tmp_path / "out"))
+        run_id = start_run(server, {"month": OCTOBER}, job_env)
         running = wait_until_running(server, run_id)
         os.kill(int(running["infrastructure_pid"]), signal.SIGKILL)
         notification = webhook[0].wait_for(about(run_id, "Crashed"))
