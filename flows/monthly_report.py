@@ -32,7 +32,7 @@ from prefect.runtime import flow_run
 from prefect.serializers import JSONSerializer
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from flows.settings import DeploymentSettings
 from stc_reporting.config import CollaborativeConfig, Config, ConfigError, load_config
@@ -40,9 +40,11 @@ from stc_reporting.google_access import SECRET_BLOCK
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.outputs.publisher_factory import drive_folder_of
 from stc_reporting.outputs.run_page import (
+    file_address,
     issues_by_rule,
     review_markdown,
     run_links,
+    served_address,
 )
 from stc_reporting.outputs.runs import DraftRun, draft_run, previous_run, run_folder
 from stc_reporting.outputs.summary import RunSummary
@@ -87,9 +89,8 @@ class Approval(RunInput):
         "No publishes nothing.",
     )
     reviewer: str = Field(
-        default="",
         title="Your name",
-        description="Recorded with the publication (the server has no logins).",
+        description="Recorded with your answer, whichever it is (the server has no logins).",
     )
     note: str = Field(
         default="",
@@ -302,7 +303,13 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings) -> _Written:
         files = write_outputs(plan, transaction, rollups, issues, followup, rendered, trackers)
     summary = summarise(plan, rollups, files, reports, followup)
     names = {c.id: c.name for c in plan.config.collaboratives}
-    links = run_links(plan.out_dir, files, names, _shared_in_drive(plan, files))
+    address = (
+        served_address(settings.outputs_root, settings.outputs_url)
+        if settings.outputs_url
+        and plan.out_dir.resolve().is_relative_to(settings.outputs_root.resolve())
+        else file_address
+    )
+    links = run_links(plan.out_dir, files, names, _shared_in_drive(plan, files), address)
     show_results(summary, rollups, issues, links, str(flow_run.name or ""), names)
     logger.info("Wrote %d files to %s", len(files), plan.out_dir, extra=PROGRESS)
     draft = draft_run(plan.out_dir, files, summary)
@@ -384,14 +391,7 @@ def _approve_and_publish(written: _Written, config: Config, settings: Deployment
     if not draft.drafts:
         logger.error("No funder report was written, so there is nothing to approve")
         return _final_state(draft.summary)
-    answer = _ask(description, settings, key="approval")
-    if answer.approve and not answer.reviewer.strip():
-        answer = _ask(
-            "**Please give your name: an approval is recorded with the reviewer's name.**\n\n"
-            + description,
-            settings,
-            key="approval-named",
-        )
+    answer = _answer(description, settings)
     if not answer.approve or not answer.reviewer.strip():
         who = answer.reviewer.strip() or "the reviewer"
         note = f" Note: {answer.note}" if answer.note else ""
@@ -413,6 +413,29 @@ def _approve_and_publish(written: _Written, config: Config, settings: Deployment
     if drafted.is_failed():
         return Failed(message=f"{drafted.message}. {outcome}", data=draft.summary)
     return Completed(name="Published", message=outcome)
+
+
+_ASK_AGAIN = "**Please give your name: every answer is recorded with the reviewer's name.**"
+_MOST_ASKS = 3
+
+
+def _answer(description: str, settings: DeploymentSettings) -> Approval:
+    """Ask until the reviewer's answer carries a name (a few times at most).
+
+    The form's fields are checked only after the run resumes (Prefect validates run
+    input on load), so an answer without a name is asked again, never taken.
+    """
+    text = description
+    for attempt in range(1, _MOST_ASKS + 1):
+        key = "approval" if attempt == 1 else f"approval-{attempt}"
+        try:
+            answer = _ask(text, settings, key)
+        except ValidationError:
+            answer = None
+        if answer is not None and answer.reviewer.strip():
+            return answer
+        text = f"{_ASK_AGAIN}\n\n{description}"
+    return Approval(approve=False, reviewer="", note="no reviewer's name was given")
 
 
 def _ask(description: str, settings: DeploymentSettings, key: str) -> Approval:

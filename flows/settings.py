@@ -23,6 +23,9 @@ class DeploymentSettings(BaseSettings):
             before it fails, publishing nothing.
         trackers_per_read_run: Above 0, trackers are read by `read-trackers` runs of
             this many trackers each, spread over the workers; 0 reads them in the run.
+        outputs_url: Where a web server serves the outputs root, if one does: the run
+            page's links then open there instead of as `file://` addresses, which
+            browsers refuse to open from a web page (docs/operations.md).
         allow_publish: False on a deployment that must never publish (the monthly
             schedule): its runs write drafts only, whatever their `publish` says.
     """
@@ -33,4 +36,5 @@ class DeploymentSettings(BaseSettings):
     outputs_root: Path = Path("out/runs")
     approval_timeout_hours: float = Field(default=168.0, gt=0)
     trackers_per_read_run: int = Field(default=0, ge=0)
+    outputs_url: str | None = None
     allow_publish: bool = True

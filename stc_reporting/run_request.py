@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+)
 
 from stc_reporting.config import CollaborativeConfig, Config, ConfigError
 from stc_reporting.figures.periods import as_of_for_month
@@ -44,7 +51,12 @@ class ReportRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Monthly report")
 
-    month: date | None = Field(
+    # Shown as a plain date picker: the UI would show `date | None` as a type switch
+    # ("date" / "None"), which means nothing to a program manager. Blank is None.
+    month: Annotated[
+        date | None,
+        WithJsonSchema({"type": "string", "format": "date"}),
+    ] = Field(
         default=None,
         title="Month to report",
         description=MONTH_HELP,
@@ -93,7 +105,12 @@ class ReportRequest(BaseModel):
 
 
 def choice_label(collaborative: CollaborativeConfig) -> str:
-    """How the form lists a collaborative: its name, and its city for those who know it so."""
+    """How the form lists a collaborative: its name, and its city for those who know it so.
+
+    A name that says its city already is not followed by it again.
+    """
+    if collaborative.city.lower() in collaborative.name.lower():
+        return collaborative.name
     return f"{collaborative.name} ({collaborative.city})"
 
 

@@ -54,12 +54,6 @@ def write_outputs(
     return write_all(plan, transaction, rollups, issues, followup, rendered, trackers)
 
 
-@task(
-    name="show results",
-    task_run_name="show results",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-)
 def show_results(
     summary: RunSummary,
     rollups: Rollups,
@@ -68,7 +62,11 @@ def show_results(
     run_name: str,
     names: dict[str, str],
 ) -> None:
-    """Put the run's summary, its issues table and a link to each draft on its page."""
+    """Put the run's summary, its issues table and a link to each draft on its page.
+
+    Called from the flow itself, not a task, so the artifacts belong to the flow run
+    and lead its Artifacts tab.
+    """
     create_markdown_artifact(
         key=SUMMARY_KEY,
         markdown=summary_markdown(summary, rollups, run_name, links),
@@ -81,7 +79,9 @@ def show_results(
         "(details in issues.csv and the data-quality report).",
     )
     for link in links:
-        create_link_artifact(key=link.key, link=link.url, link_text=link.text)
+        create_link_artifact(
+            key=link.key, link=link.url, link_text=link.text, description=link.text
+        )
 
 
 def start_progress(total: int) -> UUID:

@@ -7,9 +7,10 @@ counts, names, rule ids and file names, never a tracker's cell (docs/privacy.md)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue, Severity
@@ -44,11 +45,32 @@ class RunLink:
     url: str
 
 
+def file_address(path: Path) -> str:
+    """A `file://` address: opens from a file browser on the outputs share."""
+    return path.resolve().as_uri()
+
+
+def served_address(root: Path, base_url: str) -> Callable[[Path], str]:
+    """Addresses under `base_url`, where a web server serves the outputs root.
+
+    Args:
+        root: The outputs root the web server serves.
+        base_url: Its address (`https://reports.example.org/stc/`).
+    """
+
+    def address(path: Path) -> str:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+        return base_url.rstrip("/") + "/" + quote(relative)
+
+    return address
+
+
 def run_links(
     run_dir: Path,
     files: Sequence[WrittenFile],
     names: dict[str, str],
     shared: dict[str, str] | None = None,
+    address: Callable[[Path], str] = file_address,
 ) -> list[RunLink]:
     """Links to the run's report drafts and its data-quality page, program report first.
 
@@ -57,7 +79,9 @@ def run_links(
         files: What the run wrote.
         names: Collaborative id to name, for the links' words.
         shared: A file's path to its address in the Drive drafts folder, where it was
-            put there; other files are linked as `file://` on the outputs share.
+            put there; other files are linked by `address`.
+        address: A file's address on the outputs share (`file://` unless the outputs
+            root is served on the web: `served_address`).
     """
     ranked = []
     for written in shared_files(files):
@@ -66,7 +90,7 @@ def run_links(
         text = f"{_LINKED_KINDS[kind]}: {who}" if who else _LINKED_KINDS[kind]
         stem = Path(written.path).stem
         key = f"draft-{stem}" if kind is DocumentKind.COLLABORATIVE_REPORT else stem
-        url = (shared or {}).get(written.path) or (run_dir / written.path).resolve().as_uri()
+        url = (shared or {}).get(written.path) or address(run_dir / written.path)
         ranked.append((_LINK_ORDER[kind], RunLink(_artifact_key(key), text, url)))
     return [link for _, link in sorted(ranked, key=lambda pair: pair[0])]
 
@@ -185,15 +209,26 @@ def review_markdown(
             continue
         rules = issues_by_rule.get(entry.id, Counter())
         detail = ", ".join(f"{count} × {rule}" for rule, count in rules.most_common(5))
-        lines.append(
-            f"- **{entry.name}**: {entry.warnings} open warnings, {entry.privacy} privacy "
-            f"issues, {entry.errors} errors" + (f" ({detail})" if detail else "")
+        counts = ", ".join(
+            _count(number, word)
+            for number, word in (
+                (entry.warnings, "open warning"),
+                (entry.privacy, "privacy issue"),
+                (entry.errors, "error"),
+            )
         )
+        lines.append(f"- **{entry.name}**: {counts}" + (f" ({detail})" if detail else ""))
+    quality = [link for link in links if link.key == "data-quality-report"]
     lines += [
+        *(f"\nEvery issue, cell by cell: [{link.text}]({link.url})." for link in quality),
         "",
         f"Not answered within {wait_days:g} days, the run fails and nothing is published.",
     ]
     return "\n".join(lines)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
 
 
 def issues_by_rule(issues: Sequence[Issue]) -> dict[str, Counter[str]]:

@@ -76,7 +76,6 @@ def test_a_clean_run_is_named_for_its_month_and_shows_its_results(
             "render reports",
             "render data-quality report",
             "write outputs",
-            "show results",
         ]
     )
     assert {"run-summary", "issues-by-tab", "reading-trackers", "program-report"} <= set(artifacts)

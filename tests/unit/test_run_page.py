@@ -97,9 +97,22 @@ def test_the_review_lists_drafts_and_what_to_look_at_per_collaborative(tmp_path:
     )
     text = review_markdown(summary, issues_by_rule(issues), run_links(tmp_path, FILES, NAMES), 7)
     assert "[Program report (draft)](file://" in text
-    assert "Data-quality report" not in text
-    assert "**Mujeres Poderosas Amorosas**: 2 open warnings, 1 privacy issues" in text
+    assert "Every issue, cell by cell: [Data-quality report](file://" in text
+    assert "**Mujeres Poderosas Amorosas**: 2 open warnings, 1 privacy issue, 0 errors" in text
     assert "2 × outlier, 1 × personal-data" in text
     assert "**Allies Against Violence** failed and has no report: no Partners tab" in text
     assert "within 7 days" in text
     assert "9999" not in text
+
+
+def test_links_open_on_the_web_when_the_outputs_root_is_served(tmp_path: Path) -> None:
+    """STC_OUTPUTS_URL: a browser opens https links; file:// links only from a file browser."""
+    from stc_reporting.outputs.run_page import served_address
+
+    run_dir = tmp_path / "2021-10" / "2026-11-30T1018-all collaboratives-3f2a1b9c"
+    address = served_address(tmp_path, "https://reports.example.org/stc/")
+    links = run_links(run_dir, FILES, NAMES, address=address)
+    assert links[0].url == (
+        "https://reports.example.org/stc/2021-10/"
+        "2026-11-30T1018-all%20collaboratives-3f2a1b9c/reports/program-report.docx"
+    )
