@@ -27,7 +27,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.e2e.test_deployment import PREFECT, REPO, free_port, prefect, wait_healthy
+from tests.e2e.prefect_server import PREFECT, REPO, free_port, prefect, wait_healthy
 from tests.fakes.google import FakeGoogle
 
 pytestmark = pytest.mark.e2e
