@@ -3,11 +3,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark sheets-reads-limit server deploy worker clean
+.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark sheets-reads-limit server deploy notifications worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
 PREFECT_LOCAL_API := http://127.0.0.1:4200/api
+PREFECT_LOCAL_UI := http://127.0.0.1:4200
+NOTIFY_KIND ?= webhook
 # Where the deployments' runs start: this checkout, unless given (docs/operations.md).
 STC_CHECKOUT ?= $(CURDIR)
 
@@ -105,14 +107,19 @@ benchmark: $(VENV)
 	$(BIN)/python benchmarks/render_reports.py
 	$(BIN)/python benchmarks/sheets_quota.py
 
-## server: start the Prefect server and UI on http://127.0.0.1:4200
+## server: start the Prefect server and UI on http://127.0.0.1:4200 (notifications link there)
 server: $(VENV)
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server start --host 127.0.0.1
+	PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_UI_URL=$(PREFECT_LOCAL_UI) \
+		$(BIN)/prefect server start --host 127.0.0.1
 
 ## deploy: create the work pool and the deployments in prefect.yaml, runs starting in STC_CHECKOUT (default: here)
 deploy: $(VENV)
 	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect work-pool create stc-reporting --type process || true
 	STC_CHECKOUT=$(STC_CHECKOUT) PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/prefect --no-prompt deploy --all
+
+## notifications: notify STC_NOTIFY_URL of failed, crashed, late runs (NOTIFY_KIND=webhook|slack|teams; server up)
+notifications: $(VENV)
+	PREFECT_API_URL=$(PREFECT_LOCAL_API) $(BIN)/python -m tools.setup_notifications --kind $(NOTIFY_KIND)
 
 ## sheets-reads-limit: create the Prefect limit all workers' Sheets reads share (60 a minute; server up)
 sheets-reads-limit: $(VENV)

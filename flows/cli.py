@@ -188,7 +188,7 @@ def run(
                 compare_to=str(compare_to) if compare_to else None,
                 from_snapshots=str(from_snapshots) if from_snapshots else None,
             )
-    except FolderBusyError as error:
+    except (FolderBusyError, ConfigError) as error:
         errors.print(f"[bold red]Stopped:[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from error
     finally:

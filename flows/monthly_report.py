@@ -38,6 +38,7 @@ from flows.settings import DeploymentSettings
 from stc_reporting.config import CollaborativeConfig, Config, ConfigError, load_config
 from stc_reporting.google_access import SECRET_BLOCK
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
+from stc_reporting.outputs.folder import FolderBusyError
 from stc_reporting.outputs.publisher_factory import drive_folder_of
 from stc_reporting.outputs.run_page import (
     file_address,
@@ -149,7 +150,14 @@ def monthly_report(request: ReportForm = ReportForm()) -> State:  # noqa: B008 (
         Completed when every collaborative reported (and, with publish, the answer);
         Failed, naming who failed and why, when any did.
     """
-    settings = DeploymentSettings()
+    try:
+        return _report(request, DeploymentSettings())
+    except (ConfigError, FolderBusyError) as error:
+        return _stopped(error)
+
+
+def _report(request: ReportRequest, settings: DeploymentSettings) -> State:
+    """The deployments' run: drafts (or those written before a resume), then approval."""
     config = load_config(settings.config)
     written = _recall_drafts()
     if written is None:
@@ -222,16 +230,19 @@ def monthly_report_to_folder(
         Completed when every collaborative reported, else Failed naming who failed;
         either way its data is the run's `RunSummary`.
     """
-    plan = plan_run(
-        Path(config_path),
-        Path(out_dir),
-        as_of,
-        only,
-        Path(compare_to) if compare_to else None,
-        from_snapshots=Path(from_snapshots) if from_snapshots else None,
-        google_secret=google_secret_json,
-    )
-    return _final_state(_write_run(plan, DeploymentSettings()).summary)
+    try:
+        plan = plan_run(
+            Path(config_path),
+            Path(out_dir),
+            as_of,
+            only,
+            Path(compare_to) if compare_to else None,
+            from_snapshots=Path(from_snapshots) if from_snapshots else None,
+            google_secret=google_secret_json,
+        )
+        return _final_state(_write_run(plan, DeploymentSettings()).summary)
+    except (ConfigError, FolderBusyError) as error:
+        return _stopped(error)
 
 
 def run_to_folder(**parameters: Any) -> RunSummary:
@@ -326,6 +337,13 @@ def _shared_in_drive(plan: RunPlan, files: list[WrittenFile]) -> dict[str, str]:
     month = f"{plan.selection.as_of:%Y-%m}"
     folder = google.drafts_folder_id
     return share_drafts(plan.config, folder, plan.out_dir, files, month, google_secret_json())
+
+
+def _stopped(error: ConfigError | FolderBusyError) -> State:
+    """A run stopped before writing anything, for a reason a person acts on: no traceback."""
+    message = f"Stopped before writing anything: {error}"
+    get_run_logger().error(message)
+    return Failed(message=message, data=error)
 
 
 def _final_state(summary: RunSummary) -> State:

@@ -2,9 +2,9 @@
 
 Starts `prefect server start` on a free loopback port with its own PREFECT_HOME,
 deploys with `prefect --no-prompt deploy --all`, starts a process worker from the
-repository folder, runs the on-demand deployment with the form's request (one
-collaborative, chosen by name) and an outputs root of the test's own, and checks the
-outputs in the run's own folder. About a minute; every process is stopped at the end.
+repository folder, runs the on-demand deployment with the run form's answers and the
+outputs root set as prefect.yaml's job variables would, and checks the run folder.
+About a minute; every process is stopped at the end.
 """
 
 from __future__ import annotations
@@ -29,26 +29,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
 
 
 def test_the_on_demand_deployment_runs_on_a_worker(server: dict[str, str], tmp_path: Path) -> None:
-    """Deploy prefect.yaml, run on-demand with parameters, and get the outputs."""
+    """Deploy prefect.yaml, run on-demand with the form's answers, get a run folder's outputs."""
     deploy(server)
     listed = prefect(server, "deployment", "ls")
     assert "monthly-report/monthly" in listed and "monthly-report/on-demand" in listed
-    outputs = tmp_path / "outputs"
-    fresno = "Mujeres Poderosas Amorosas (Fresno)"  # the form's choice for fresno
+    root = tmp_path / "runs"
+    request = {"month": "2021-10-31", "collaboratives": ["Mujeres Poderosas Amorosas (Fresno)"]}
+    job_env = {"STC_CONFIG": "config/program.yaml", "STC_OUTPUTS_ROOT": str(root)}
     with process_worker(server):
         prefect(
             server,
             "deployment",
             "run",
             "monthly-report/on-demand",
-            "-p",
-            "request=" + json.dumps({"month": "2021-10-31", "collaboratives": [fresno]}),
+            "--params",
+            json.dumps({"request": request}),
             "--job-variable",
-            "env=" + json.dumps({"STC_OUTPUTS_ROOT": str(outputs)}),
+            f"env={json.dumps(job_env)}",
             "--watch",
             timeout=300,
         )
-    [out] = (outputs / "2021-10").iterdir()  # the run's own folder
-    rollups = read_rollups(out / "rollups.json")
+    (run_folder,) = (root / "2021-10").iterdir()
+    rollups = read_rollups(run_folder / "rollups.json")
     assert list(rollups.collaboratives) == list(rollups.reporting) == ["fresno"]
-    assert (out / "reports" / "collaborative-fresno.docx").is_file()
+    assert (run_folder / "reports" / "collaborative-fresno.docx").is_file()

@@ -129,3 +129,15 @@ def test_the_cli_flow_ends_failed_too_and_still_returns_its_summary(
     )
     assert [c.id for c in summary.failed] == ["oakland"]
     assert summary.exit_code == 1
+
+
+def test_a_run_that_cannot_start_fails_with_the_reason_and_writes_nothing(
+    deployment_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A config error (here: a month in the future) is a message, not a traceback."""
+    state = run({"month": "2099-01-15"})
+    assert state.is_failed()
+    assert state.message is not None
+    assert state.message.startswith("Stopped before writing anything: as-of date:")
+    assert "is in the future" in state.message
+    assert not deployment_env.exists()
