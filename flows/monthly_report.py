@@ -16,30 +16,22 @@ outputs are written, with a message naming who failed and why.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from uuid import UUID
 
-from prefect import flow, get_run_logger, suspend_flow_run
+from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import State
-from prefect.futures import PrefectFuture
-from prefect.input import RunInput
-from prefect.results import ResultStore, get_default_result_storage
 from prefect.runtime import flow_run
-from prefect.serializers import JSONSerializer
-from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field, ValidationError
 
+from flows.approval import Drafted, approve_and_publish, recall_drafts, remember_drafts
+from flows.read_trackers import read_on_workers
+from flows.run_states import final_state, stopped
 from flows.settings import DeploymentSettings
 from stc_reporting.config import CollaborativeConfig, Config, ConfigError, load_config
-from stc_reporting.google_access import SECRET_BLOCK
-from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
+from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.outputs.folder import FolderBusyError
-from stc_reporting.outputs.publisher_factory import drive_folder_of
 from stc_reporting.outputs.run_page import (
     file_address,
     issues_by_rule,
@@ -47,16 +39,21 @@ from stc_reporting.outputs.run_page import (
     run_links,
     served_address,
 )
-from stc_reporting.outputs.runs import DraftRun, draft_run, previous_run, run_folder
+from stc_reporting.outputs.runs import draft_run, previous_run, run_folder
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import RunPlan, output_transaction, plan_run, summarise
 from stc_reporting.run_request import ReportRequest, request_form, scope_words
 from tasks.outputs import show_progress, show_results, start_progress, write_outputs
-from tasks.publishing import publish_approved, share_drafts
+from tasks.publishing import share_drafts
 from tasks.reports import render_data_quality_report, render_reports
 from tasks.rollups import compute_rollups
-from tasks.sources import read_tracker, share_sheets_quota
+from tasks.sources import (
+    google_secret_json,
+    read_tracker,
+    share_sheets_quota,
+    tracker_or_unreadable,
+)
 from tasks.validate import check_trackers, follow_up_issues
 
 # Progress lines carry this marker so `stc-report run` can show them as they come.
@@ -78,26 +75,6 @@ if TYPE_CHECKING:
     ReportForm = ReportRequest
 else:  # the form lists the configured collaboratives, fixed when the flow is deployed
     ReportForm = request_form(_deployed_config())
-
-
-class Approval(RunInput):
-    """The reviewer's answer (interface.md: `approve`, `reviewer`, `note`)."""
-
-    approve: bool = Field(
-        default=False,
-        title="Approve and publish",
-        description="Yes publishes these drafts, as they are, to the funder's folder. "
-        "No publishes nothing.",
-    )
-    reviewer: str = Field(
-        title="Your name",
-        description="Recorded with your answer, whichever it is (the server has no logins).",
-    )
-    note: str = Field(
-        default="",
-        title="Note",
-        description="Optional: what you checked, or why you did not approve.",
-    )
 
 
 # --- Run names ------------------------------------------------------------------------
@@ -153,27 +130,27 @@ def monthly_report(request: ReportForm = ReportForm()) -> State:  # noqa: B008 (
     try:
         return _report(request, DeploymentSettings())
     except (ConfigError, FolderBusyError) as error:
-        return _stopped(error)
+        return stopped(error)
 
 
 def _report(request: ReportRequest, settings: DeploymentSettings) -> State:
     """The deployments' run: drafts (or those written before a resume), then approval."""
     config = load_config(settings.config)
-    written = _recall_drafts()
+    written = recall_drafts()
     if written is None:
-        written = _write_run(_plan(settings, config, request), settings)
+        written = _write_run(_plan(settings, config, request), settings, spread_reads=True)
         if request.publish and settings.allow_publish:
-            _remember_drafts(written)
+            remember_drafts(written)
     else:
         get_run_logger().info("Resumed: back to the drafts in %s", written.draft.run_dir)
     if not request.publish:
-        return _final_state(written.summary)
+        return final_state(written.summary)
     if not settings.allow_publish:
         get_run_logger().warning(
             "This deployment never publishes (STC_ALLOW_PUBLISH is false): drafts only"
         )
-        return _final_state(written.summary)
-    return _approve_and_publish(written, config, settings)
+        return final_state(written.summary)
+    return approve_and_publish(written, config, settings)
 
 
 def _plan(settings: DeploymentSettings, config: Config, request: ReportRequest) -> RunPlan:
@@ -240,9 +217,9 @@ def monthly_report_to_folder(
             from_snapshots=Path(from_snapshots) if from_snapshots else None,
             google_secret=google_secret_json,
         )
-        return _final_state(_write_run(plan, DeploymentSettings()).summary)
+        return final_state(_write_run(plan, DeploymentSettings()).summary)
     except (ConfigError, FolderBusyError) as error:
-        return _stopped(error)
+        return stopped(error)
 
 
 def run_to_folder(**parameters: Any) -> RunSummary:
@@ -264,16 +241,15 @@ def run_to_folder(**parameters: Any) -> RunSummary:
 # --- The steps both run ----------------------------------------------------------------
 
 
-class _Written(BaseModel):
-    """A run's outcome, the drafts it put up for review, and the review form's text."""
+def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool = False) -> Drafted:
+    """Read, check, follow up, roll up, render, write; show the results on the run's page.
 
-    summary: RunSummary
-    draft: DraftRun
-    review: str
-
-
-def _write_run(plan: RunPlan, settings: DeploymentSettings) -> _Written:
-    """Read, check, follow up, roll up, render, write; show the results on the run's page."""
+    Args:
+        plan: The run.
+        settings: What the deployment fixes.
+        spread_reads: Read in `read-trackers` runs over the workers, when the deployment
+            asks for it (`STC_TRACKERS_PER_READ_RUN`); `stc-report run` never does.
+    """
     logger = get_run_logger()
     selection = plan.selection
     logger.info(
@@ -282,11 +258,8 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings) -> _Written:
         selection.as_of,
         extra=PROGRESS,
     )
-    sheets = share_sheets_quota(plan.sheets)
-    futures = [
-        read_tracker.submit(c, sheets, plan.from_snapshots) for c in selection.collaboratives
-    ]
-    trackers = _collect(selection.collaboratives, futures)
+    spread = spread_reads and settings.trackers_per_read_run and plan.from_snapshots is None
+    trackers = _read_on_workers(plan, settings) if spread else _read_here(plan)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
     issues = check_trackers(plan.config, trackers, plan.run_date)
     with output_transaction(plan, _holder(plan), _say_waiting) as (transaction, recovered):
@@ -326,7 +299,7 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings) -> _Written:
     draft = draft_run(plan.out_dir, files, summary)
     wait_days = settings.approval_timeout_hours / 24
     review = review_markdown(summary, issues_by_rule(issues), links, wait_days)
-    return _Written(summary=summary, draft=draft, review=review)
+    return Drafted(summary=summary, draft=draft, review=review)
 
 
 def _shared_in_drive(plan: RunPlan, files: list[WrittenFile]) -> dict[str, str]:
@@ -339,151 +312,7 @@ def _shared_in_drive(plan: RunPlan, files: list[WrittenFile]) -> dict[str, str]:
     return share_drafts(plan.config, folder, plan.out_dir, files, month, google_secret_json())
 
 
-def _stopped(error: ConfigError | FolderBusyError) -> State:
-    """A run stopped before writing anything, for a reason a person acts on: no traceback."""
-    message = f"Stopped before writing anything: {error}"
-    get_run_logger().error(message)
-    return Failed(message=message, data=error)
-
-
-def _final_state(summary: RunSummary) -> State:
-    """Completed when everyone reported; Failed, naming who failed and why, otherwise.
-
-    Failures are logged here, once, at error level, without a traceback: they are
-    expected outcomes of bad input, not bugs.
-    """
-    problems = [f"{c.name} failed: {c.reason}" for c in summary.failed]
-    problems += [f"report not made: {failure}" for failure in summary.report_failures]
-    if not problems:
-        return Completed(
-            message=f"Every collaborative reported (data as of {summary.as_of})", data=summary
-        )
-    reported = len(summary.collaboratives) - len(summary.failed)
-    message = (
-        f"{'; '.join(problems)}. {reported} of {len(summary.collaboratives)} collaboratives "
-        f"reported; their outputs are in {summary.out_dir}"
-    )
-    get_run_logger().error(message)
-    return Failed(message=message, data=summary)
-
-
-# --- Approval ---------------------------------------------------------------------------------
-
-
-def _draft_key() -> str:
-    return f"stc-draft-run-{flow_run.id}"
-
-
-def _remember_drafts(written: _Written) -> None:
-    """Keep the run folder, the drafts' hashes, the outcome and the review text.
-
-    Stored in Prefect's result storage under the flow run's id while the run waits for
-    approval, so a resumed run (a new process, maybe on another worker) finds them:
-    counts, names and hashes only, no tracker content.
-    """
-    _waiting_store().write(written.model_dump_json(), key=_draft_key())
-
-
-def _waiting_store() -> ResultStore:
-    """Prefect's default result storage (`PREFECT_LOCAL_STORAGE_PATH`, or a shared block).
-
-    The flow persists no results of its own (they would hold tracker content), so this
-    store is named explicitly; with workers on several machines, point
-    `PREFECT_DEFAULT_RESULT_STORAGE_BLOCK` at storage they share (docs/operations.md).
-    """
-    return ResultStore(result_storage=get_default_result_storage(), serializer=JSONSerializer())
-
-
-def _recall_drafts() -> _Written | None:
-    """What this run wrote before it waited for approval, if it is resuming."""
-    store = _waiting_store()
-    if not store.exists(_draft_key()):
-        return None
-    return _Written.model_validate_json(store.read(_draft_key()).result)
-
-
-def _approve_and_publish(written: _Written, config: Config, settings: DeploymentSettings) -> State:
-    """Wait for the reviewer (the worker is freed meanwhile); publish only on approval."""
-    logger = get_run_logger()
-    draft, description = written.draft, written.review
-    if not draft.drafts:
-        logger.error("No funder report was written, so there is nothing to approve")
-        return _final_state(draft.summary)
-    answer = _answer(description, settings)
-    if not answer.approve or not answer.reviewer.strip():
-        who = answer.reviewer.strip() or "the reviewer"
-        note = f" Note: {answer.note}" if answer.note else ""
-        logger.warning("Not approved by %s: nothing was published.%s", who, note)
-        return Completed(
-            name="Not approved",
-            message=f"Not approved by {who}: nothing was published.{note}",
-        )
-    reviewer = answer.reviewer.strip()
-    secret = google_secret_json() if drive_folder_of(config) else None
-    result = publish_approved(draft, config, reviewer, answer.note or None, secret)
-    published = len(result.publication.files) if result.publication else 0
-    outcome = f"Approved by {reviewer}: {published} finals published to {result.destination}"
-    if result.failures:
-        message = f"{outcome}; not published: {'; '.join(result.failures)}"
-        logger.error(message)
-        return Failed(message=message, data=draft.summary)
-    drafted = _final_state(draft.summary)
-    if drafted.is_failed():
-        return Failed(message=f"{drafted.message}. {outcome}", data=draft.summary)
-    return Completed(name="Published", message=outcome)
-
-
-_ASK_AGAIN = "**Please give your name: every answer is recorded with the reviewer's name.**"
-_MOST_ASKS = 3
-
-
-def _answer(description: str, settings: DeploymentSettings) -> Approval:
-    """Ask until the reviewer's answer carries a name (a few times at most).
-
-    The form's fields are checked only after the run resumes (Prefect validates run
-    input on load), so an answer without a name is asked again, never taken.
-    """
-    text = description
-    for attempt in range(1, _MOST_ASKS + 1):
-        key = "approval" if attempt == 1 else f"approval-{attempt}"
-        try:
-            answer = _ask(text, settings, key)
-        except ValidationError:
-            answer = None
-        if answer is not None and answer.reviewer.strip():
-            return answer
-        text = f"{_ASK_AGAIN}\n\n{description}"
-    return Approval(approve=False, reviewer="", note="no reviewer's name was given")
-
-
-def _ask(description: str, settings: DeploymentSettings, key: str) -> Approval:
-    """Suspend the run until the reviewer answers the form (the process exits meanwhile)."""
-    return suspend_flow_run(
-        wait_for_input=Approval.with_initial_data(description=description),
-        timeout=int(settings.approval_timeout_hours * 3600),
-        key=key,
-    )
-
-
 # --- Google and progress ------------------------------------------------------------------
-
-
-def google_secret_json() -> str | None:
-    """The service-account JSON of the Prefect Secret block `SECRET_BLOCK`, if there is one.
-
-    Read only when a collaborative has a `sheet_id`, after `google.credentials` and
-    $GOOGLE_APPLICATION_CREDENTIALS (docs/google.md). A missing block is no error here:
-    the Sheets collaboratives then fail with the message that says where the key goes.
-    """
-    from prefect.blocks.system import Secret
-
-    try:
-        # Called from the flow (sync): `load` returns the block, not a coroutine.
-        block = cast("Secret[Any]", Secret.load(SECRET_BLOCK))
-    except ValueError:  # no block of that name
-        return None
-    value = block.get()
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _say_waiting(message: str) -> None:
@@ -495,30 +324,47 @@ def _holder(plan: RunPlan) -> str:
     return f"monthly-report flow run {flow_run.name}, {plan.describe()}"
 
 
-def _collect(
-    collaboratives: Sequence[CollaborativeConfig],
-    futures: Sequence[PrefectFuture[ParsedTracker]],
-) -> list[ParsedTracker]:
-    """Wait for every read; a read that failed for good fails its collaborative only."""
-    logger = get_run_logger()
-    progress: UUID = start_progress(len(collaboratives))
+def _read_here(plan: RunPlan) -> list[ParsedTracker]:
+    """Read every tracker in this run, four at once; a read failing for good fails alone."""
+    chosen = plan.selection.collaboratives
+    sheets = share_sheets_quota(plan.sheets)
+    futures = [read_tracker.submit(c, sheets, plan.from_snapshots) for c in chosen]
+    progress = start_progress(len(chosen))
     trackers = []
-    for done, (collaborative, future) in enumerate(
-        zip(collaboratives, futures, strict=True), start=1
-    ):
-        future.wait()
-        if future.state.is_completed():
-            tracker = future.result()
-        else:
-            tracker = unreadable_tracker(
-                collaborative.id, "reading kept failing after several tries; try again later"
-            )
-        status = f"failed: {tracker.failure.reason}" if tracker.failure else "read"
-        rows = sum(len(tab.rows) for tab in tracker.tabs.values())
-        logger.info("%s: %s (%d rows)", collaborative.name, status, rows, extra=PROGRESS)
-        show_progress(progress, done, len(collaboratives))
+    for done, (collaborative, future) in enumerate(zip(chosen, futures, strict=True), start=1):
+        tracker = tracker_or_unreadable(collaborative, future)
+        _say_read(collaborative, tracker)
+        show_progress(progress, done, len(chosen))
         trackers.append(tracker)
     return trackers
+
+
+def _read_on_workers(plan: RunPlan, settings: DeploymentSettings) -> list[ParsedTracker]:
+    """Read the trackers in `read-trackers` runs of a few each, spread over the workers."""
+    chosen = plan.selection.collaboratives
+    progress = start_progress(len(chosen))
+    done: list[str] = []
+
+    def on_read(collaborative: CollaborativeConfig, tracker: ParsedTracker) -> None:
+        done.append(collaborative.id)
+        _say_read(collaborative, tracker)
+        show_progress(progress, len(done), len(chosen))
+
+    return read_on_workers(
+        chosen,
+        config_path=plan.config_path,
+        as_of=plan.selection.as_of,
+        run_date=plan.run_date,
+        shared_folder=settings.outputs_root,
+        per_run=settings.trackers_per_read_run,
+        on_read=on_read,
+    )
+
+
+def _say_read(collaborative: CollaborativeConfig, tracker: ParsedTracker) -> None:
+    status = f"failed: {tracker.failure.reason}" if tracker.failure else "read"
+    rows = sum(len(tab.rows) for tab in tracker.tabs.values())
+    get_run_logger().info("%s: %s (%d rows)", collaborative.name, status, rows, extra=PROGRESS)
 
 
 if __name__ == "__main__":
