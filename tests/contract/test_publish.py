@@ -16,10 +16,11 @@ from flows.cli import app
 from stc_reporting.config import GoogleConfig
 from stc_reporting.google_access import GoogleAccess, RetryPolicy, google_access
 from stc_reporting.locations import TEMPLATES_DIR
-from stc_reporting.outputs.drive import DrivePublisher
+from stc_reporting.outputs.drive import DrivePublisher, share_drafts
 from stc_reporting.outputs.local_publisher import LocalFolderPublisher
 from stc_reporting.outputs.publish_run import PUBLISHED_FILE, publish_run
-from stc_reporting.outputs.writer import WrittenFile
+from stc_reporting.outputs.run_page import shared_files
+from stc_reporting.outputs.writer import WrittenFile, read_manifest
 from tests.builders import activity, minimal_tabs, partner
 from tests.fakes.google import GOOGLE_SHEET, FakeGoogle, GoogleAccounts
 from tests.reporting import docx_text, run_domain
@@ -362,6 +363,11 @@ def test_new_tracker_refuses_a_bad_id_and_a_taken_name(
     assert len(fake_google.conversions) == 1
 
 
+def drafts_of(run_dir: Path) -> list[WrittenFile]:
+    """What a deployment run shares with reviewers: its drafts and data-quality page."""
+    return shared_files(read_manifest((run_dir / "manifest.json").read_bytes()))
+
+
 def test_drafts_go_to_the_reviewers_drive_folder_named_by_month_and_updated_in_place(
     run_dir: Path,
     fake_google: FakeGoogle,
@@ -369,12 +375,8 @@ def test_drafts_go_to_the_reviewers_drive_folder_named_by_month_and_updated_in_p
     google_credentials_file: Path,
 ) -> None:
     """`google.drafts_folder_id`: each draft as `<month> <name>`; a rerun adds a revision."""
-    from stc_reporting.outputs.drive import share_drafts
-    from stc_reporting.outputs.run_page import shared_files
-    from stc_reporting.outputs.writer import read_manifest
-
     folder = fake_google.add_folder("Drafts", writers=[google_accounts.reader.email])
-    files = shared_files(read_manifest((run_dir / "manifest.json").read_bytes()))
+    files = drafts_of(run_dir)
     google = access(fake_google, google_credentials_file)
 
     first = share_drafts(google, folder, run_dir, files, "2021-10")
@@ -397,12 +399,8 @@ def test_drafts_not_shared_say_why_and_keep_their_local_links(
     google_credentials_file: Path,
 ) -> None:
     """A folder the key cannot write to: a reason a person acts on, no Drive links."""
-    from stc_reporting.outputs.drive import share_drafts
-    from stc_reporting.outputs.run_page import shared_files
-    from stc_reporting.outputs.writer import read_manifest
-
     folder = fake_google.add_folder("Drafts", readers=[google_accounts.reader.email])
-    files = shared_files(read_manifest((run_dir / "manifest.json").read_bytes()))
+    files = drafts_of(run_dir)
     shared = share_drafts(
         access(fake_google, google_credentials_file), folder, run_dir, files, "2021-10"
     )

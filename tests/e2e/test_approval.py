@@ -196,20 +196,34 @@ def test_approved_drafts_reach_drive_exactly_as_reviewed_after_a_worker_restart(
     assert sorted(in_drive.values()) == sorted(f["sha256"] for f in publication["files"])
 
 
+def run_to_the_end(
+    api: dict[str, str],
+    config: Path,
+    root: Path,
+    log: Path,
+    settings: dict[str, str],
+    reply: dict[str, Any] | None,
+) -> tuple[str, str]:
+    """Start a publishing run, answer its form with `reply` (None: never), await its end."""
+    worker = start_worker(api, log)
+    try:
+        run = start_run(api, config, root, settings)
+        if reply is not None:
+            assert wait_for(api, run, {"PAUSED", "FAILED", "CRASHED"}, 240)[0] == "Suspended"
+            answer(api, run, reply)
+        return wait_for(api, run, {"COMPLETED", "FAILED", "CRASHED"}, 240)
+    finally:
+        stop(worker)
+
+
 def test_a_rejected_review_uploads_nothing_and_says_so(
     api: dict[str, str], drive_config: tuple[Path, str], fake_google: FakeGoogle, tmp_path: Path
 ) -> None:
     """approve: no → Completed "Not approved", nothing in Drive, no published.json."""
     config, folder = drive_config
     root = tmp_path / "runs"
-    worker = start_worker(api, tmp_path / "worker.log")
-    try:
-        run = start_run(api, config, root, {})
-        assert wait_for(api, run, {"PAUSED", "FAILED", "CRASHED"}, 240)[0] == "Suspended"
-        answer(api, run, {"approve": False, "reviewer": "Ana Reviewer", "note": "Typo p. 2"})
-        name, message = wait_for(api, run, {"COMPLETED", "FAILED", "CRASHED"}, 240)
-    finally:
-        stop(worker)
+    reply = {"approve": False, "reviewer": "Ana Reviewer", "note": "Typo p. 2"}
+    name, message = run_to_the_end(api, config, root, tmp_path / "worker.log", {}, reply)
     assert name == "Not approved"
     assert message == "Not approved by Ana Reviewer: nothing was published. Note: Typo p. 2"
     assert fake_google.files_in(folder) == []
@@ -222,12 +236,8 @@ def test_a_review_not_answered_in_time_fails_the_run_and_uploads_nothing(
     """The wait has a limit (STC_APPROVAL_TIMEOUT_HOURS); past it the run is Failed."""
     config, folder = drive_config
     root = tmp_path / "runs"
-    worker = start_worker(api, tmp_path / "worker.log")
-    try:
-        run = start_run(api, config, root, {"STC_APPROVAL_TIMEOUT_HOURS": "0.002"})
-        name, message = wait_for(api, run, {"FAILED", "CRASHED", "COMPLETED"}, 240)
-    finally:
-        stop(worker)
+    settings = {"STC_APPROVAL_TIMEOUT_HOURS": "0.002"}
+    name, message = run_to_the_end(api, config, root, tmp_path / "worker.log", settings, None)
     assert name == "Failed" and "never resumed" in message
     assert fake_google.files_in(folder) == []
     shutil.rmtree(root)
