@@ -134,8 +134,8 @@ def prefect(env: Mapping[str, str], *arguments: str, timeout: float = 180) -> st
 
 
 def deploy(env: Mapping[str, str]) -> None:
-    """Create the process work pool and every deployment in prefect.yaml."""
-    prefect(env, "work-pool", "create", POOL, "--type", "process")
+    """Create (or keep) the process work pool and every deployment in prefect.yaml."""
+    prefect(env, "work-pool", "create", POOL, "--type", "process", "--overwrite")
     prefect(env, "--no-prompt", "deploy", "--all")
 
 
