@@ -16,6 +16,7 @@ outputs are written, with a message naming who failed and why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -287,19 +288,24 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
         files = write_outputs(plan, transaction, rollups, issues, followup, rendered, trackers)
     summary = summarise(plan, rollups, files, reports, followup)
     names = {c.id: c.name for c in plan.config.collaboratives}
-    address = (
-        served_address(settings.outputs_root, settings.outputs_url)
-        if settings.outputs_url
-        and plan.out_dir.resolve().is_relative_to(settings.outputs_root.resolve())
-        else file_address
-    )
-    links = run_links(plan.out_dir, files, names, _shared_in_drive(plan, files), address)
+    shared = _shared_in_drive(plan, files)
+    links = run_links(plan.out_dir, files, names, shared, _address(plan, settings))
     show_results(summary, rollups, issues, links, str(flow_run.name or ""), names)
     logger.info("Wrote %d files to %s", len(files), plan.out_dir, extra=PROGRESS)
     draft = draft_run(plan.out_dir, files, summary)
     wait_days = settings.approval_timeout_hours / 24
     review = review_markdown(summary, issues_by_rule(issues), links, wait_days)
     return Drafted(summary=summary, draft=draft, review=review)
+
+
+def _address(plan: RunPlan, settings: DeploymentSettings) -> Callable[[Path], str]:
+    """How the run page links to a file: on the web where the root is served, else file://."""
+    served = settings.outputs_url and plan.out_dir.resolve().is_relative_to(
+        settings.outputs_root.resolve()
+    )
+    if served and settings.outputs_url:
+        return served_address(settings.outputs_root, settings.outputs_url)
+    return file_address
 
 
 def _shared_in_drive(plan: RunPlan, files: list[WrittenFile]) -> dict[str, str]:
