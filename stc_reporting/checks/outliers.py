@@ -12,16 +12,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from statistics import median
 
 from stc_reporting.contract.rules import Rule
-from stc_reporting.contract.tabs import ACTIVITIES, FUNDING, MEASUREMENTS, tab_named
+from stc_reporting.contract.tabs import (
+    ACTIVITIES,
+    FUNDING,
+    INDICATORS,
+    MEASUREMENTS,
+    tab_named,
+)
 from stc_reporting.ingest.reading import ParsedTracker, Row, located_issue
 from stc_reporting.issues import Issue, Severity, rows_in_error
 
 THRESHOLD = 3.5
 MIN_VALUES = 8
 _CONSISTENCY = 0.6745  # makes the MAD comparable to a standard deviation
+
+
+class ValueKind(Enum):
+    """What a series measures, which decides the scale it is judged on."""
+
+    COUNT = "count"
+    MONEY = "money"
+    OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,7 @@ class Series:
     field: str
     rows: tuple[Row, ...]
     what: str
+    kind: ValueKind
 
 
 def modified_z_scores(values: Sequence[float]) -> list[float] | None:
@@ -49,12 +65,31 @@ def modified_z_scores(values: Sequence[float]) -> list[float] | None:
     return [_CONSISTENCY * (v - centre) / spread for v in values]
 
 
+def flag_outliers(values: Sequence[float], kind: ValueKind) -> list[int]:
+    """Return the positions of the values the rule flags.
+
+    Args:
+        values: One series' values, in any order.
+        kind: What the values measure.
+
+    Returns:
+        The indexes of the flagged values, in order.
+    """
+    scores = modified_z_scores(values)
+    if scores is None:
+        return []
+    return [index for index, score in enumerate(scores) if abs(score) > THRESHOLD]
+
+
 def typical_range(values: Sequence[float]) -> tuple[float, float]:
     """The range of values whose modified z-score is within the threshold (floored at 0)."""
     centre = median(values)
     spread = median(abs(v - centre) for v in values)
     reach = THRESHOLD * spread / _CONSISTENCY
     return max(0.0, centre - reach), centre + reach
+
+
+_KIND_OF_UNIT = {"Count": ValueKind.COUNT, "Dollars": ValueKind.MONEY}
 
 
 def _series(tracker: ParsedTracker, excluded: set[tuple[str, str, int]]) -> Iterable[Series]:
@@ -68,15 +103,24 @@ def _series(tracker: ParsedTracker, excluded: set[tuple[str, str, int]]) -> Iter
         for r in valid(ACTIVITIES.name)
         if r["status"] == "Completed" and r["participants"] is not None
     ]
-    yield Series(ACTIVITIES.name, "participants", tuple(activities), "participants per activity")
+    yield Series(
+        ACTIVITIES.name,
+        "participants",
+        tuple(activities),
+        "participants per activity",
+        ValueKind.COUNT,
+    )
     funding = [r for r in valid(FUNDING.name) if r["amount_usd"] is not None]
-    yield Series(FUNDING.name, "amount_usd", tuple(funding), "funding amounts")
+    yield Series(FUNDING.name, "amount_usd", tuple(funding), "funding amounts", ValueKind.MONEY)
+    units = {row["indicator_id"]: row["unit"] for row in valid(INDICATORS.name)}
     by_indicator: dict[object, list[Row]] = defaultdict(list)
     for row in valid(MEASUREMENTS.name):
         if row["value"] is not None:
             by_indicator[row["indicator_id"]].append(row)
     for indicator, rows in by_indicator.items():
-        yield Series(MEASUREMENTS.name, "value", tuple(rows), f"values of indicator {indicator}")
+        kind = _KIND_OF_UNIT.get(str(units.get(indicator)), ValueKind.OTHER)
+        what = f"values of indicator {indicator}"
+        yield Series(MEASUREMENTS.name, "value", tuple(rows), what, kind)
 
 
 def find_outliers(tracker: ParsedTracker, issues: Iterable[Issue]) -> list[Issue]:
@@ -95,13 +139,12 @@ def find_outliers(tracker: ParsedTracker, issues: Iterable[Issue]) -> list[Issue
     found = []
     for series in _series(tracker, excluded):
         values = [float(str(row[series.field])) for row in series.rows]
-        scores = modified_z_scores(values)
-        if scores is None:
+        flagged = flag_outliers(values, series.kind)
+        if not flagged:
             continue
         low, high = typical_range(values)
-        for row, value, score in zip(series.rows, values, scores, strict=True):
-            if abs(score) > THRESHOLD:
-                found.append(_warning(tracker, series, row, value, (low, high)))
+        for index in flagged:
+            found.append(_warning(tracker, series, series.rows[index], values[index], (low, high)))
     return found
 
 
