@@ -51,6 +51,8 @@ class Tally:
     false_alarms: int = 0
     injected: int = 0
     caught: int = 0
+    injected_up: int = 0
+    caught_up: int = 0
 
     def add(self, other: Tally) -> None:
         """Add another tally's counts to this one."""
@@ -58,6 +60,8 @@ class Tally:
         self.false_alarms += other.false_alarms
         self.injected += other.injected
         self.caught += other.caught
+        self.injected_up += other.injected_up
+        self.caught_up += other.caught_up
 
     def line(self, name: str) -> str:
         """One line of the report."""
@@ -68,7 +72,7 @@ class Tally:
         return (
             f"{name:<22} {self.checked:>6} values {self.false_alarms:>4} false alarms "
             f"({rate:6.2%}); injected {self.injected:>3}, caught {self.caught:>3} ({found:6.1%}); "
-            f"{wasted:4.0%} of warnings false"
+            f"{wasted:4.0%} of warnings false; x10 caught {self.caught_up}/{self.injected_up}"
         )
 
 
@@ -126,14 +130,15 @@ GENERATORS: dict[str, tuple[Callable[[np.random.Generator], np.ndarray], ValueKi
 }
 
 
-def inject(rng: np.random.Generator, values: np.ndarray) -> int | None:
-    """Maybe replace one value by a digit slip (x10 or /10); return its position."""
+def inject(rng: np.random.Generator, values: np.ndarray) -> tuple[int, bool] | None:
+    """Maybe replace one value by a digit slip; return its position and whether it was x10."""
     candidates = np.flatnonzero(values >= 10)
     if rng.random() >= INJECTED_SHARE or candidates.size == 0:
         return None
     where = int(rng.choice(candidates))
-    values[where] = values[where] * 10 if rng.random() < 0.5 else np.round(values[where] / 10, 1)
-    return where
+    up = bool(rng.random() < 0.5)
+    values[where] = values[where] * 10 if up else np.round(values[where] / 10, 1)
+    return where, up
 
 
 def judge(rng: np.random.Generator, name: str) -> Tally:
@@ -142,15 +147,18 @@ def judge(rng: np.random.Generator, name: str) -> Tally:
     values = generate(rng)
     if kind is ValueKind.OTHER:
         values = np.minimum(values, 100.0)
-    where = inject(rng, values)
+    injected = inject(rng, values)
+    where, up = injected if injected else (None, False)
     tally = Tally()
     if values.size < MIN_VALUES:
         return tally
-    flagged = set(flag_outliers([float(v) for v in values], kind))
+    flagged = set(flag_outliers([float(v) for v in values]))
     tally.checked = values.size - (where is not None)
     tally.false_alarms = len(flagged - {where})
     tally.injected = where is not None
     tally.caught = where in flagged
+    tally.injected_up = up
+    tally.caught_up = up and where in flagged
     return tally
 
 

@@ -1,10 +1,22 @@
 """Outlier warnings: values far from the collaborative's own history.
 
-The modified z-score (Iglewicz and Hoaglin), `0.6745 * (x - median) / MAD`, flags
-a value when its size exceeds 3.5, and only where there are at least 8 values to
-compare with (DHIS2 does the same). Outliers are warnings: they never exclude a
-row, because an unusual month is often real. Checked: participants per completed
-activity, funding amounts, and each indicator's measurements.
+A warning costs a program manager a look at the tracker, so it is raised only for a
+value that is both improbable and far away:
+
+- improbable: its modified z-score (Iglewicz and Hoaglin), `0.6745 * (x - median) / MAD`,
+  is above 3.5, computed on the log scale (`log(1 + x)`): counts, money and percentages
+  spread in proportion to their size, and the mistake worth catching, a digit too many or
+  too few, multiplies or divides by ten;
+- far away: at least 4 times the median, or at most an eighth of it (1 is added to both
+  so that 0 and 1 are not "infinitely" apart). Below is stricter than above because small
+  activities and slow months are common and real.
+
+Series with fewer than 8 values, or with more than half of them equal, are not judged.
+Outliers are warnings: they never exclude a row, because an unusual month is often real.
+The message gives the range of the middle 80 % of the other values, in whole numbers for
+counts and in dollars for money. Checked: participants per completed activity, funding
+amounts, and each indicator's measurements (its unit decides how values are printed).
+The false-alarm rate is measured by `benchmarks/outlier_false_alarms.py`.
 """
 
 from __future__ import annotations
@@ -12,8 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from statistics import median
+from math import log1p
+from statistics import median, quantiles
 
 from stc_reporting.contract.rules import Rule
 from stc_reporting.contract.tabs import (
@@ -28,11 +42,15 @@ from stc_reporting.issues import Issue, Severity, rows_in_error
 
 THRESHOLD = 3.5
 MIN_VALUES = 8
+MIN_FACTOR_ABOVE = 4.0
+"""A value must be at least this many times the median to be flagged as too large."""
+MIN_FACTOR_BELOW = 8.0
+"""A value must be at most the median divided by this to be flagged as too small."""
 _CONSISTENCY = 0.6745  # makes the MAD comparable to a standard deviation
 
 
 class ValueKind(Enum):
-    """What a series measures, which decides the scale it is judged on."""
+    """What a series measures, which decides how its values are printed."""
 
     COUNT = "count"
     MONEY = "money"
@@ -65,28 +83,38 @@ def modified_z_scores(values: Sequence[float]) -> list[float] | None:
     return [_CONSISTENCY * (v - centre) / spread for v in values]
 
 
-def flag_outliers(values: Sequence[float], kind: ValueKind) -> list[int]:
+def flag_outliers(values: Sequence[float]) -> list[int]:
     """Return the positions of the values the rule flags.
 
     Args:
         values: One series' values, in any order.
-        kind: What the values measure.
 
     Returns:
         The indexes of the flagged values, in order.
     """
-    scores = modified_z_scores(values)
+    scores = modified_z_scores([log1p(max(v, 0.0)) for v in values])
     if scores is None:
         return []
-    return [index for index, score in enumerate(scores) if abs(score) > THRESHOLD]
-
-
-def typical_range(values: Sequence[float]) -> tuple[float, float]:
-    """The range of values whose modified z-score is within the threshold (floored at 0)."""
     centre = median(values)
-    spread = median(abs(v - centre) for v in values)
-    reach = THRESHOLD * spread / _CONSISTENCY
-    return max(0.0, centre - reach), centre + reach
+    return [
+        index
+        for index, (value, score) in enumerate(zip(values, scores, strict=True))
+        if abs(score) > THRESHOLD and _far_from(value, centre)
+    ]
+
+
+def _far_from(value: float, centre: float) -> bool:
+    """Whether a value is far enough from the median to be worth a look."""
+    shifted, middle = max(value, 0.0) + 1, max(centre, 0.0) + 1
+    return shifted >= MIN_FACTOR_ABOVE * middle or shifted * MIN_FACTOR_BELOW <= middle
+
+
+def usual_range(values: Sequence[float]) -> tuple[float, float]:
+    """The range of the middle 80 % of the values (10th to 90th percentile)."""
+    if len(values) < 2:
+        return values[0], values[0]
+    cuts = quantiles(values, n=10, method="inclusive")
+    return cuts[0], cuts[-1]
 
 
 _KIND_OF_UNIT = {"Count": ValueKind.COUNT, "Dollars": ValueKind.MONEY}
@@ -139,19 +167,35 @@ def find_outliers(tracker: ParsedTracker, issues: Iterable[Issue]) -> list[Issue
     found = []
     for series in _series(tracker, excluded):
         values = [float(str(row[series.field])) for row in series.rows]
-        flagged = flag_outliers(values, series.kind)
+        flagged = flag_outliers(values)
         if not flagged:
             continue
-        low, high = typical_range(values)
+        flagged_set = set(flagged)
+        others = [v for index, v in enumerate(values) if index not in flagged_set]
+        bounds = usual_range(others)
         for index in flagged:
-            found.append(_warning(tracker, series, series.rows[index], values[index], (low, high)))
+            found.append(_warning(tracker, series, series.rows[index], values[index], bounds))
     return found
 
 
 def _number(value: float) -> str:
-    """A plain number: no fraction when whole, else up to one decimal."""
-    rounded = round(value, 1)
-    return f"{rounded:,.0f}" if rounded.is_integer() else f"{rounded:,.1f}"
+    """A plain number: no fraction when whole, else up to one decimal (halves round up)."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.0f}" if rounded == rounded.to_integral_value() else f"{rounded:,.1f}"
+
+
+def _whole(value: float) -> str:
+    """A whole number with thousands separators (halves round up)."""
+    return f"{Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+
+
+def shown_as(value: float, kind: ValueKind) -> str:
+    """A value the way people read it: whole counts, whole dollars, else up to one decimal."""
+    if kind is ValueKind.COUNT:
+        return _whole(value)
+    if kind is ValueKind.MONEY:
+        return "$" + _whole(value)
+    return _number(value)
 
 
 def _warning(
@@ -171,7 +215,8 @@ def _warning(
         value=shown,
         severity=Severity.WARNING,
         rule=Rule.OUTLIER,
-        message=f"{column.header} {shown} is far from this collaborative's other "
-        f"{series.what} (typically {_number(low)} to {_number(high)}). Check it is right: a "
+        message=f"{column.header} {shown_as(value, series.kind)} is far from this "
+        f"collaborative's other {series.what} (most are between {shown_as(low, series.kind)} "
+        f"and {shown_as(high, series.kind)}). Check it is right: a "
         "typo or a misplaced digit is common. The row still counts.",
     )
