@@ -1,6 +1,6 @@
 """Count the outlier rule's false alarms and missed outliers, on the samples and on made-up data.
 
-Usage: python benchmarks/outlier_false_alarms.py [--histories 400] [--seed 11]
+Usage: python benchmarks/outlier_false_alarms.py [--histories 400] [--seed 11] [--previous-rule]
 
 (a) The five sample trackers (config/program.yaml), read and checked as a run does
 (`stc_reporting.pipeline.read_and_check`). The sample generator plants one true outlier
@@ -16,7 +16,8 @@ through the rule's own `flag_outliers`.
 
 The false-alarm rate is flags on clean values / clean values checked (series with at
 least the rule's minimum number of values); the detection rate is injected outliers
-flagged / injected.
+flagged / injected. `--previous-rule` judges the generated histories with the rule used
+before (a modified z-score above 3.5 on the values themselves) for comparison.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from stc_reporting.checks.outliers import MIN_VALUES, ValueKind, flag_outliers  # noqa: E402
+from stc_reporting.checks.outliers import (  # noqa: E402
+    MIN_VALUES,
+    THRESHOLD,
+    ValueKind,
+    flag_outliers,
+    modified_z_scores,
+)
 from stc_reporting.config import load_config  # noqa: E402
 from stc_reporting.pipeline import read_and_check  # noqa: E402
 
@@ -89,6 +96,15 @@ def samples() -> None:
     print(f"    planted outliers caught: {len(true)} of {len(PLANTED)}")
 
 
+Rule = Callable[[list[float]], list[int]]
+
+
+def previous_rule(values: list[float]) -> list[int]:
+    """The rule before the log scale: modified z-score above 3.5 on the values themselves."""
+    scores = modified_z_scores(values)
+    return [] if scores is None else [i for i, z in enumerate(scores) if abs(z) > THRESHOLD]
+
+
 def negative_binomial(rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
     """Overdispersed counts around the given means (a gamma-Poisson mixture)."""
     shape = rng.uniform(2, 10)
@@ -141,7 +157,7 @@ def inject(rng: np.random.Generator, values: np.ndarray) -> tuple[int, bool] | N
     return where, up
 
 
-def judge(rng: np.random.Generator, name: str) -> Tally:
+def judge(rng: np.random.Generator, name: str, rule: Rule) -> Tally:
     """Generate one series, maybe inject an outlier, and count what the rule flags."""
     generate, kind = GENERATORS[name]
     values = generate(rng)
@@ -152,7 +168,7 @@ def judge(rng: np.random.Generator, name: str) -> Tally:
     tally = Tally()
     if values.size < MIN_VALUES:
         return tally
-    flagged = set(flag_outliers([float(v) for v in values]))
+    flagged = set(rule([float(v) for v in values]))
     tally.checked = values.size - (where is not None)
     tally.false_alarms = len(flagged - {where})
     tally.injected = where is not None
@@ -162,13 +178,13 @@ def judge(rng: np.random.Generator, name: str) -> Tally:
     return tally
 
 
-def histories(count: int, seed: int) -> None:
+def histories(count: int, seed: int, rule: Rule) -> None:
     """Report the rule's rates on generated histories."""
     rng = np.random.default_rng(seed)
     tallies: dict[str, Tally] = {name: Tally() for name in GENERATORS}
     for _ in range(count):
         for name in GENERATORS:
-            tallies[name].add(judge(rng, name))
+            tallies[name].add(judge(rng, name, rule))
     total = Tally()
     print(f"(b) {count} generated collaborative histories (seed {seed}):")
     for name, tally in tallies.items():
@@ -182,9 +198,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--histories", type=int, default=400)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--previous-rule", action="store_true")
     args = parser.parse_args()
     samples()
-    histories(args.histories, args.seed)
+    histories(args.histories, args.seed, previous_rule if args.previous_rule else flag_outliers)
 
 
 if __name__ == "__main__":
