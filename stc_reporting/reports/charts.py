@@ -138,7 +138,7 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
         )
         labels = axes.bar_label(
             bars,
-            labels=[_value_label(v, slot) for v in values],
+            labels=[bar_label(v, slot.unit) for v in values],
             padding=3,
             fontsize=7.5,
             color=TEXT,
@@ -190,11 +190,11 @@ def _dollars(value: float) -> str:
     return f"${whole(value):,}"
 
 
-def _value_label(value: float, slot: ChartSlot) -> str:
+def bar_label(value: float, unit: str) -> str:
     """A bar's label, rounded half-up like the tables; an empty dollar bar gets none, not `$0`."""
-    if slot.unit == "percent":
+    if unit == "percent":
         return f"{whole(value)}%"
-    if slot.unit == "dollars":
+    if unit == "dollars":
         return _dollars(value) if value else ""
     return f"{whole(value):,}"
 
