@@ -17,6 +17,7 @@ from stc_reporting.issues import Issue, Severity
 from stc_reporting.outputs.summary import CollaborativeSummary, RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.reports.document import DocumentKind
+from stc_reporting.reports.formatting import fmt_money
 
 _LINK_ORDER = {
     DocumentKind.PROGRAM_REPORT: 0,
@@ -153,7 +154,7 @@ def headline_figures(rollups: Rollups) -> list[str]:
         f"{totals.participants:,} participants",
         f"- {totals.partners_active:,} partners active in {totals.sector_count} sectors",
         f"- {totals.milestones_achieved:,} milestones achieved",
-        f"- ${totals.funding_secured_usd:,.0f} funding secured",
+        f"- {fmt_money(totals.funding_secured_usd)} funding secured",
     ]
 
 

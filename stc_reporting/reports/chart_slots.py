@@ -8,6 +8,7 @@ axis words and the pieces of the alt text come from the report's labels.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Literal
 
 from stc_reporting.contract.tabs import (
@@ -19,7 +20,7 @@ from stc_reporting.contract.tabs import (
 )
 from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, Rollups
 from stc_reporting.reports.context_models import ChartSlot
-from stc_reporting.reports.formatting import period_name
+from stc_reporting.reports.formatting import fmt_count, fmt_money, period_name, whole
 from stc_reporting.reports.labels import AltTextWords, ChartText, ReportLabels
 from stc_reporting.reports.people_counts import PROGRAM
 from stc_reporting.reports.period_labels import PeriodLabels
@@ -28,9 +29,9 @@ from stc_reporting.reports.sections import ReadMap
 from stc_reporting.reports.texts import CollaborativeTexts
 
 CHART_VALUE_FORMATS: dict[str, Callable[[float], str]] = {
-    "count": lambda value: f"{value:,.0f}",
-    "dollars": lambda value: f"${value:,.0f}",
-    "percent": lambda value: f"{value:.0f}%",
+    "count": fmt_count,
+    "dollars": fmt_money,
+    "percent": lambda value: f"{whole(value)}%",
 }
 """How a chart's values read in its alt text, by unit."""
 
@@ -176,7 +177,8 @@ def _progress_chart(
         if entry.pct_of_target is not None:
             name = (texts.indicator_names.get(indicator_id) or withheld) if texts else indicator_id
             names.append(name)
-            values.append(100 * entry.pct_of_target)
+            # Scaled in decimal, so 0.285 is 28.5 (not 28.499…) and rounds as the table does.
+            values.append(float(Decimal(str(entry.pct_of_target)).scaleb(2)))
     return _slot(
         wording.charts.indicators,
         wording,

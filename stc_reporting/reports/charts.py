@@ -26,6 +26,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from stc_reporting.reports.context_models import ChartSlot
+from stc_reporting.reports.formatting import round_half_up, whole
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 HATCHES = ("", "///", "...", "xx", "\\\\\\", "++")
@@ -137,7 +138,7 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
         )
         labels = axes.bar_label(
             bars,
-            labels=[_value_label(v, slot) for v in values],
+            labels=[bar_label(v, slot.unit) for v in values],
             padding=3,
             fontsize=7.5,
             color=TEXT,
@@ -159,7 +160,7 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
     if slot.style == "progress":
         axes.set_xlim(0, max(biggest * 1.15, 118))
         axes.set_xlabel(slot.axis_label)
-        axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0f}%")
+        axes.xaxis.set_major_formatter(lambda value, _: f"{whole(value)}%")
     elif slot.unit == "dollars":
         axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
         axes.xaxis.set_major_formatter(lambda value, _: _dollars(value))
@@ -183,18 +184,19 @@ def _legend(axes: Axes, count: int) -> None:
 def _dollars(value: float) -> str:
     """Compact dollars for an axis: $0, $500, $25k, $1.2M."""
     if abs(value) >= 1_000_000:
-        return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
+        return f"${round_half_up(value / 1_000_000, 1):,}M".replace(".0M", "M")
     if abs(value) >= 1000:
-        return f"${value / 1000:,.0f}k"
-    return f"${value:,.0f}"
+        return f"${whole(value / 1000):,}k"
+    return f"${whole(value):,}"
 
 
-def _value_label(value: float, slot: ChartSlot) -> str:
-    if slot.unit == "percent":
-        return f"{value:.0f}%"
-    if slot.unit == "dollars":
-        return _dollars(value)
-    return f"{value:,.0f}"
+def bar_label(value: float, unit: str) -> str:
+    """A bar's label, rounded half-up like the tables; an empty dollar bar gets none, not `$0`."""
+    if unit == "percent":
+        return f"{whole(value)}%"
+    if unit == "dollars":
+        return _dollars(value) if value else ""
+    return f"{whole(value):,}"
 
 
 def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
@@ -216,7 +218,7 @@ def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
         # The count inside each segment wide enough to hold it.
         axes.bar_label(
             bars,
-            labels=[f"{v:,.0f}" if v else "" for v in values],
+            labels=[f"{whole(v):,}" if v else "" for v in values],
             label_type="center",
             fontsize=7.5,
             color=TEXT,

@@ -37,7 +37,9 @@ class FigureRow(BaseModel):
     first: str = Field(description="Value in the first year.")
     last: str = Field(description="Value in the last year.")
     combined: str = Field(description="Value over the combined period.")
-    change: str = Field(description="Last year minus first year, signed; — when unknown.")
+    change: str = Field(
+        description="Last year minus first year as printed (rounded), signed; — when unknown."
+    )
     is_total: bool = Field(
         default=False, description="A total row (printed last, in bold, under a rule)."
     )

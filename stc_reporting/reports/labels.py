@@ -111,6 +111,7 @@ class ValueWords(_Labels):
 
     not_started: Plain
     no_change: Plain
+    point: Annotated[str, _placeholders("points")]
     points: Annotated[str, _placeholders("points")]
     part_of_whole: Annotated[str, _placeholders("part", "whole")]
 

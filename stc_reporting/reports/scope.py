@@ -17,13 +17,15 @@ from stc_reporting.reports.formatting import (
     NOT_AVAILABLE,
     fmt_count,
     fmt_rate,
+    printed_change,
     signed,
     signed_points,
+    whole_percent,
 )
 from stc_reporting.reports.labels import ReportLabels
 from stc_reporting.reports.people_counts import PeopleFigure, people_count
 from stc_reporting.reports.period_labels import PeriodLabels
-from stc_reporting.reports.suppression import Cell, format_count, format_share
+from stc_reporting.reports.suppression import Cell, format_count, format_share, share_percent
 
 Read = Callable[[PeriodFigures], float]
 """Reads one figure (a count or dollars) from a period's figures."""
@@ -91,7 +93,7 @@ class Scope:
         return self.row(
             label,
             lambda f, _p: fmt(read(f)),
-            lambda a, b: signed(read(b) - read(a), lambda d: fmt(d), words),
+            lambda a, b: signed(printed_change(read(a), read(b)), lambda d: fmt(d), words),
             is_total,
         )
 
@@ -104,8 +106,8 @@ class Scope:
         def change(a: PeriodFigures, b: PeriodFigures) -> str:
             if hidden(self.labels.first) or hidden(self.labels.last):
                 return NOT_AVAILABLE
-            delta = people_count(b, figure) - people_count(a, figure)
-            return signed(delta, lambda d: f"{round(d):,}", self.wording.values)
+            delta = printed_change(people_count(a, figure), people_count(b, figure))
+            return signed(delta, fmt_count, self.wording.values)
 
         return self.row(
             label, lambda f, p: format_count(people_count(f, figure), hidden(p)), change
@@ -126,10 +128,10 @@ class Scope:
             before, after = value(a, self.labels.first), value(b, self.labels.last)
             if not before.endswith("%") or not after.endswith("%"):
                 return NOT_AVAILABLE
-            # Both shares printed as a percent, so neither is None.
+            # Both shares printed as a percent: the change is the difference of those.
             return signed_points(
-                a.lived_experience_share or 0.0,
-                b.lived_experience_share or 0.0,
+                share_percent(a.lived_experience_participants, a.participants),
+                share_percent(b.lived_experience_participants, b.participants),
                 self.wording.values,
             )
 
@@ -142,6 +144,6 @@ class Scope:
             before, after = read(a), read(b)
             if before is None or after is None:
                 return NOT_AVAILABLE
-            return signed_points(before, after, self.wording.values)
+            return signed_points(whole_percent(before), whole_percent(after), self.wording.values)
 
         return self.row(label, lambda f, _p: fmt_rate(read(f)), change)

@@ -17,6 +17,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+
+from stc_reporting.reports.formatting import whole_percent
 
 SMALL_COUNT_MAX = 10
 """People counts from 1 to this are never printed."""
@@ -155,4 +158,9 @@ def format_share(
         return SMALL_DENOMINATOR
     if numerator_suppressed or denominator_suppressed:
         return WITHHELD
-    return f"{numerator / denominator:.0%}"
+    return f"{share_percent(numerator, denominator)}%"
+
+
+def share_percent(numerator: int, denominator: int) -> int:
+    """A share of people as the whole percent printed for it, rounded half-up (37/40 is 93)."""
+    return whole_percent(Decimal(numerator) / Decimal(denominator))
