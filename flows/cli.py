@@ -382,13 +382,11 @@ def _print_issues(issues: list[Issue]) -> None:
 
 def _drive_access(loaded: Config) -> GoogleAccess | None:
     """Google access when a Drive folder is configured (else None); exit 2 without credentials."""
-    from stc_reporting.google_access import GoogleAccessError, google_access
-    from stc_reporting.outputs.publisher_factory import drive_folder_of
+    from stc_reporting.google_access import GoogleAccessError
+    from stc_reporting.outputs.publisher_factory import drive_access
 
-    if drive_folder_of(loaded) is None:
-        return None
     try:
-        return google_access(loaded.google)
+        return drive_access(loaded)
     except GoogleAccessError as error:
         errors.print(f"[bold red]Google access:[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from error

@@ -10,10 +10,10 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.config import Config
-from stc_reporting.google_access import GoogleAccess, GoogleAccessError, google_access
+from stc_reporting.google_access import GoogleAccessError, google_access
 from stc_reporting.outputs.drive import share_drafts as share_in_drive
 from stc_reporting.outputs.publish_run import PUBLISHED_FILE, PublishResult, PublishRunError
-from stc_reporting.outputs.publisher_factory import drive_folder_of
+from stc_reporting.outputs.publisher_factory import drive_access
 from stc_reporting.outputs.run_page import shared_files
 from stc_reporting.outputs.runs import DraftRun
 from stc_reporting.outputs.writer import WrittenFile
@@ -37,18 +37,11 @@ def publish_approved(
 ) -> PublishResult:
     """Publish exactly the reviewed drafts as finals; record who, when, what and where."""
     try:
-        result = publish(draft, config, reviewer, note, _drive_access(config, google_secret))
+        result = publish(draft, config, reviewer, note, drive_access(config, google_secret))
     except (PublishRunError, GoogleAccessError) as error:
         result = PublishResult(destination="nowhere", publication=None, failures=[str(error)])
     create_markdown_artifact(key=PUBLICATION_KEY, markdown=_record(result, reviewer, note))
     return result
-
-
-def _drive_access(config: Config, secret: str | None) -> GoogleAccess | None:
-    """Google access when finals go to Drive; None when they go to `RUN_DIR/final/`."""
-    if drive_folder_of(config) is None:
-        return None
-    return google_access(config.google, secret_json=secret)
 
 
 def _record(result: PublishResult, reviewer: str, note: str | None) -> str:

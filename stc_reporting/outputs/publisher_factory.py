@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stc_reporting.config import Config
-from stc_reporting.google_access import GoogleAccess, RetryPolicy
+from stc_reporting.google_access import GoogleAccess, RetryPolicy, google_access
 from stc_reporting.outputs.drive import DrivePublisher
 from stc_reporting.outputs.local_publisher import LocalFolderPublisher
 from stc_reporting.outputs.publishing import Publisher
@@ -20,6 +20,22 @@ class PublisherConfigError(Exception):
 def drive_folder_of(config: Config) -> str | None:
     """The configured Drive folder for finals (`google.drive_folder_id`), if any."""
     return config.google.drive_folder_id if config.google is not None else None
+
+
+def drive_access(config: Config, secret_json: str | None = None) -> GoogleAccess | None:
+    """Google access when a Drive folder is configured; None when finals stay local.
+
+    Args:
+        config: The program config.
+        secret_json: The service-account JSON of the Prefect Secret block, if the caller
+            has one (used after `google.credentials` and the environment).
+
+    Raises:
+        GoogleAccessError: A Drive folder is configured but no usable credentials.
+    """
+    if drive_folder_of(config) is None:
+        return None
+    return google_access(config.google, secret_json=secret_json)
 
 
 def publisher_for(

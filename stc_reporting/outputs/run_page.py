@@ -19,11 +19,7 @@ from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.reports.document import DocumentKind
 from stc_reporting.reports.formatting import fmt_money
 
-_LINK_ORDER = {
-    DocumentKind.PROGRAM_REPORT: 0,
-    DocumentKind.COLLABORATIVE_REPORT: 1,
-    DocumentKind.DATA_QUALITY_REPORT: 2,
-}
+# What the run page links to, in the order it lists them, and what the links say.
 _LINKED_KINDS = {
     DocumentKind.PROGRAM_REPORT: "Program report (draft)",
     DocumentKind.COLLABORATIVE_REPORT: "Report draft",
@@ -84,6 +80,7 @@ def run_links(
         address: A file's address on the outputs share (`file://` unless the outputs
             root is served on the web: `served_address`).
     """
+    order = list(_LINKED_KINDS)
     ranked = []
     for written in shared_files(files):
         kind = DocumentKind(written.kind)
@@ -92,7 +89,7 @@ def run_links(
         stem = Path(written.path).stem
         key = f"draft-{stem}" if kind is DocumentKind.COLLABORATIVE_REPORT else stem
         url = (shared or {}).get(written.path) or address(run_dir / written.path)
-        ranked.append((_LINK_ORDER[kind], RunLink(_artifact_key(key), text, url)))
+        ranked.append((order.index(kind), RunLink(_artifact_key(key), text, url)))
     return [link for _, link in sorted(ranked, key=lambda pair: pair[0])]
 
 
@@ -101,7 +98,7 @@ def shared_files(files: Sequence[WrittenFile]) -> list[WrittenFile]:
     return [
         f
         for f in files
-        if DocumentKind(f.kind) in _LINK_ORDER
+        if DocumentKind(f.kind) in _LINKED_KINDS
         and (f.kind != DocumentKind.DATA_QUALITY_REPORT or f.path.endswith(".html"))
     ]
 
