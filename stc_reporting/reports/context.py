@@ -140,4 +140,5 @@ def build_report_context(
         charts=chart_slots(scope, rollups, own_texts),
         document_title=wording.report.document_title.format(scope=name, title=title),
         document_comments=comments.format(date=data_as_of),
+        document_language=wording.report.document_language,
     )

@@ -193,4 +193,5 @@ class ReportContext(BaseModel):
     suppression_legend: list[str] = Field(description="What <11, n<30 and — mean.")
     document_title: str = Field(description="Word's title property (not for templates).")
     document_comments: str = Field(description="Word's comments property (not for templates).")
+    document_language: str = Field(description="Word's language tag, en-US (not for templates).")
     charts: dict[str, ChartSlot] = Field(description="Charts by key; see the template guide.")

@@ -25,6 +25,9 @@ from stc_reporting.locations import TEMPLATES_DIR
 
 DEFAULT_LANGUAGE = "en"
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+WORD_LANGUAGES = {"en": "en-US", "es": "es-US"}
+"""The Word language tag of a labels file that names none (`report.document_language`):
+the program works in the United States, so its English and Spanish are those of the US."""
 
 
 class LabelsError(Exception):
@@ -83,6 +86,8 @@ class ReportWords(_Labels):
     document_title: Annotated[str, _placeholders("scope", "title")]
     document_comments: Annotated[str, _placeholders("date")]
     document_comments_draft: Annotated[str, _placeholders("date")]
+    document_language: str = Field(default="", pattern=r"^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$")
+    """Word's language tag for the report (`es-MX`); left out, `WORD_LANGUAGES` decides."""
 
 
 class DateWords(_Labels):
@@ -259,6 +264,16 @@ def load_labels(language: str = DEFAULT_LANGUAGE, templates: Path = TEMPLATES_DI
     except yaml.YAMLError as error:
         raise LabelsError(f"{path}: not valid YAML: {error}") from error
     try:
-        return ReportLabels.model_validate(data)
+        labels = ReportLabels.model_validate(data)
     except ValidationError as error:
         raise LabelsError.from_validation(path, error) from error
+    if labels.report.document_language:
+        return labels
+    tag = word_language(language)
+    report = labels.report.model_copy(update={"document_language": tag})
+    return labels.model_copy(update={"report": report})
+
+
+def word_language(language: str) -> str:
+    """The Word language tag (`en-US`) of a labels language code (`en`, `es-MX`)."""
+    return WORD_LANGUAGES.get(language, language)

@@ -31,6 +31,7 @@ from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.ingest.records import Submission, build_records
 from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.reports.accessibility import make_accessible
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from stc_reporting.reports.formatting import fmt_rate, long_date
 from stc_reporting.reports.labels import ReportLabels, load_labels
@@ -76,6 +77,7 @@ class GridYear(BaseModel):
     """A program year's twelve months."""
 
     label: str
+    calendar_years: str
     months: list[GridMonth]
 
 
@@ -94,6 +96,7 @@ class CollaborativeSection(BaseModel):
     missing_months: str
     late_months: str
     grid: list[GridYear]
+    grid_months: list[str]
     tabs: list[TabIssues]
     acknowledged: list[IssueLine]
     issue_count: int
@@ -125,6 +128,7 @@ class DataQualityContext(BaseModel):
     acknowledgement_problems: list[str]
     structural: list[ChangeLine]
     collaboratives: list[CollaborativeSection]
+    document_language: str
 
 
 def cell_link(issue: Issue) -> str:
@@ -183,8 +187,15 @@ def month_grid(
             label = f"{MONTH_NAMES[month.month - 1]} {month.year % 100:02d}"
             months.append(GridMonth(label=label, state=state, symbol=GRID_SYMBOLS[state]))
             month = end + timedelta(days=1)
-        grid.append(GridYear(label=f"Year {year}", months=months))
+        last = month - timedelta(days=1)
+        span = str(first.year) if last.year == first.year else f"{first.year}–{last.year % 100:02d}"
+        grid.append(GridYear(label=f"Year {year}", calendar_years=span, months=months))
     return grid
+
+
+def grid_months(program_start: date) -> list[str]:
+    """The months of a program year in order: the grid's column headings (`Nov` … `Oct`)."""
+    return [MONTH_NAMES[(program_start.month - 1 + offset) % 12] for offset in range(12)]
 
 
 def _section(
@@ -238,6 +249,7 @@ def _section(
         missing_months=", ".join(m.label for m in months if m.state == "missing") or "none",
         late_months=", ".join(m.label for m in months if m.state == "late") or "none",
         grid=grid,
+        grid_months=grid_months(program.start),
         tabs=[TabIssues(tab=tab, issues=lines) for tab, lines in tabs.items()],
         acknowledged=[_line(t) for t in tracked if t.status == "acknowledged"],
         issue_count=len(open_issues),
@@ -304,6 +316,7 @@ def build_dq_context(
             for f in followup.fixed
         ],
         acknowledgement_problems=followup.acknowledgement_problems,
+        document_language=wording.report.document_language,
         structural=[
             ChangeLine(
                 collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
@@ -387,5 +400,6 @@ def render_dq_docx(context: DataQualityContext, templates: Path = TEMPLATES_DIR)
     document.render(data, jinja_env=template_environment(), autoescape=True)
     buffer = io.BytesIO()
     document.docx.core_properties.title = f"Data-quality report, data as of {context.data_as_of}"
+    make_accessible(document.docx, context.document_language)
     document.save(buffer)
     return reproducible_zip(buffer.getvalue())

@@ -3,8 +3,9 @@
 - Tracker text is data, never template: Jinja runs sandboxed with autoescaping,
   so `{{ 7*7 }}`, `<b>` and `&` in a lesson print exactly as typed.
 - An undefined variable is an error (StrictUndefined), never a silent blank.
-- Every chart gets alt text; the .docx has fixed metadata and zip timestamps, so
-  the same context and template give the same bytes.
+- Every chart gets alt text, and the document passes Word's accessibility rules
+  (`accessibility.py`); the .docx has fixed metadata and zip timestamps, so the same
+  context and template give the same bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from stc_reporting.reports.accessibility import make_accessible
 from stc_reporting.reports.charts import render_chart
 from stc_reporting.reports.context_models import ChartSlot, ReportContext
 
@@ -70,6 +72,7 @@ def render_report(template: Path, context: ReportContext) -> bytes:
     }
     _set_alt_texts(document, alt_texts)
     _set_properties(document, context)
+    make_accessible(document.docx, context.document_language)
     buffer = io.BytesIO()
     document.save(buffer)
     return reproducible_zip(buffer.getvalue())

@@ -3,7 +3,8 @@
 The scan reads every string literal of `stc_reporting/reports/*.py` (an f-string is
 one literal, its `{fields}` taken as placeholders, its format specs not scanned),
 except `quality.py`: the internal data-quality report, whose wording the issue
-leaves where it is. A literal is NOT report wording when it sits:
+leaves where it is, and `accessibility.py`, whose messages name broken rules for staff.
+A literal is NOT report wording when it sits:
 
 1. in a docstring or another bare string statement (attribute docstrings);
 2. in a `description=` keyword (a field's description, for template authors);
@@ -34,8 +35,9 @@ import pytest
 pytestmark = pytest.mark.unit
 
 REPORTS = Path(__file__).resolve().parents[2] / "stc_reporting" / "reports"
-INTERNAL = {"quality.py"}
-"""The internal data-quality report: never sent to a funder, its wording stays in Python."""
+INTERNAL = {"quality.py", "accessibility.py"}
+"""The internal data-quality report (never sent to a funder, its wording stays in Python),
+and the accessibility checker, whose problems are told to program staff, never printed."""
 
 ALLOWED = {
     "Agg": "matplotlib's drawing backend",
