@@ -867,7 +867,10 @@ def _data_notes(document: DocumentType, number: int) -> None:
             "{{ row.on_time }}",
         ],
         "row in quality",
-        [4.9, 1.4, 2.1, 1.9, 2.2, 2.2, 2.2],
+        # Room for the longest name in one line, and for "Advertencias" and "Privacidad"
+        # (the Spanish template) without breaking a word.
+        [5.6, 1.3, 2.0, 1.8, 2.2, 2.0, 2.0],
+        header_size=8,
     )
     document.add_heading("Small numbers", level=2)
     _paragraph(
