@@ -96,6 +96,7 @@ tracker-template: $(VENV)
 ## report-templates: bootstrap first versions of the Word report templates (OVERWRITES edits made in Word)
 report-templates: $(VENV)
 	$(BIN)/python -m tools.make_report_templates
+	$(BIN)/python -m tools.make_report_templates --language es
 
 ## template-docs: regenerate docs/template-variables.md from the report context's models
 template-docs: $(VENV)

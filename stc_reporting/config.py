@@ -11,7 +11,31 @@ from pathlib import Path
 from typing import Annotated, Any, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from stc_reporting.locations import TEMPLATES_DIR
+
+DEFAULT_LANGUAGE = "en"
+"""The program's language unless the config says otherwise: English."""
+
+
+def report_languages(templates: Path = TEMPLATES_DIR) -> list[str]:
+    """The languages reports can be written in: those with a `labels.<language>.yaml`."""
+    return sorted(path.name.split(".")[1] for path in templates.glob("labels.*.yaml"))
+
+
+def _known_language(language: str) -> str:
+    known = report_languages()
+    if language not in known:
+        raise ValueError(
+            f"language {language!r} has no labels file (templates/labels.{language}.yaml); "
+            f"reports can be written in: {', '.join(known)}"
+        )
+    return language
+
+
+Language = Annotated[str, AfterValidator(_known_language)]
+"""A language code with a labels file beside the templates: `en`, `es`."""
 
 
 class ConfigError(Exception):
@@ -30,6 +54,9 @@ class ProgramConfig(_Strict):
     start: date = Field(description="First day of program year 1.")
     end: date = Field(description="Last day of the program window.")
     years: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    language: Language = Field(
+        DEFAULT_LANGUAGE, description="The funder's language: the program report's."
+    )
 
     @model_validator(mode="after")
     def _check_window(self) -> Self:
@@ -48,6 +75,9 @@ class CollaborativeConfig(_Strict):
     city: str
     workbook: Path | None = None
     sheet_id: Annotated[str, Field(min_length=1)] | None = None
+    language: Language | None = Field(
+        None, description="Its report's language; the program's when not given."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
@@ -84,6 +114,10 @@ class Config(_Strict):
     program: ProgramConfig
     collaboratives: Annotated[list[CollaborativeConfig], Field(min_length=1)]
     google: GoogleConfig | None = None
+
+    def language_of(self, collaborative: CollaborativeConfig) -> str:
+        """The language of a collaborative's report: its own, or the program's."""
+        return collaborative.language or self.program.language
 
 
 def load_config(path: Path) -> Config:

@@ -47,7 +47,6 @@ from stc_reporting.outputs.writer import (
 )
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
-from stc_reporting.reports.labels import DEFAULT_LANGUAGE
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
@@ -428,12 +427,12 @@ def render_reports(
     issues: Sequence[Issue],
     templates: Path = TEMPLATES_DIR,
     is_draft: bool = True,
-    language: str = DEFAULT_LANGUAGE,
 ) -> RenderedReports:
     """Render the funder reports (drafts unless told): each ok collaborative's and the program's.
 
     The program report is made only when the run covers every collaborative. The
-    templates folder holds the Word templates and `labels.<language>.yaml`.
+    templates folder holds the Word templates and `labels.<language>.yaml`; each
+    report's language is the config's (`program.language`, a collaborative's `language`).
     """
     return render_funder_reports(
         rollups,
@@ -444,7 +443,7 @@ def render_reports(
         templates,
         is_draft=is_draft,
         program_report=not plan.is_partial,
-        language=language,
+        language=plan.config.program.language,
     )
 
 

@@ -10,6 +10,11 @@ and every edit made in them. No test and no build step runs it; `make
 report-templates` says that it overwrites edits. After running it, copy any edits
 back in Word.
 
+`--language es` writes the templates made in another language too
+(`TRANSLATED_TEMPLATES`: `collaborative-report.es.docx`): the same document, each
+fixed text replaced by its reviewed translation from `tools/template-text.es.yaml`;
+nothing is written while a text has no translation (all of them are listed).
+
 Every Jinja tag is written as a single run, so Word never splits one (a contract
 test checks). Variables are listed in docs/template-variables.md; the words the
 code places into tables and charts are in `templates/labels.<language>.yaml`, not
@@ -19,8 +24,12 @@ by its label.
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
+from typing import Any
 
+import yaml
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -32,6 +41,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.reports.labels import load_labels
 
 HERE = TEMPLATES_DIR
 NAVY = RGBColor(0x1F, 0x38, 0x64)
@@ -856,7 +866,10 @@ def _data_notes(document: DocumentType, number: int) -> None:
             "{{ row.on_time }}",
         ],
         "row in quality",
-        [5.6, 1.4, 1.7, 1.5, 2.3, 2.2, 2.2],
+        # Room for the longest name in one line, and for "Advertencias" and "Privacidad"
+        # (the Spanish template) without breaking a word.
+        [5.6, 1.3, 2.0, 1.8, 2.2, 2.0, 2.0],
+        header_size=8,
     )
     document.add_heading("Small numbers", level=2)
     _paragraph(
@@ -1169,8 +1182,146 @@ def build_dq_template() -> DocumentType:
     return document
 
 
-def main() -> None:
-    """Write the three report templates into `templates/`, overwriting them and any edits."""
+# --- Templates in another language ---------------------------------------------------------
+
+TRANSLATED_TEMPLATES = {"collaborative-report": lambda: build_template(collaborative=True)}
+"""The templates made in other languages too (the program report stays in the funder's)."""
+
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_WORD_PARTS = ("document", "header", "footer")
+
+
+class TranslationError(Exception):
+    """The translation table is incomplete or breaks a template tag; the message lists all."""
+
+
+def translation_table_path(language: str) -> Path:
+    """Where the reviewed translations of the templates' fixed text live."""
+    return Path(__file__).with_name(f"template-text.{language}.yaml")
+
+
+def load_translations(path: Path) -> dict[str, str]:
+    """Read a translation table: a list of `en:`/`es:`-style pairs, English first.
+
+    Raises:
+        TranslationError: The file is missing, or an entry is not a pair of texts.
+    """
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise TranslationError(f"{path.name}: no translation table") from error
+    table: dict[str, str] = {}
+    for index, entry in enumerate(entries or []):
+        texts = list(entry.values()) if isinstance(entry, dict) else []
+        if len(texts) != 2 or not all(isinstance(text, str) for text in texts):
+            raise TranslationError(f"{path.name}: entry {index + 1} is not a pair of texts")
+        table[texts[0].strip()] = texts[1].strip()
+    return table
+
+
+def needs_translation(text: str) -> bool:
+    """Whether a piece of template text holds words (not only tags, numbers and marks)."""
+    return any(character.isalpha() for character in _TEMPLATE_TAG.sub("", text))
+
+
+def _text_elements(document: DocumentType) -> list[Any]:
+    """Every `w:t` of the body, headers and footers, in document order."""
+    elements = []
+    for part in document.part.package.iter_parts():
+        name = str(part.partname).rsplit("/", 1)[-1]
+        if name.startswith(_WORD_PARTS) and hasattr(part, "element"):
+            elements.extend(part.element.iter(qn("w:t")))
+    return elements
+
+
+def translate_document(document: DocumentType, table: dict[str, str], tag: str) -> list[str]:
+    """Translate every fixed text of a built template in place, and set its language.
+
+    Each text of the document (one run, as the builders write it) is looked up without
+    its surrounding spaces, which are kept. Tags must come through unchanged.
+
+    Args:
+        document: A template as `build_template` made it, in English.
+        table: English text -> its translation.
+        tag: The language tag Word and screen readers use (`es-US`).
+
+    Returns:
+        The texts with words that the table does not translate (empty when complete).
+
+    Raises:
+        TranslationError: A translation drops, adds or changes a template tag.
+    """
+    missing: list[str] = []
+    broken: list[str] = []
+    for element in _text_elements(document):
+        text = element.text or ""
+        source = text.strip()
+        if not needs_translation(source):
+            continue
+        if source not in table:
+            missing.append(source)
+            continue
+        translation = table[source]
+        if sorted(_TEMPLATE_TAG.findall(source)) != sorted(_TEMPLATE_TAG.findall(translation)):
+            broken.append(source)
+            continue
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        element.text = lead + translation + trail
+    if broken:
+        raise TranslationError(
+            "these translations change a template tag ({{ }}, {% %}): "
+            + "; ".join(repr(text) for text in broken)
+        )
+    for language in document.styles.element.iter(qn("w:lang")):
+        language.set(qn("w:val"), tag)
+    document.core_properties.language = tag
+    return list(dict.fromkeys(missing))
+
+
+def build_translated_template(name: str, language: str) -> DocumentType:
+    """Build a template in English, then translate it with `tools/template-text.<language>.yaml`.
+
+    Raises:
+        TranslationError: A text has no translation (all are listed) or a tag is broken.
+    """
+    path = translation_table_path(language)
+    table = load_translations(path)
+    document = TRANSLATED_TEMPLATES[name]()
+    tag = load_labels(language).locale.replace("_", "-")
+    missing = translate_document(document, table, tag)
+    if missing:
+        listed = "\n".join(f"  - {text!r}" for text in missing)
+        raise TranslationError(f"{path.name} has no translation for:\n{listed}")
+    return document
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write the report templates into `templates/`, overwriting them and any edits.
+
+    With `--language es`, write the templates made in that language instead
+    (`collaborative-report.es.docx`), translated with `tools/template-text.es.yaml`.
+    """
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["--language"] and len(arguments) == 2:
+        _write_translated(arguments[1])
+        return
+    if arguments:
+        raise SystemExit("usage: python -m tools.make_report_templates [--language CODE]")
+    _write_english()
+
+
+def _write_translated(language: str) -> None:
+    for name in TRANSLATED_TEMPLATES:
+        path = HERE / f"{name}.{language}.docx"
+        try:
+            document = build_translated_template(name, language)
+        except TranslationError as error:
+            raise SystemExit(f"{path.name} was not written: {error}") from error
+        document.save(str(path))
+        sys.stdout.write(f"wrote {path}\n")
+
+
+def _write_english() -> None:
     for name, collaborative in (("program-report", False), ("collaborative-report", True)):
         path = HERE / f"{name}.docx"
         build_template(collaborative).save(str(path))

@@ -7,20 +7,14 @@ axis words and the pieces of the alt text come from the report's labels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Literal
 
-from stc_reporting.contract.tabs import (
-    CORE_COMPONENTS,
-    INDICATOR_STATUSES,
-    SECTORS,
-    SOURCE_TYPES,
-    STRATEGIES,
-)
+from stc_reporting.contract.tabs import INDICATOR_STATUSES, SECTORS
 from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, Rollups
-from stc_reporting.reports.context_models import ChartSlot
-from stc_reporting.reports.formatting import fmt_count, fmt_money, period_name, whole
+from stc_reporting.reports.context_models import ChartNumbers, ChartSlot
+from stc_reporting.reports.formatting import NumberFormat, period_name, whole
 from stc_reporting.reports.labels import AltTextWords, ChartText, ReportLabels
 from stc_reporting.reports.people_counts import PROGRAM
 from stc_reporting.reports.period_labels import PeriodLabels
@@ -28,32 +22,33 @@ from stc_reporting.reports.scope import Scope
 from stc_reporting.reports.sections import ReadMap
 from stc_reporting.reports.texts import CollaborativeTexts
 
-CHART_VALUE_FORMATS: dict[str, Callable[[float], str]] = {
-    "count": fmt_count,
-    "dollars": fmt_money,
-    "percent": lambda value: f"{whole(value)}%",
-}
-"""How a chart's values read in its alt text, by unit."""
+
+def chart_value_format(unit: str, numbers: NumberFormat) -> Callable[[float], str]:
+    """How a chart's values read in its alt text: whole counts, dollars or percents."""
+    if unit == "dollars":
+        return numbers.money
+    if unit == "percent":
+        return lambda value: numbers.percent(whole(value))
+    return numbers.count
+
 
 Style = Literal["grouped", "single", "stacked", "progress"]
 Unit = Literal["count", "dollars", "percent"]
 
 
 def _grouped(
-    scope: Scope, read: ReadMap, categories: Sequence[str], drop_zeros: bool
+    scope: Scope, read: ReadMap, choices: Mapping[str, str], drop_zeros: bool
 ) -> tuple[list[str], dict[str, list[float]]]:
+    """Bars by year for each choice (keys as the figures hold them, labels as printed)."""
+    keys, labels = list(choices), list(choices.values())
     series: dict[str, list[float]] = {}
     for label in scope.labels.years:
         figures = scope.figures(label)
         if figures is not None:
             name = period_name(label, scope.wording.periods)
-            series[name] = [float(read(figures)[c]) for c in categories]
-    keep = [
-        i
-        for i, _ in enumerate(categories)
-        if not drop_zeros or any(values[i] for values in series.values())
-    ]
-    return [categories[i] for i in keep], {n: [v[i] for i in keep] for n, v in series.items()}
+            series[name] = [float(read(figures)[key]) for key in keys]
+    keep = [i for i, _ in enumerate(keys) if not drop_zeros or any(v[i] for v in series.values())]
+    return [labels[i] for i in keep], {n: [v[i] for i in keep] for n, v in series.items()}
 
 
 def _describe(
@@ -83,7 +78,9 @@ def _slot(
     style: Style,
     unit: Unit = "count",
 ) -> ChartSlot:
-    axis = {"progress": wording.charts.indicators_axis, "stacked": wording.charts.statuses_axis}
+    words = wording.charts
+    axis = {"progress": words.indicators_axis, "stacked": words.statuses_axis}
+    numbers = NumberFormat(wording.locale)
     return ChartSlot(
         title=text.title,
         caption=text.caption.format(**captions),
@@ -92,8 +89,15 @@ def _slot(
         style=style,
         unit=unit,
         axis_label=axis.get(style, ""),
-        empty_note=wording.charts.empty,
-        alt=_describe(text.title, categories, series, CHART_VALUE_FORMATS[unit], wording.alt_text),
+        empty_note=words.empty,
+        alt=_describe(
+            text.title, categories, series, chart_value_format(unit, numbers), wording.alt_text
+        ),
+        numbers=ChartNumbers(
+            locale=wording.locale,
+            thousands_of_dollars=words.thousands_of_dollars,
+            millions_of_dollars=words.millions_of_dollars,
+        ),
     )
 
 
@@ -109,11 +113,14 @@ def chart_slots(
         "period": period_name(scope.labels.combined, wording.periods),
     }
     charts = {}
+    choices = wording.choices
     categories, series = _grouped(
-        scope, lambda f: f.activities_by_component, CORE_COMPONENTS, False
+        scope, lambda f: f.activities_by_component, choices.core_components, False
     )
     charts["components"] = _slot(words.components, wording, captions, categories, series, "grouped")
-    categories, series = _grouped(scope, lambda f: f.activities_by_strategy, STRATEGIES, True)
+    categories, series = _grouped(
+        scope, lambda f: f.activities_by_strategy, choices.strategies, True
+    )
     charts["strategies"] = _slot(words.strategies, wording, captions, categories, series, "grouped")
     combined = scope.figures(scope.labels.combined)
     by_sector = combined.partners_active_by_sector if combined else {}
@@ -122,12 +129,12 @@ def chart_slots(
         words.sectors,
         wording,
         captions,
-        sectors,
+        [choices.sectors[s] for s in sectors],
         {words.sectors_series: [float(by_sector[s]) for s in sectors]},
         "single",
     )
     categories, series = _grouped(
-        scope, lambda f: f.funding_secured_by_source_type, SOURCE_TYPES, True
+        scope, lambda f: f.funding_secured_by_source_type, choices.source_types, True
     )
     charts["funding"] = _slot(
         words.funding, wording, captions, categories, series, "grouped", "dollars"

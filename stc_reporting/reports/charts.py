@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import matplotlib
@@ -25,8 +26,8 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
-from stc_reporting.reports.context_models import ChartSlot
-from stc_reporting.reports.formatting import round_half_up, whole
+from stc_reporting.reports.context_models import ChartNumbers, ChartSlot
+from stc_reporting.reports.formatting import NumberFormat, round_half_up, whole
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 HATCHES = ("", "///", "...", "xx", "\\\\\\", "++")
@@ -138,7 +139,7 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
         )
         labels = axes.bar_label(
             bars,
-            labels=[bar_label(v, slot.unit) for v in values],
+            labels=[bar_label(v, slot.unit, slot.numbers) for v in values],
             padding=3,
             fontsize=7.5,
             color=TEXT,
@@ -160,10 +161,11 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
     if slot.style == "progress":
         axes.set_xlim(0, max(biggest * 1.15, 118))
         axes.set_xlabel(slot.axis_label)
-        axes.xaxis.set_major_formatter(lambda value, _: f"{whole(value)}%")
+        percent = NumberFormat(slot.numbers.locale).percent
+        axes.xaxis.set_major_formatter(lambda value, _: percent(whole(value)))
     elif slot.unit == "dollars":
         axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        axes.xaxis.set_major_formatter(lambda value, _: _dollars(value))
+        axes.xaxis.set_major_formatter(lambda value, _: _dollars(value, slot.numbers))
     if count > 1:
         _legend(axes, count)
 
@@ -181,22 +183,27 @@ def _legend(axes: Axes, count: int) -> None:
     )
 
 
-def _dollars(value: float) -> str:
-    """Compact dollars for an axis: $0, $500, $25k, $1.2M."""
+def _dollars(value: float, numbers: ChartNumbers) -> str:
+    """Compact dollars for an axis: $0, $500, $25k, $1.2M (in the labels' words)."""
+    write = NumberFormat(numbers.locale)
     if abs(value) >= 1_000_000:
-        return f"${round_half_up(value / 1_000_000, 1):,}M".replace(".0M", "M")
+        millions = round_half_up(value / 1_000_000, 1)
+        if millions == millions.to_integral_value():
+            millions = millions.quantize(Decimal(1))
+        return numbers.millions_of_dollars.format(amount=write.decimal(millions))
     if abs(value) >= 1000:
-        return f"${whole(value / 1000):,}k"
-    return f"${whole(value):,}"
+        return numbers.thousands_of_dollars.format(amount=write.integer(whole(value / 1000)))
+    return write.money(value)
 
 
-def bar_label(value: float, unit: str) -> str:
+def bar_label(value: float, unit: str, numbers: ChartNumbers) -> str:
     """A bar's label, rounded half-up like the tables; an empty dollar bar gets none, not `$0`."""
+    write = NumberFormat(numbers.locale)
     if unit == "percent":
-        return f"{whole(value)}%"
+        return write.percent(whole(value))
     if unit == "dollars":
-        return _dollars(value) if value else ""
-    return f"{whole(value):,}"
+        return _dollars(value, numbers) if value else ""
+    return write.count(value)
 
 
 def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
@@ -218,7 +225,7 @@ def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
         # The count inside each segment wide enough to hold it.
         axes.bar_label(
             bars,
-            labels=[f"{whole(v):,}" if v else "" for v in values],
+            labels=[NumberFormat(slot.numbers.locale).count(v) if v else "" for v in values],
             label_type="center",
             fontsize=7.5,
             color=TEXT,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from stc_reporting.contract.tabs import CORE_COMPONENTS, MILESTONE_TYPES, STRATEGIES
 from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, Rollups
 from stc_reporting.reports.chart_slots import chart_slots
 from stc_reporting.reports.context_models import MilestoneItem, ReportContext
@@ -91,10 +90,10 @@ def build_report_context(
     combined = periods.get(labels.combined)
     lessons = lesson_groups(scope_texts, rollups, labels, wording)
     window = reported_window(rollups, labels)
-    dates = wording.dates
+    dates, locale, choices = wording.dates, wording.locale, wording.choices
     years = wording.report.years_separator.join(label[1:] for label in labels.years)
     title = wording.report.title.format(years=years)
-    data_as_of = long_date(rollups.as_of, dates)
+    data_as_of = long_date(rollups.as_of, dates, locale)
     comments = (
         wording.report.document_comments_draft if is_draft else wording.report.document_comments
     )
@@ -108,22 +107,26 @@ def build_report_context(
         periods=period_infos(rollups, wording),
         headers=period_headers(labels, wording),
         data_as_of=data_as_of,
-        made_on=long_date(made_on, dates),
+        made_on=long_date(made_on, dates, locale),
         is_draft=is_draft,
         summary=summary_rows(scope),
         glance=glance_rows(rollups, hidden, labels, wording) if collaborative is None else [],
-        components=by_key_rows(scope, lambda f: f.activities_by_component, CORE_COMPONENTS),
-        strategies=by_key_rows(scope, lambda f: f.activities_by_strategy, STRATEGIES),
+        components=by_key_rows(scope, lambda f: f.activities_by_component, choices.core_components),
+        strategies=by_key_rows(scope, lambda f: f.activities_by_strategy, choices.strategies),
         people=people_rows(scope),
         partnerships=partnership_rows(scope),
-        sectors_engaged=", ".join(combined.sectors_engaged) if combined else NOT_AVAILABLE,
+        sectors_engaged=(
+            ", ".join(choices.sectors.get(s, s) for s in combined.sectors_engaged)
+            if combined
+            else NOT_AVAILABLE
+        ),
         funding=funding_rows(scope),
-        milestones=by_key_rows(scope, lambda f: f.milestones_by_type, MILESTONE_TYPES),
+        milestones=by_key_rows(scope, lambda f: f.milestones_by_type, choices.milestone_types),
         milestone_list=[
             MilestoneItem(
-                date=month_year(m.date, dates),
-                type=m.type,
-                level=m.level or "",
+                date=month_year(m.date, dates, locale),
+                type=choices.milestone_types.get(m.type, m.type),
+                level=choices.milestone_levels.get(m.level, m.level) if m.level else "",
                 description=m.description,
             )
             for m in (own_texts.milestones if own_texts else ())

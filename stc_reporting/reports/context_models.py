@@ -135,6 +135,14 @@ class QualityRow(BaseModel):
     on_time: str = Field(description="Months submitted on time, combined period.")
 
 
+class ChartNumbers(BaseModel):
+    """How a chart writes the values on its bars and axis (not for templates)."""
+
+    locale: str = Field(description="The report's locale (Babel): en_US, es_US.")
+    thousands_of_dollars: str = Field(description="Dollars in thousands: `${amount}k`.")
+    millions_of_dollars: str = Field(description="Dollars in millions: `${amount}M`.")
+
+
 class ChartSlot(BaseModel):
     """A chart. In templates `image` is the picture itself; `caption` goes below it."""
 
@@ -155,6 +163,7 @@ class ChartSlot(BaseModel):
     empty_note: str = Field(
         description="Drawn in place of the bars when there is nothing to show (not for templates)."
     )
+    numbers: ChartNumbers = Field(description="How values are written (not for templates).")
 
 
 class ReportContext(BaseModel):

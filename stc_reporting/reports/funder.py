@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from stc_reporting.config import CollaborativeConfig
+from stc_reporting.config import DEFAULT_LANGUAGE, CollaborativeConfig
 from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
@@ -24,9 +24,9 @@ from stc_reporting.reports.document import (
     RenderedDocument,
     RenderedReports,
 )
-from stc_reporting.reports.labels import DEFAULT_LANGUAGE, LabelsError, load_labels
+from stc_reporting.reports.labels import LabelsError, ReportLabels, load_labels
 from stc_reporting.reports.people_counts import people_suppression
-from stc_reporting.reports.render import render_report
+from stc_reporting.reports.render import ReportRenderError, render_report
 from stc_reporting.reports.texts import (
     REPORT_TEXTS_FILE,
     ReportTexts,
@@ -36,6 +36,20 @@ from stc_reporting.reports.texts import (
 
 PROGRAM_TEMPLATE = "program-report.docx"
 COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
+
+
+def template_path(templates: Path, name: str, language: str) -> Path:
+    """The Word template of a report in a language: `name` in English, else `<stem>.<language>`.
+
+    Raises:
+        ReportRenderError: There is no template in that language (the message names the file).
+    """
+    if language == DEFAULT_LANGUAGE:
+        return templates / name
+    path = templates / f"{Path(name).stem}.{language}.docx"
+    if not path.is_file():
+        raise ReportRenderError(f"no template for language {language!r}: {path.name} is missing")
+    return path
 
 
 def report_path(collaborative: str | None) -> str:
@@ -68,7 +82,10 @@ def render_funder_reports(
             the final versions: the same documents without the marks.
         program_report: Make the program report (False for a run that covers only
             some collaboratives: it would not be the program's).
-        language: The reports' language: their labels are `labels.<language>.yaml`.
+        language: The program's language (the program report's, and each collaborative
+            report's unless its config entry names another): labels are
+            `labels.<language>.yaml`, templates `<name>.<language>.docx` (`<name>.docx`
+            in English).
 
     Returns:
         The documents made, a message for each report that failed, and
@@ -79,6 +96,7 @@ def render_funder_reports(
         language=language,
         program_report=program_report,
         collaboratives=collect_report_texts(collaboratives, trackers, issues),
+        languages={c.id: c.language or language for c in collaboratives},
     )
     result = render_reports_from(rollups, texts, templates, is_draft=is_draft)
     result.inputs.append(
@@ -108,31 +126,35 @@ def render_reports_from(
         The documents made and a message for each report that failed.
     """
     result = RenderedReports()
-    try:
-        wording = load_labels(texts.language, templates)
-    except LabelsError as error:
-        result.failures.append(f"no report was made: {error}")
-        return result
+    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)] if texts.program_report else []
+    jobs += [(cid, COLLABORATIVE_TEMPLATE) for cid in rollups.reporting]
+    wordings: dict[str, ReportLabels] = {}
+    for language in sorted({texts.language_of(collaborative) for collaborative, _ in jobs}):
+        try:
+            wordings[language] = load_labels(language, templates)
+        except LabelsError as error:
+            result.failures.append(f"no report was made: {error}")
+            return result
     try:
         hidden = people_suppression(rollups)
     except AssertionError as error:  # a bug: no report may print an unsafe number
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
-    jobs: list[tuple[str | None, str]] = [(None, PROGRAM_TEMPLATE)] if texts.program_report else []
-    jobs += [(cid, COLLABORATIVE_TEMPLATE) for cid in rollups.reporting]
     for collaborative, template in jobs:
         relative = report_path(collaborative)
+        language = texts.language_of(collaborative)
         try:
+            path = template_path(templates, template, language)
             context = build_report_context(
                 rollups,
                 texts.collaboratives,
                 collaborative,
                 texts.made_on,
-                wording,
+                wordings[language],
                 hidden,
                 is_draft=is_draft,
             )
-            content = render_report(templates / template, context)
+            content = render_report(path, context)
         except Exception as error:
             result.failures.append(f"{relative} was not made: {error}")
             continue

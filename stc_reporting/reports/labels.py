@@ -19,11 +19,24 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import parse_pattern
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from stc_reporting.config import DEFAULT_LANGUAGE
+from stc_reporting.contract.tabs import (
+    CORE_COMPONENTS,
+    LESSON_KINDS,
+    MILESTONE_LEVELS,
+    MILESTONE_TYPES,
+    OUTCOMES,
+    SECTORS,
+    SOURCE_TYPES,
+    STRATEGIES,
+    UNITS,
+)
 from stc_reporting.locations import TEMPLATES_DIR
 
-DEFAULT_LANGUAGE = "en"
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
 WORD_LANGUAGES = {"en": "en-US", "es": "es-US"}
 """The Word language tag of a labels file that names none (`report.document_language`):
@@ -90,14 +103,42 @@ class ReportWords(_Labels):
     """Word's language tag for the report (`es-MX`); left out, `WORD_LANGUAGES` decides."""
 
 
-class DateWords(_Labels):
-    """Month names and the order of day, month and year."""
+_DATE_FIELDS = frozenset("dMLyE")
+"""The pattern letters a report date may use: day, month, year, weekday."""
 
-    months: tuple[Plain, ...] = Field(min_length=12, max_length=12)
-    months_short: tuple[Plain, ...] = Field(min_length=12, max_length=12)
-    long: Annotated[str, _placeholders("day", "month", "year")]
-    short: Annotated[str, _placeholders("day", "month", "year")]
-    month_year: Annotated[str, _placeholders("month", "year")]
+
+def _date_pattern(pattern: str) -> str:
+    """Accept a CLDR date pattern of days, months and years; other words must be 'quoted'.
+
+    Babel reads any unquoted letter as a field (the `e` of `d de MMMM` is the weekday's
+    number), so a letter outside `d`, `M`, `L`, `y`, `E` is taken as a forgotten quote.
+    """
+    if pattern.count("'") % 2:
+        raise ValueError("not a date pattern (a ' quote is not closed)")
+    fields = re.findall(r"%\((\w+)\)s", str(parse_pattern(pattern).format))
+    unknown = sorted({field[0] for field in fields} - _DATE_FIELDS)
+    if unknown:
+        raise ValueError(
+            f"not a date pattern: the letter {unknown[0]!r} is not a day (d), month (MMMM, "
+            "MMM) or year (y); put words in 'single quotes'"
+        )
+    return pattern
+
+
+DatePattern = Annotated[str, AfterValidator(_date_pattern)]
+"""A date pattern in the letters of Unicode's CLDR (`d MMMM y`); Babel fills in the names."""
+
+
+class DateWords(_Labels):
+    """How dates are written: patterns whose month names come from the report's locale.
+
+    `d` is the day, `MMMM` the month's name, `MMM` its short name, `y` the year;
+    words in 'single quotes' print as they are (`d 'de' MMMM 'de' y`).
+    """
+
+    long: DatePattern
+    short: DatePattern
+    month_year: DatePattern
 
 
 class PeriodWords(_Labels):
@@ -105,7 +146,7 @@ class PeriodWords(_Labels):
 
     year: Annotated[str, _placeholders("number")]
     years: Annotated[str, _placeholders("first", "last")]
-    change: Annotated[str, _placeholders("first", "last")]
+    change: Annotated[str, _placeholders("first", "last", "first_number", "last_number")]
     dates: Annotated[str, _placeholders("start", "end")]
     not_yet_started: Plain
     data_to: Annotated[str, _placeholders("date")]
@@ -200,6 +241,8 @@ class ChartWords(_Labels):
     indicators_axis: Plain
     statuses_axis: Plain
     empty: Plain
+    thousands_of_dollars: Annotated[str, _placeholders("amount")]
+    millions_of_dollars: Annotated[str, _placeholders("amount")]
 
 
 class AltTextWords(_Labels):
@@ -213,9 +256,55 @@ class AltTextWords(_Labels):
     value_separator: Plain
 
 
+def _choice_labels(choices: tuple[str, ...]) -> AfterValidator:
+    """Accept a mapping with exactly one label for each of the contract's `choices`."""
+
+    def check(labels: dict[str, str]) -> dict[str, str]:
+        missing = [choice for choice in choices if choice not in labels]
+        unknown = sorted(set(labels) - set(choices))
+        if missing:
+            raise ValueError(f"no label for {', '.join(repr(c) for c in missing)}")
+        if unknown:
+            raise ValueError(
+                f"{', '.join(repr(c) for c in unknown)} is not a choice of the tracker; "
+                f"the choices are: {', '.join(choices)}"
+            )
+        return {choice: labels[choice] for choice in choices}  # the contract's order
+
+    return AfterValidator(check)
+
+
+class ChoiceWords(_Labels):
+    """The tracker's fixed choices as the report prints them, keyed by the choice itself.
+
+    The key is the choice exactly as the tracker contract spells it (what the
+    tracker holds and the figures are keyed by); the value is what the report
+    prints. In English most values are the key itself.
+    """
+
+    core_components: Annotated[dict[str, Plain], _choice_labels(CORE_COMPONENTS)]
+    strategies: Annotated[dict[str, Plain], _choice_labels(STRATEGIES)]
+    sectors: Annotated[dict[str, Plain], _choice_labels(SECTORS)]
+    source_types: Annotated[dict[str, Plain], _choice_labels(SOURCE_TYPES)]
+    milestone_types: Annotated[dict[str, Plain], _choice_labels(MILESTONE_TYPES)]
+    milestone_levels: Annotated[dict[str, Plain], _choice_labels(MILESTONE_LEVELS)]
+    lesson_kinds: Annotated[dict[str, Plain], _choice_labels(LESSON_KINDS)]
+    outcomes: Annotated[dict[str, Plain], _choice_labels(OUTCOMES)]
+    units: Annotated[dict[str, Plain], _choice_labels(UNITS)]
+
+
+def _locale(name: str) -> str:
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError) as error:
+        raise ValueError(f"{name!r} is not a locale Babel knows, such as en_US or es_US") from error
+    return name
+
+
 class ReportLabels(_Labels):
     """Everything in one `labels.<language>.yaml`."""
 
+    locale: Annotated[str, AfterValidator(_locale)]
     report: ReportWords
     dates: DateWords
     periods: PeriodWords
@@ -226,6 +315,7 @@ class ReportLabels(_Labels):
     failures: FailureWords
     charts: ChartWords
     alt_text: AltTextWords
+    choices: ChoiceWords
     suppression_legend: list[
         Annotated[str, _placeholders("suppressed", "not_available", "small_denominator")]
     ] = Field(min_length=1)

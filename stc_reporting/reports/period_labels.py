@@ -43,20 +43,20 @@ def period_labels(rollups: Rollups) -> PeriodLabels:
 def period_infos(rollups: Rollups, wording: ReportLabels) -> list[PeriodInfo]:
     """Each period for the cover: its name, dates, and whether as-of cuts it short."""
     as_of = rollups.as_of
-    words, dates = wording.periods, wording.dates
+    words, dates, locale = wording.periods, wording.dates, wording.locale
     infos = []
     for label, (first, last) in rollups.periods.items():
         note = ""
         if first > as_of:
             note = words.not_yet_started
         elif last > as_of:
-            note = words.data_to.format(date=short_date(as_of, dates))
+            note = words.data_to.format(date=short_date(as_of, dates, locale))
         infos.append(
             PeriodInfo(
                 label=label,
                 name=period_name(label, words),
                 dates=words.dates.format(
-                    start=short_date(first, dates), end=short_date(last, dates)
+                    start=short_date(first, dates, locale), end=short_date(last, dates, locale)
                 ),
                 note=note,
             )
@@ -71,5 +71,10 @@ def period_headers(labels: PeriodLabels, wording: ReportLabels) -> Headers:
         first=period_name(labels.first, words),
         last=period_name(labels.last, words),
         combined=period_name(labels.combined, words),
-        change=words.change.format(first=labels.first, last=labels.last),
+        change=words.change.format(
+            first=labels.first,
+            last=labels.last,
+            first_number=labels.first[1:],
+            last_number=labels.last[1:],
+        ),
     )

@@ -287,8 +287,8 @@ def build_dq_context(
     combined_label = list(rollups.periods)[-1]  # years first, the combined period last
     return DataQualityContext(
         program=rollups.program,
-        data_as_of=long_date(as_of, wording.dates),
-        made_on=long_date(made_on, wording.dates),
+        data_as_of=long_date(as_of, wording.dates, wording.locale),
+        made_on=long_date(made_on, wording.dates, wording.locale),
         compared=bool(followup.compared),
         new_count=followup.count("new"),
         open_count=followup.count("open"),

@@ -15,8 +15,7 @@ from stc_reporting.figures.document import PeriodFigures
 from stc_reporting.reports.context_models import FigureRow
 from stc_reporting.reports.formatting import (
     NOT_AVAILABLE,
-    fmt_count,
-    fmt_rate,
+    NumberFormat,
     printed_change,
     signed,
     signed_points,
@@ -25,7 +24,14 @@ from stc_reporting.reports.formatting import (
 from stc_reporting.reports.labels import ReportLabels
 from stc_reporting.reports.people_counts import PeopleFigure, people_count
 from stc_reporting.reports.period_labels import PeriodLabels
-from stc_reporting.reports.suppression import Cell, format_count, format_share, share_percent
+from stc_reporting.reports.suppression import (
+    SMALL_DENOMINATOR,
+    WITHHELD,
+    Cell,
+    format_count,
+    format_share,
+    share_percent,
+)
 
 Read = Callable[[PeriodFigures], float]
 """Reads one figure (a count or dollars) from a period's figures."""
@@ -50,6 +56,11 @@ class Scope:
     labels: PeriodLabels
     hidden: frozenset[Cell]
     wording: ReportLabels
+
+    @property
+    def numbers(self) -> NumberFormat:
+        """How this report writes its figures (the labels' locale)."""
+        return NumberFormat(self.wording.locale)
 
     def figures(self, label: str) -> PeriodFigures | None:
         """The figures of one period, or None when it has not started."""
@@ -85,15 +96,16 @@ class Scope:
         self,
         label: str,
         read: Read,
-        fmt: Callable[[float | None], str] = fmt_count,
+        fmt: Callable[[float | None], str] | None = None,
         is_total: bool = False,
     ) -> FigureRow:
-        """A row of counts of things or dollars (never suppressed); a total row if told."""
+        """A row of counts of things (or dollars: `fmt` is `numbers.money`), never suppressed."""
         words = self.wording.values
+        write = fmt or self.numbers.count
         return self.row(
             label,
-            lambda f, _p: fmt(read(f)),
-            lambda a, b: signed(printed_change(read(a), read(b)), lambda d: fmt(d), words),
+            lambda f, _p: write(read(f)),
+            lambda a, b: signed(printed_change(read(a), read(b)), lambda d: write(d), words),
             is_total,
         )
 
@@ -107,10 +119,12 @@ class Scope:
             if hidden(self.labels.first) or hidden(self.labels.last):
                 return NOT_AVAILABLE
             delta = printed_change(people_count(a, figure), people_count(b, figure))
-            return signed(delta, fmt_count, self.wording.values)
+            return signed(delta, self.numbers.count, self.wording.values)
 
         return self.row(
-            label, lambda f, p: format_count(people_count(f, figure), hidden(p)), change
+            label,
+            lambda f, p: format_count(people_count(f, figure), hidden(p), self.numbers),
+            change,
         )
 
     def share_row(self) -> FigureRow:
@@ -122,11 +136,12 @@ class Scope:
                 f.participants,
                 Cell(self.key, period, "lived_experience_participants") in self.hidden,
                 Cell(self.key, period, "participants") in self.hidden,
+                self.numbers,
             )
 
         def change(a: PeriodFigures, b: PeriodFigures) -> str:
             before, after = value(a, self.labels.first), value(b, self.labels.last)
-            if not before.endswith("%") or not after.endswith("%"):
+            if {before, after} & {SMALL_DENOMINATOR, WITHHELD}:  # a mark, not a percent
                 return NOT_AVAILABLE
             # Both shares printed as a percent: the change is the difference of those.
             return signed_points(
@@ -146,4 +161,4 @@ class Scope:
                 return NOT_AVAILABLE
             return signed_points(whole_percent(before), whole_percent(after), self.wording.values)
 
-        return self.row(label, lambda f, _p: fmt_rate(read(f)), change)
+        return self.row(label, lambda f, _p: self.numbers.rate(read(f)), change)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-from stc_reporting.contract.tabs import LESSON_KINDS, SOURCE_TYPES
+from stc_reporting.contract.tabs import LESSON_KINDS
 from stc_reporting.figures.document import (
     CollaborativeFigures,
     FailedCollaborative,
@@ -29,15 +29,8 @@ from stc_reporting.reports.context_models import (
     QualityRow,
     StatusCountRow,
 )
-from stc_reporting.reports.formatting import (
-    NOT_AVAILABLE,
-    fmt_count,
-    fmt_money,
-    fmt_number,
-    fmt_rate,
-    month_year,
-)
-from stc_reporting.reports.labels import FailureWords, OverviewWords, ReportLabels
+from stc_reporting.reports.formatting import NOT_AVAILABLE, NumberFormat, month_year
+from stc_reporting.reports.labels import FailureWords, ReportLabels
 from stc_reporting.reports.people_counts import PROGRAM
 from stc_reporting.reports.period_labels import PeriodLabels
 from stc_reporting.reports.scope import Scope
@@ -67,7 +60,7 @@ def summary_rows(scope: Scope) -> list[FigureRow]:
         scope.count_row(rows.partners_active, lambda f: f.partners_active),
         scope.count_row(rows.sectors_engaged, lambda f: f.sector_count),
         scope.count_row(rows.cross_sector_activities, lambda f: f.cross_sector_activities),
-        scope.count_row(rows.funding_secured, lambda f: f.funding_secured_usd, fmt_money),
+        scope.count_row(rows.funding_secured, lambda f: f.funding_secured_usd, scope.numbers.money),
         scope.count_row(rows.milestones_achieved, lambda f: f.milestones_achieved),
         scope.count_row(rows.lessons_shared, lambda f: f.lessons_shared),
         scope.rate_row(rows.reporting_completeness, lambda f: f.reporting_completeness),
@@ -87,15 +80,19 @@ def people_rows(scope: Scope) -> list[FigureRow]:
 def by_key_rows(
     scope: Scope,
     read: ReadMap,
-    labels: Sequence[str],
-    fmt: Callable[[float | None], str] = fmt_count,
+    choices: Mapping[str, str],
+    fmt: Callable[[float | None], str] | None = None,
 ) -> list[FigureRow]:
-    """One row per category of a per-key figure (components, strategies, types...)."""
+    """One row per category of a per-key figure (components, strategies, types...).
 
-    def reader(label: str) -> Callable[[PeriodFigures], float]:
-        return lambda figures: float(read(figures)[label])
+    `choices` maps each category, as the figures key it, to the label printed for it
+    (`wording.choices`), in the order of the rows.
+    """
 
-    return [scope.count_row(label, reader(label), fmt) for label in labels]
+    def reader(choice: str) -> Callable[[PeriodFigures], float]:
+        return lambda figures: float(read(figures)[choice])
+
+    return [scope.count_row(label, reader(choice), fmt) for choice, label in choices.items()]
 
 
 def partnership_rows(scope: Scope) -> list[FigureRow]:
@@ -113,15 +110,12 @@ def partnership_rows(scope: Scope) -> list[FigureRow]:
 
 def funding_rows(scope: Scope) -> list[FigureRow]:
     """Funding secured by source type, then the total rows."""
-    labels = scope.wording.rows
-    rows = by_key_rows(scope, lambda f: f.funding_secured_by_source_type, SOURCE_TYPES, fmt_money)
+    labels, money = scope.wording.rows, scope.numbers.money
+    source_types = scope.wording.choices.source_types
+    rows = by_key_rows(scope, lambda f: f.funding_secured_by_source_type, source_types, money)
+    rows.append(scope.count_row(labels.total_secured, lambda f: f.funding_secured_usd, money, True))
     rows.append(
-        scope.count_row(labels.total_secured, lambda f: f.funding_secured_usd, fmt_money, True)
-    )
-    rows.append(
-        scope.count_row(
-            labels.requested_or_pending, lambda f: f.funding_requested_usd, fmt_money, True
-        )
+        scope.count_row(labels.requested_or_pending, lambda f: f.funding_requested_usd, money, True)
     )
     return rows
 
@@ -163,10 +157,10 @@ def glance_rows(
         if figures is None:
             rows.append(_unavailable_row(entry.name, entry.city, words.not_started, ""))
             continue
-        rows.append(_glance_row(entry.name, entry.city, cid, figures, hidden, combined, words))
+        rows.append(_glance_row(entry.name, entry.city, cid, figures, hidden, combined, wording))
     totals = rollups.program_totals.get(combined)
     if totals is not None:
-        total = _glance_row(words.program_total, "", PROGRAM, totals, hidden, combined, words)
+        total = _glance_row(words.program_total, "", PROGRAM, totals, hidden, combined, wording)
         rows.append(total.model_copy(update={"is_total": True}))
     return rows
 
@@ -194,22 +188,23 @@ def _glance_row(
     figures: PeriodFigures,
     hidden: frozenset[Cell],
     period: str,
-    words: OverviewWords,
+    wording: ReportLabels,
 ) -> GlanceRow:
+    numbers = NumberFormat(wording.locale)
     return GlanceRow(
         name=name,
         city=city,
-        status=words.reporting,
+        status=wording.overview.reporting,
         note="",
-        activities=fmt_count(figures.activities_completed),
+        activities=numbers.count(figures.activities_completed),
         participants=format_count(
-            figures.participants, Cell(scope, period, "participants") in hidden
+            figures.participants, Cell(scope, period, "participants") in hidden, numbers
         ),
-        partners=fmt_count(figures.partners_active),
-        sectors=fmt_count(figures.sector_count),
-        funding=fmt_money(figures.funding_secured_usd),
-        milestones=fmt_count(figures.milestones_achieved),
-        completeness=fmt_rate(figures.reporting_completeness),
+        partners=numbers.count(figures.partners_active),
+        sectors=numbers.count(figures.sector_count),
+        funding=numbers.money(figures.funding_secured_usd),
+        milestones=numbers.count(figures.milestones_achieved),
+        completeness=numbers.rate(figures.reporting_completeness),
     )
 
 
@@ -223,7 +218,9 @@ def indicator_rows(
     combined = periods.get(labels.combined)
     if combined is None:
         return [], []
-    statuses = wording.statuses
+    statuses, choices = wording.statuses, wording.choices
+    numbers = NumberFormat(wording.locale)
+    fmt_number = numbers.number
     rows, years = [], []
     for indicator_id, entry in combined.indicators.items():
         name = texts.indicator_names.get(indicator_id) or wording.report.indicator_withheld
@@ -231,12 +228,12 @@ def indicator_rows(
         rows.append(
             IndicatorRow(
                 name=name,
-                outcome=entry.outcome,
-                unit=unit,
+                outcome=choices.outcomes.get(entry.outcome, entry.outcome),
+                unit=choices.units.get(unit, unit),
                 baseline=fmt_number(entry.baseline, unit),
                 target=fmt_number(entry.target, unit),
                 value=fmt_number(entry.value, unit),
-                pct_of_target=fmt_rate(entry.pct_of_target),
+                pct_of_target=numbers.rate(entry.pct_of_target),
                 status=statuses.of(entry.status),
             )
         )
@@ -263,6 +260,7 @@ def status_count_rows(
     """Indicator statuses by collaborative and for the program, combined period."""
     rows = []
     combined = labels.combined
+    count = NumberFormat(wording.locale).count
     sources: list[tuple[str, PeriodFigures | None, bool]] = [
         (entry.name, entry.periods[combined], False) for entry in rollups.reporting.values()
     ]
@@ -274,10 +272,10 @@ def status_count_rows(
         rows.append(
             StatusCountRow(
                 name=name,
-                on_track=fmt_count(counts["on track"]),
-                behind=fmt_count(counts["behind"]),
-                no_target=fmt_count(counts["no target"]),
-                no_data=fmt_count(counts["no data"]),
+                on_track=count(counts["on track"]),
+                behind=count(counts["behind"]),
+                no_target=count(counts["no target"]),
+                no_data=count(counts["no data"]),
                 is_total=is_total,
             )
         )
@@ -312,13 +310,13 @@ def lesson_groups(
         if items:
             groups.append(
                 LessonGroup(
-                    kind=kind,
+                    kind=wording.choices.lesson_kinds[kind],
                     lessons=[
                         LessonItem(
                             text=i.text,
                             source=wording.report.lesson_source.format(
                                 collaborative=i.collaborative,
-                                month=month_year(i.date, wording.dates),
+                                month=month_year(i.date, wording.dates, wording.locale),
                             ),
                         )
                         for i in items

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from stc_reporting.reports.formatting import whole_percent
+from stc_reporting.reports.formatting import ENGLISH, NumberFormat, whole_percent
 
 SMALL_COUNT_MAX = 10
 """People counts from 1 to this are never printed."""
@@ -135,19 +135,23 @@ def recoverable_cells(
     return {cell for line in lines for cell in _exposed_in_line(line, values, suppressed)}
 
 
-def format_count(count: int, suppressed: bool) -> str:
+def format_count(count: int, suppressed: bool, numbers: NumberFormat = ENGLISH) -> str:
     """Print a people count: `<11` for a small one, `—` for a complementary one.
 
     A count withheld only to protect another is not small, so it never prints as
     `<11` (that would tell the reader something false).
     """
     if not suppressed:
-        return f"{count:,}"
+        return numbers.integer(count)
     return SUPPRESSED if is_small(count) else WITHHELD
 
 
 def format_share(
-    numerator: int, denominator: int, numerator_suppressed: bool, denominator_suppressed: bool
+    numerator: int,
+    denominator: int,
+    numerator_suppressed: bool,
+    denominator_suppressed: bool,
+    numbers: NumberFormat = ENGLISH,
 ) -> str:
     """Print a share of people as a whole percent, or its safe stand-in.
 
@@ -158,7 +162,7 @@ def format_share(
         return SMALL_DENOMINATOR
     if numerator_suppressed or denominator_suppressed:
         return WITHHELD
-    return f"{share_percent(numerator, denominator)}%"
+    return numbers.percent(share_percent(numerator, denominator))
 
 
 def share_percent(numerator: int, denominator: int) -> int:

@@ -117,9 +117,13 @@ class ReportTexts(BaseModel):
 
     Attributes:
         made_on: The day the reports were made (their cover says it).
-        language: The reports' language (`labels.<language>.yaml`).
+        language: The program's language (`labels.<language>.yaml`): the program
+            report's, and any collaborative report's not in `languages`.
         program_report: Whether the run made the program report (a full run).
         collaboratives: The printable texts by collaborative id (failed ones absent).
+        languages: Each collaborative report's language, by collaborative id, as the
+            config said when the drafts were made (absent in files of earlier runs:
+            then every report is in `language`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -129,6 +133,13 @@ class ReportTexts(BaseModel):
     language: str
     program_report: bool
     collaboratives: dict[str, CollaborativeTexts]
+    languages: dict[str, str] = {}
+
+    def language_of(self, collaborative: str | None) -> str:
+        """The language of a collaborative's report, or of the program report (None)."""
+        if collaborative is None:
+            return self.language
+        return self.languages.get(collaborative, self.language)
 
 
 def report_texts_json(texts: ReportTexts) -> bytes:

@@ -26,7 +26,8 @@ from tools.make_template_docs import template_variables_markdown
 
 pytestmark = pytest.mark.contract
 
-TEMPLATES = [PROGRAM_TEMPLATE, COLLABORATIVE_TEMPLATE]
+SPANISH_COLLABORATIVE_TEMPLATE = "collaborative-report.es.docx"
+TEMPLATES = [PROGRAM_TEMPLATE, COLLABORATIVE_TEMPLATE, SPANISH_COLLABORATIVE_TEMPLATE]
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
@@ -56,6 +57,9 @@ def contexts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReportContex
     return {
         PROGRAM_TEMPLATE: build_report_context(run.rollups, texts, None, made, wording),
         COLLABORATIVE_TEMPLATE: build_report_context(run.rollups, texts, "alpha", made, wording),
+        SPANISH_COLLABORATIVE_TEMPLATE: build_report_context(
+            run.rollups, texts, "alpha", made, load_labels("es")
+        ),
     }
 
 

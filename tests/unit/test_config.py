@@ -70,6 +70,11 @@ def test_a_good_config_loads_with_workbook_paths_beside_the_config(tmp_path: Pat
             GOOD.replace("    name: Allies Against Violence\n", ""),
             "collaboratives[1] (id 'oakland'): missing key 'name'",
         ),
+        (
+            GOOD.replace("    city: Fresno\n", "    city: Fresno\n    language: fr\n"),
+            "collaboratives[0] (id 'fresno'): language 'fr' has no labels file "
+            "(templates/labels.fr.yaml); reports can be written in: en, es",
+        ),
     ],
 )
 def test_config_errors_name_the_file_the_entry_and_the_key(
@@ -98,6 +103,17 @@ def test_a_missing_or_malformed_file_is_a_config_error(tmp_path: Path) -> None:
     broken.write_text("program: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(broken)
+
+
+def test_a_collaborative_report_is_in_its_own_language_else_the_programs(
+    tmp_path: Path,
+) -> None:
+    """Fresno says `language: es`; Oakland says nothing and gets the program's English."""
+    spanish = GOOD.replace("    city: Fresno\n", "    city: Fresno\n    language: es\n")
+    config = load_config(write(tmp_path, spanish))
+    fresno, oakland = config.collaboratives
+    assert config.program.language == "en"
+    assert (config.language_of(fresno), config.language_of(oakland)) == ("es", "en")
 
 
 def test_only_keeps_config_order_and_rejects_unknown_ids(tmp_path: Path) -> None:

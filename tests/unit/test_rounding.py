@@ -10,9 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stc_reporting.figures.document import CollaborativeFigures
-from stc_reporting.reports.chart_slots import CHART_VALUE_FORMATS
+from stc_reporting.reports.chart_slots import chart_value_format
 from stc_reporting.reports.charts import bar_label
+from stc_reporting.reports.context_models import ChartNumbers
 from stc_reporting.reports.formatting import (
+    ENGLISH,
     fmt_count,
     fmt_money,
     fmt_number,
@@ -29,6 +31,11 @@ pytestmark = pytest.mark.unit
 
 WORDING = load_labels()
 LABELS = PeriodLabels(years=("Y2", "Y3"), combined="Y2-Y3")
+CHART = ChartNumbers(
+    locale=WORDING.locale,
+    thousands_of_dollars=WORDING.charts.thousands_of_dollars,
+    millions_of_dollars=WORDING.charts.millions_of_dollars,
+)
 
 
 def scope(first: CollaborativeFigures, last: CollaborativeFigures) -> Scope:
@@ -193,16 +200,20 @@ def test_a_printed_count_change_is_the_difference_of_the_printed_counts(
 
 def test_an_empty_funding_bar_has_no_dollar_label() -> None:
     """A bar of $0 gets no label (not `$0`); bars of other units still show their zero."""
-    assert bar_label(0.0, "dollars") == ""
-    assert bar_label(0.0, "count") == "0"
-    assert bar_label(0.0, "percent") == "0%"
+    assert bar_label(0.0, "dollars", CHART) == ""
+    assert bar_label(0.0, "count", CHART) == "0"
+    assert bar_label(0.0, "percent", CHART) == "0%"
 
 
 def test_chart_labels_and_alt_text_round_a_half_up_like_the_tables() -> None:
     """112.5 % of target reads 113 % on the bar and in the alt text, as in the table."""
-    assert bar_label(112.5, "percent") == CHART_VALUE_FORMATS["percent"](112.5) == "113%"
-    assert bar_label(2.5, "count") == CHART_VALUE_FORMATS["count"](2.5) == "3"
-    assert bar_label(2500.0, "dollars") == "$3k"
-    assert bar_label(1_250_000.0, "dollars") == "$1.3M"
-    assert bar_label(2_000_000.0, "dollars") == "$2M"
-    assert CHART_VALUE_FORMATS["dollars"](2.5) == "$3"
+    assert (
+        bar_label(112.5, "percent", CHART)
+        == chart_value_format("percent", ENGLISH)(112.5)
+        == "113%"
+    )
+    assert bar_label(2.5, "count", CHART) == chart_value_format("count", ENGLISH)(2.5) == "3"
+    assert bar_label(2500.0, "dollars", CHART) == "$3k"
+    assert bar_label(1_250_000.0, "dollars", CHART) == "$1.3M"
+    assert bar_label(2_000_000.0, "dollars", CHART) == "$2M"
+    assert chart_value_format("dollars", ENGLISH)(2.5) == "$3"
