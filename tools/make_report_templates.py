@@ -856,7 +856,7 @@ DEFINITIONS = (
     (
         "Lessons shared",
         "Lessons dated in the period that the collaborative marked Share with funder; "
-        "Lessons learned prints them.",
+        "only these are printed, under Lessons learned.",
     ),
     (
         "Indicators",

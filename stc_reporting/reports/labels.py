@@ -218,6 +218,15 @@ class SummaryTextWords(_Labels):
     fell: Annotated[str, _placeholders("figure", "before", "after")]
     same: Annotated[str, _placeholders("figure", "value")]
     change_figures: ChangeFigureWords
+    standing_intro: Annotated[str, _placeholders("period")]
+    standing: Annotated[str, _placeholders("outcome", "counts")]
+    on_track: Annotated[str, _placeholders("count")]
+    behind: Annotated[str, _placeholders("count")]
+    behind_one: Annotated[str, _placeholders("count", "points")]
+    behind_all_within: Annotated[str, _placeholders("count", "points")]
+    points: Countable
+    no_target: Annotated[str, _placeholders("count")]
+    no_data: Annotated[str, _placeholders("count")]
     completeness: Annotated[
         str, _placeholders("period", "subject", "submitted", "expected", "share", "on_time")
     ]

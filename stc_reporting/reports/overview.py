@@ -2,7 +2,9 @@
 
 A few short paragraphs a program officer can quote: who runs the program and whom
 it supports, what was done in each year, what changed from the first year to the
-last, where the indicators stand, how complete the reporting was. The sentences are
+last, where the indicators stand by intended outcome (`outcomes.py`: status counts,
+and how close to target the ones behind are, from the printed percents), how complete
+the reporting was. The sentences are
 the labels file's (`summary_text`), so staff can reword them; this module decides
 which sentences the figures support and fills them in.
 
@@ -11,7 +13,7 @@ Three rules keep the words as safe and as true as the tables:
 - Every number is the printed one, formatted by the same functions as the tables
   (`Scope` rows), so a sentence never differs from a table.
 - A sentence is left out when its figures are not there: a year not started, no
-  months expected, a config key not set. "rose" and "fell" compare the printed
+  months expected, no indicator, a config key not set. "rose" and "fell" compare the printed
   values, and only years that ran in full are compared.
 - A people count the run's suppression pattern hides is never written in words: its
   clause is left out (not "fewer than 11", which a sentence cannot say as plainly
@@ -25,8 +27,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from stc_reporting.figures.document import FailedCollaborative, PeriodFigures, Rollups
-from stc_reporting.reports.formatting import fmt_count, fmt_money, period_name, short_date, whole
+from stc_reporting.reports.formatting import (
+    fmt_count,
+    fmt_money,
+    fmt_rate,
+    period_name,
+    short_date,
+    whole,
+)
 from stc_reporting.reports.labels import Countable, ReportLabels, SummaryTextWords
+from stc_reporting.reports.outcomes import (
+    IndicatorStanding,
+    ScopeOutcomes,
+    collaborative_outcomes,
+    program_outcomes,
+)
 from stc_reporting.reports.scope import Scope
 from stc_reporting.reports.suppression import Cell
 from stc_reporting.reports.texts import CollaborativeTexts, ProgramTexts
@@ -52,7 +67,6 @@ def overview_paragraphs(
     rollups: Rollups,
     texts: ProgramTexts,
     subject: Subject,
-    standing: Sequence[str] = (),
 ) -> list[str]:
     """The overview's paragraphs, in reading order; an empty paragraph is left out.
 
@@ -61,23 +75,22 @@ def overview_paragraphs(
         rollups: The run's rollups document (program, funder, periods, collaboratives).
         texts: Who runs the program and whom it supports.
         subject: The collaborative the report is about, or the program.
-        standing: Sentences on where the indicators stand by outcome, if any.
 
     Returns:
         The paragraphs, each a few sentences of plain text.
     """
-    words = scope.wording.summary_text
     paragraphs = [
-        _who(rollups, texts, subject, words),
+        _who(scope, rollups, texts, subject),
         " ".join(_year_sentences(scope, rollups, subject)),
         _change_sentence(scope, rollups, subject),
-        " ".join(standing),
-        " ".join(_reporting_sentences(scope, rollups, subject)),
+        " ".join(_standing_sentences(scope, rollups, subject)),
+        _reporting_sentence(scope, subject),
     ]
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
-def _who(rollups: Rollups, texts: ProgramTexts, subject: Subject, words: SummaryTextWords) -> str:
+def _who(scope: Scope, rollups: Rollups, texts: ProgramTexts, subject: Subject) -> str:
+    words = scope.wording.summary_text
     program, funder, organization = rollups.program, rollups.funder, texts.organization
     if subject.collaborative is None:
         sentences = [
@@ -90,6 +103,7 @@ def _who(rollups: Rollups, texts: ProgramTexts, subject: Subject, words: Summary
             words.program_collaboratives.format(
                 names=words.names([entry.name for entry in rollups.collaboratives.values()])
             ),
+            _left_out_sentence(rollups, scope.labels.combined, words),
         ]
     else:
         names = {"collaborative": subject.name, "city": subject.city, "program": program}
@@ -208,29 +222,67 @@ def _change_clause(
     return words.same.format(figure=item.figure, value=printed_after)
 
 
-def _reporting_sentences(scope: Scope, rollups: Rollups, subject: Subject) -> list[str]:
-    """Monthly updates over the combined period; in the program report, who is left out."""
-    words = scope.wording.summary_text
-    sentences = []
+def _standing_sentences(scope: Scope, rollups: Rollups, subject: Subject) -> list[str]:
+    """Where the indicators stand over the combined period, one sentence per outcome."""
     combined = scope.labels.combined
-    figures = scope.figures(combined)
-    if figures is not None and figures.reporting_completeness is not None:
-        share = scope.rate_row("", lambda f: f.reporting_completeness).combined
+    if subject.collaborative is None:
+        outcomes: ScopeOutcomes | None = program_outcomes(rollups, combined).program
+    else:
+        entry = rollups.reporting[subject.collaborative]
+        outcomes = collaborative_outcomes(subject.collaborative, entry, combined)
+    if outcomes is None or not outcomes.with_indicators:
+        return []
+    words = scope.wording.summary_text
+    sentences = [words.standing_intro.format(period=period_name(combined, scope.wording.periods))]
+    for standing in outcomes.with_indicators:
+        counts = standing.counts
+        parts = [
+            words.on_track.format(count=fmt_count(counts.on_track)) if counts.on_track else "",
+            _behind(standing, words) if counts.behind else "",
+            words.no_target.format(count=fmt_count(counts.no_target)) if counts.no_target else "",
+            words.no_data.format(count=fmt_count(counts.no_data)) if counts.no_data else "",
+        ]
         sentences.append(
-            words.completeness.format(
-                period=period_name(combined, scope.wording.periods),
-                subject=_subject_words(scope, subject),
-                submitted=fmt_count(figures.months_submitted),
-                expected=fmt_count(figures.months_expected),
-                share=share,
-                on_time=fmt_count(figures.months_on_time),
+            words.standing.format(
+                outcome=standing.outcome, counts=words.names([p for p in parts if p])
             )
         )
-    if subject.collaborative is None:
-        left_out = left_out_names(rollups, combined)
-        if left_out:
-            sentences.append(words.left_out.format(names=words.names(left_out)))
     return sentences
+
+
+def _behind(standing: IndicatorStanding, words: SummaryTextWords) -> str:
+    """`2 behind, all within 14 points of target`; how close only when every one has a percent."""
+    count = fmt_count(standing.counts.behind)
+    gap = standing.widest_gap
+    if standing.behind_without_percent or not gap:
+        return words.behind.format(count=count)
+    points = words.points.of(fmt_count(gap))
+    if standing.counts.behind == 1:
+        return words.behind_one.format(count=count, points=points)
+    return words.behind_all_within.format(count=count, points=points)
+
+
+def _reporting_sentence(scope: Scope, subject: Subject) -> str:
+    """Monthly updates over the combined period, or '' when no month was expected yet."""
+    words = scope.wording.summary_text
+    combined = scope.labels.combined
+    figures = scope.figures(combined)
+    if figures is None or figures.reporting_completeness is None:
+        return ""
+    return words.completeness.format(
+        period=period_name(combined, scope.wording.periods),
+        subject=_subject_words(scope, subject),
+        submitted=fmt_count(figures.months_submitted),
+        expected=fmt_count(figures.months_expected),
+        share=fmt_rate(figures.reporting_completeness),
+        on_time=fmt_count(figures.months_on_time),
+    )
+
+
+def _left_out_sentence(rollups: Rollups, period: str, words: SummaryTextWords) -> str:
+    """Said up front, before any figure: whom the program's figures leave out, or ''."""
+    left_out = left_out_names(rollups, period)
+    return words.left_out.format(names=words.names(left_out)) if left_out else ""
 
 
 def left_out_names(rollups: Rollups, period: str) -> list[str]:

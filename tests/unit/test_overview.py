@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from stc_reporting.figures.document import (
     CollaborativeFigures,
     FailedCollaborative,
+    IndicatorFigures,
     ReportingCollaborative,
     Rollups,
 )
@@ -266,13 +267,14 @@ def test_a_small_participant_count_leaves_its_clause_and_the_change_out() -> Non
 
 
 def test_the_program_overview_says_who_runs_it_for_whom_and_its_collaboratives() -> None:
-    """Organization, funder, whom it supports and every collaborative, failed ones too."""
+    """Organization, funder, whom it supports, every collaborative, and up front who is left out."""
     rollups = build_rollups({"alpha": Spec(), "beta": Spec(failed=True)})
     first = context(rollups, None).overview[0]
     assert first == (
         "Safety Through Connection is run by Prevention Institute with funding from the Test "
         "Foundation. It supports community collaboratives. Its collaboratives are Alpha group "
-        "and Beta group."
+        "and Beta group. The program's figures do not include Beta group: no data was "
+        "available for this report."
     )
 
 
@@ -364,7 +366,7 @@ def test_the_coverage_note_is_there_exactly_when_a_collaborative_is_missing() ->
         "These totals cover 1 of the program's 2 collaboratives; they do not include "
         "Beta group (see Collaboratives at a glance)."
     )
-    assert "The program's figures do not include Beta group" in "\n".join(partial.overview)
+    assert "The program's figures do not include Beta group" in partial.overview[0]
     own = context(build_rollups({"alpha": Spec(), "beta": Spec(failed=True)}), "alpha")
     assert own.coverage_note == ""
 
@@ -387,3 +389,55 @@ def test_the_unusual_values_note_counts_flagged_values_in_the_reported_window() 
     assert program.unusual_values_note == own.unusual_values_note
     quiet = build_report_context(rollups, texts_for(rollups), "alpha", made, WORDING)
     assert quiet.unusual_values_note == ""
+
+
+def indicator(outcome: str, status: str, pct: float | None = None) -> IndicatorFigures:
+    """One indicator of the combined period, as the rollups record it."""
+    return IndicatorFigures(
+        value=1.0 if status != "no data" else None,
+        target=1.0,
+        pct_of_target=pct,
+        status=status,
+        baseline=None,
+        unit="Count",
+        aggregation="Sum",
+        direction="Increase",
+        outcome=outcome,
+        measurements=1,
+    )
+
+
+def with_indicators(rollups: Rollups, cid: str, entries: dict[str, IndicatorFigures]) -> Rollups:
+    """The rollups with these indicators in one collaborative's combined period."""
+    entry = rollups.reporting[cid]
+    figures = entry.periods["Y2-Y3"]
+    assert figures is not None
+    periods = entry.periods | {"Y2-Y3": figures.model_copy(update={"indicators": entries})}
+    collaboratives = rollups.collaboratives | {cid: entry.model_copy(update={"periods": periods})}
+    return rollups.model_copy(update={"collaboratives": collaboratives})
+
+
+def test_the_indicators_stand_by_outcome_with_how_close_the_ones_behind_are() -> None:
+    """Counts per outcome; the widest gap on the printed percents; none when one has none."""
+    rollups = with_indicators(
+        build_rollups({"alpha": Spec(), "beta": Spec()}),
+        "alpha",
+        {
+            "I1": indicator("Greater capacity", "on track", 1.1),
+            "I2": indicator("Greater capacity", "behind", 0.86),
+            "I3": indicator("Greater capacity", "behind", 0.925),
+            "I4": indicator("Short-term outcomes", "behind", None),
+            "I5": indicator("Multisector value", "no data"),
+            "I6": indicator("Continued change", "behind", 0.955),
+        },
+    )
+    expected = (
+        "Over Years 2–3, the indicators stand as follows, by the program's intended outcomes. "
+        "Greater capacity: 1 on track and 2 behind, all within 14 points of target. "
+        "Short-term outcomes: 1 behind. "
+        "Multisector value: 1 with no data. "
+        "Continued change: 1 behind, 4 points from its target."
+    )
+    assert expected in context(rollups, "alpha").overview
+    assert expected in context(rollups, None).overview  # beta has no indicator
+    assert not any("intended outcomes" in p for p in context(rollups, "beta").overview)
