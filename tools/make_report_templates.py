@@ -608,8 +608,8 @@ def _glance(document: DocumentType) -> None:
     document.add_heading("2. Collaboratives at a glance", level=1)
     _intro(
         document,
-        "Each collaborative over {{ headers.combined }}: completed activities, the people "
-        "who took part in them, active partners, sectors engaged, funding secured, "
+        "Each collaborative over {{ headers.combined }}: completed activities, participant "
+        "attendances at them, active partners, sectors engaged, funding secured, "
         "milestones achieved, and reporting completeness (the share of months whose "
         "tracker update was declared complete).",
     )
@@ -661,8 +661,8 @@ def _strategy(document: DocumentType, number: int) -> None:
     document.add_heading("Participation", level=2)
     _intro(
         document,
-        "People who took part in completed activities, and how many of them "
-        "bring lived experience.",
+        "Attendances at completed activities (a person at two activities counts twice), "
+        "and how many of them were by people who bring lived experience.",
     )
     _period_table(document, "Participants", "row in people")
 
