@@ -47,10 +47,17 @@ class _Strict(BaseModel):
 
 
 class ProgramConfig(_Strict):
-    """The program: its name, funder, window and the years to report."""
+    """The program: its name, who runs it, funder, window and the years to report."""
 
     name: str
     funder: str
+    organization: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="Who runs the program; the reports' overview names it (optional)."
+    )
+    serves: Annotated[str, Field(min_length=1)] | None = Field(
+        None,
+        description="Whom the program supports, a phrase after 'It supports' (optional).",
+    )
     start: date = Field(description="First day of program year 1.")
     end: date = Field(description="Last day of the program window.")
     years: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]

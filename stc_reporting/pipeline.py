@@ -47,7 +47,9 @@ from stc_reporting.outputs.writer import (
 )
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
+from stc_reporting.reports.narratives import NARRATIVES_FILE, NarrativesError, load_narratives
 from stc_reporting.reports.quality import render_dq_report
+from stc_reporting.reports.texts import ProgramTexts
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.factory import source_for
 from stc_reporting.sources.sheets import SheetsReading, sheets_reading
@@ -433,7 +435,15 @@ def render_reports(
     The program report is made only when the run covers every collaborative. The
     templates folder holds the Word templates and `labels.<language>.yaml`; each
     report's language is the config's (`program.language`, a collaborative's `language`).
+    The narratives come from `narratives.yaml` beside the config; when that file cannot be
+    used, no report is made and the run says why, as for a broken labels file.
     """
+    program = plan.config.program
+    ids = [c.id for c in plan.config.collaboratives]
+    try:
+        narratives = load_narratives(plan.config_path.parent / NARRATIVES_FILE, ids)
+    except NarrativesError as error:  # like a broken labels file: fix it, run again
+        return RenderedReports(failures=[f"no report was made: {error}"])
     return render_funder_reports(
         rollups,
         plan.selection.collaboratives,
@@ -444,6 +454,12 @@ def render_reports(
         is_draft=is_draft,
         program_report=not plan.is_partial,
         language=plan.config.program.language,
+        program_texts=ProgramTexts(
+            organization=program.organization or "",
+            serves=program.serves or "",
+            narrative=narratives.program,
+        ),
+        narratives=narratives.collaboratives,
     )
 
 

@@ -589,23 +589,36 @@ def _intro(document: DocumentType, text: str) -> Paragraph:
     return _paragraph(document, text, keep=True)
 
 
-def _summary(document: DocumentType) -> None:
+def _summary(document: DocumentType, collaborative: bool) -> None:
     heading = document.add_heading("1. Summary", level=1)
     heading.paragraph_format.page_break_before = True  # the cover stands alone
+    # The written overview (made from the figures), then what a person wrote: both data,
+    # printed as plain paragraphs.
+    _tag(document, "{%p for paragraph in overview %}")
+    _paragraph(document, "{{ paragraph }}")
+    _tag(document, "{%p endfor %}")
+    _tag(document, "{%p for paragraph in narrative %}")
+    _paragraph(document, "{{ paragraph }}")
+    _tag(document, "{%p endfor %}")
     _intro(
         document,
         "Headline figures for {{ headers.first }}, {{ headers.last }} and the two years "
-        "together. Change is {{ headers.last }} minus {{ headers.first }}.",
+        "together. Change is {{ headers.last }} minus {{ headers.first }}. Participants "
+        "count attendances: a person at two activities counts twice.",
     )
     _period_table(document, "Figure", "row in summary")
+    if not collaborative:
+        _tag(document, "{%p if coverage_note %}")
+        _paragraph(document, "{{ coverage_note }}", colour=GREY, size=9)
+        _tag(document, "{%p endif %}")
 
 
 def _glance(document: DocumentType) -> None:
     document.add_heading("2. Collaboratives at a glance", level=1)
     _intro(
         document,
-        "Each collaborative over {{ headers.combined }}: completed activities, the people "
-        "who took part in them, active partners, sectors engaged, funding secured, "
+        "Each collaborative over {{ headers.combined }}: completed activities, participant "
+        "attendances at them, active partners, sectors engaged, funding secured, "
         "milestones achieved, and reporting completeness (the share of months whose "
         "tracker update was declared complete).",
     )
@@ -657,14 +670,21 @@ def _strategy(document: DocumentType, number: int) -> None:
     document.add_heading("Participation", level=2)
     _intro(
         document,
-        "People who took part in completed activities, and how many of them "
-        "bring lived experience.",
+        "Attendances at completed activities (a person at two activities counts twice), "
+        "and how many of them were by people who bring lived experience.",
     )
     _period_table(document, "Participants", "row in people")
 
 
 def _partnerships(document: DocumentType, number: int) -> None:
     document.add_heading(f"{number}. Multisector partnerships", level=1)
+    _intro(
+        document,
+        "The partner organizations: how many were active and how many were new, how many "
+        "had not worked on intimate partner violence (IPV) prevention before, how many made "
+        "a formal commitment, the sectors they come from, and the activities that brought "
+        "sectors together.",
+    )
     _period_table(document, "Partners", "row in partnerships")
     _paragraph(
         document,
@@ -803,23 +823,37 @@ DEFINITIONS = (
         "after the data-as-of date ({{ data_as_of }}).",
     ),
     (
-        "Activities",
-        "Completed activities dated in the period. Activities by strategy counts only "
-        "activities with a strategy recorded.",
+        "Activities completed",
+        "Activities marked Completed and dated in the period. By core component: each "
+        "activity under its one component. By strategy: only activities with a strategy "
+        "recorded, so the strategies may add up to fewer than all activities.",
     ),
     (
         "Participants",
-        "People who took part in completed activities; people with lived "
-        "experience are counted among them.",
+        "Attendances at completed activities: the people who took part in each activity, "
+        "added up over the activities. A person at two activities counts twice, so this is "
+        "not the number of different people reached.",
+    ),
+    (
+        "Participants with lived experience",
+        "The attendances, among the participants, of people the collaborative recorded as "
+        "bringing lived experience. Share with lived experience: these as a percent of all "
+        "participants.",
     ),
     (
         "Partners active",
-        "Partners that had joined by the end of the period and had not left "
+        "Partner organizations that had joined by the end of the period and had not left "
         "before it began. New partners joined during the period.",
     ),
+    ("Sectors engaged", "The different sectors the active partners belong to."),
     (
         "Partners new to IPV prevention",
-        "Active partners that had not prioritized IPV prevention before joining.",
+        "Active partners that had not prioritized intimate partner violence (IPV) "
+        "prevention before joining.",
+    ),
+    (
+        "Partners with a formal commitment",
+        "Active partners with a formal commitment to the work dated by the end of the period.",
     ),
     ("Cross-sector activities", "Completed activities with partners from at least two sectors."),
     (
@@ -827,16 +861,33 @@ DEFINITIONS = (
         "Amounts with status Secured, dated in the period. Requested or pending "
         "counts requests still open as well. Declined amounts are not counted.",
     ),
+    ("Milestones achieved", "Milestones marked Achieved and dated in the period, by type."),
+    (
+        "Lessons shared",
+        "Lessons dated in the period that the collaborative marked Share with funder; "
+        "only these are printed, under Lessons learned.",
+    ),
     (
         "Indicators",
         "Each indicator combines its measurements in the period as its tracker "
         "says (sum, latest, mean or maximum). Over both years, a summed indicator's target is "
-        "the sum of the yearly targets; any other indicator's is the last year's.",
+        "the sum of the yearly targets; any other indicator's is the last year's. Baseline: "
+        "the value the collaborative recorded before the program. Percent of target: the "
+        "value divided by the target. On track: the value has reached the target (or stayed "
+        "at or below it, for an indicator meant to decrease); Behind: it has not; No "
+        "target: none was set; No data: no measurement in the period.",
     ),
     (
         "Reporting completeness and timeliness",
-        "Months the collaborative declared complete, and "
-        "declared within 15 days of the month's end, out of the whole months in the period.",
+        "Months the collaborative declared complete, and declared within 15 days of the "
+        "month's end, out of the months expected: the whole calendar months in the period "
+        "up to the data-as-of date.",
+    ),
+    (
+        "Data quality",
+        "Errors: problems that keep a row out of every figure until fixed. Warnings: "
+        "values worth a second look, still counted. Privacy: cells withheld because they "
+        "looked like personal data. Rows left out: rows with an error.",
     ),
 )
 
@@ -871,6 +922,9 @@ def _data_notes(document: DocumentType, number: int) -> None:
         [5.6, 1.3, 2.0, 1.8, 2.2, 2.0, 2.0],
         header_size=8,
     )
+    _tag(document, "{%p if unusual_values_note %}")
+    _paragraph(document, "{{ unusual_values_note }}", size=9)
+    _tag(document, "{%p endif %}")
     document.add_heading("Small numbers", level=2)
     _paragraph(
         document,
@@ -895,7 +949,7 @@ def build_template(collaborative: bool) -> DocumentType:
     _styles(document)
     _page_setup(document)
     _cover(document, collaborative)
-    _summary(document)
+    _summary(document, collaborative)
     number = 2
     if not collaborative:
         _glance(document)

@@ -19,6 +19,13 @@ from stc_reporting.reports.chart_slots import chart_slots
 from stc_reporting.reports.context_models import MilestoneItem, ReportContext
 from stc_reporting.reports.formatting import NOT_AVAILABLE, long_date, month_year
 from stc_reporting.reports.labels import ReportLabels
+from stc_reporting.reports.narratives import narrative_paragraphs
+from stc_reporting.reports.overview import (
+    Subject,
+    coverage_note,
+    overview_paragraphs,
+    unusual_values_note,
+)
 from stc_reporting.reports.people_counts import PROGRAM, people_suppression
 from stc_reporting.reports.period_labels import period_headers, period_infos, period_labels
 from stc_reporting.reports.scope import Scope
@@ -38,7 +45,7 @@ from stc_reporting.reports.sections import (
     suppression_legend,
 )
 from stc_reporting.reports.suppression import Cell
-from stc_reporting.reports.texts import CollaborativeTexts
+from stc_reporting.reports.texts import CollaborativeTexts, ProgramTexts
 
 
 def build_report_context(
@@ -49,6 +56,7 @@ def build_report_context(
     wording: ReportLabels,
     hidden: frozenset[Cell] | None = None,
     is_draft: bool = True,
+    program_texts: ProgramTexts | None = None,
 ) -> ReportContext:
     """Build the context of the program report (collaborative None) or one collaborative's.
 
@@ -60,6 +68,8 @@ def build_report_context(
         wording: The report's labels, in the report's language (`load_labels`).
         hidden: The run's suppression pattern (computed here when not given).
         is_draft: A draft for review (draft marks) or the final version (none).
+        program_texts: Who runs the program, whom it supports, its narrative (none given:
+            the overview leaves those sentences out).
 
     Returns:
         The context, every figure formatted and every people count suppressed.
@@ -68,13 +78,16 @@ def build_report_context(
         ValueError: The collaborative did not report this run.
     """
     hidden = people_suppression(rollups) if hidden is None else hidden
+    about = program_texts or ProgramTexts()
     labels = period_labels(rollups)
     own_texts: CollaborativeTexts | None = None
     collaborative_periods: Mapping[str, CollaborativeFigures | None] = {}
+    narrative = about.narrative
     if collaborative is None:
         name, city, key = wording.report.all_collaboratives, "", PROGRAM
         periods: Mapping[str, PeriodFigures | None] = rollups.program_totals
         scope_texts = [texts[c] for c in rollups.reporting if c in texts]
+        subject = Subject(None)
     else:
         entry = rollups.reporting.get(collaborative)
         if entry is None:
@@ -83,6 +96,8 @@ def build_report_context(
         periods = collaborative_periods = entry.periods
         own_texts = texts[collaborative]
         scope_texts = [own_texts]
+        narrative = own_texts.narrative
+        subject = Subject(collaborative, name, city)
     scope = Scope(key, periods, labels, hidden, wording)
     indicators, indicator_years = (
         indicator_rows(collaborative_periods, labels, own_texts, wording) if own_texts else ([], [])
@@ -109,7 +124,12 @@ def build_report_context(
         data_as_of=data_as_of,
         made_on=long_date(made_on, dates, locale),
         is_draft=is_draft,
+        overview=overview_paragraphs(scope, rollups, about, subject),
+        narrative=narrative_paragraphs(narrative),
         summary=summary_rows(scope),
+        coverage_note=coverage_note(rollups, labels.combined, wording)
+        if collaborative is None
+        else "",
         glance=glance_rows(rollups, hidden, labels, wording) if collaborative is None else [],
         components=by_key_rows(scope, lambda f: f.activities_by_component, choices.core_components),
         strategies=by_key_rows(scope, lambda f: f.activities_by_strategy, choices.strategies),
@@ -140,6 +160,7 @@ def build_report_context(
         reporting=reporting_rows(scope),
         quality=quality_rows(rollups, labels, collaborative, wording),
         suppression_legend=suppression_legend(wording),
+        unusual_values_note=unusual_values_note(scope_texts, window, wording),
         charts=chart_slots(scope, rollups, own_texts),
         document_title=wording.report.document_title.format(scope=name, title=title),
         document_comments=comments.format(date=data_as_of),

@@ -182,7 +182,19 @@ class ReportContext(BaseModel):
     is_draft: bool = Field(
         description="A draft for review (the cover and footer say so) or the final version."
     )
+    overview: list[str] = Field(
+        description="The Summary's written overview, made from the figures: one text per "
+        "paragraph, printed as plain paragraphs."
+    )
+    narrative: list[str] = Field(
+        description="What a person wrote for this report (narratives.yaml), one text per "
+        "paragraph, printed as written; empty when there is none."
+    )
     summary: list[FigureRow] = Field(description="Headline figures.")
+    coverage_note: str = Field(
+        description="Under the program's summary table: which collaboratives its totals "
+        "leave out; '' when they cover all (always '' in a collaborative report)."
+    )
     glance: list[GlanceRow] = Field(description="Collaboratives at a glance (program report).")
     components: list[FigureRow] = Field(description="Completed activities by core component.")
     strategies: list[FigureRow] = Field(description="Completed activities by strategy.")
@@ -200,6 +212,10 @@ class ReportContext(BaseModel):
     reporting: list[FigureRow] = Field(description="Reporting completeness and timeliness.")
     quality: list[QualityRow] = Field(description="Data-quality counts by collaborative.")
     suppression_legend: list[str] = Field(description="What <11, n<30 and — mean.")
+    unusual_values_note: str = Field(
+        description="How many values in the figures were flagged as unusual (data notes), "
+        "or '' when none."
+    )
     document_title: str = Field(description="Word's title property (not for templates).")
     document_comments: str = Field(description="Word's comments property (not for templates).")
     document_language: str = Field(description="Word's language tag, en-US (not for templates).")

@@ -8,7 +8,8 @@ Nothing is written here: the output writer writes what this returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from stc_reporting.reports.people_counts import people_suppression
 from stc_reporting.reports.render import ReportRenderError, render_report
 from stc_reporting.reports.texts import (
     REPORT_TEXTS_FILE,
+    ProgramTexts,
     ReportTexts,
     collect_report_texts,
     report_texts_json,
@@ -68,6 +70,8 @@ def render_funder_reports(
     is_draft: bool = True,
     program_report: bool = True,
     language: str = DEFAULT_LANGUAGE,
+    program_texts: ProgramTexts | None = None,
+    narratives: Mapping[str, str] | None = None,
 ) -> RenderedReports:
     """Render the program report and every ok collaborative's report.
 
@@ -86,17 +90,24 @@ def render_funder_reports(
             report's unless its config entry names another): labels are
             `labels.<language>.yaml`, templates `<name>.<language>.docx` (`<name>.docx`
             in English).
+        program_texts: Who runs the program, whom it supports, the program's narrative.
+        narratives: Each collaborative's narrative by id (`narratives.yaml`).
 
     Returns:
         The documents made, a message for each report that failed, and
         `report-texts.json` (in `inputs`): what else the reports were made from.
     """
+    written = narratives or {}
     texts = ReportTexts(
         made_on=made_on,
         language=language,
         program_report=program_report,
-        collaboratives=collect_report_texts(collaboratives, trackers, issues),
+        collaboratives={
+            identifier: replace(found, narrative=written.get(identifier, ""))
+            for identifier, found in collect_report_texts(collaboratives, trackers, issues).items()
+        },
         languages={c.id: c.language or language for c in collaboratives},
+        program=program_texts or ProgramTexts(),
     )
     result = render_reports_from(rollups, texts, templates, is_draft=is_draft)
     result.inputs.append(
@@ -153,6 +164,7 @@ def render_reports_from(
                 wordings[language],
                 hidden,
                 is_draft=is_draft,
+                program_texts=texts.program,
             )
             content = render_report(path, context)
         except Exception as error:

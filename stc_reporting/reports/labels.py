@@ -210,6 +210,90 @@ class OverviewWords(_Labels):
     program_total: Plain
 
 
+class Countable(_Labels):
+    """A number with its noun: `one` when the printed number is 1, `other` otherwise."""
+
+    one: Annotated[str, _placeholders("count")]
+    other: Annotated[str, _placeholders("count")]
+
+    def of(self, count: str) -> str:
+        """The words for a printed number (`1 activity`, `1,204 activities`)."""
+        return (self.one if count == "1" else self.other).format(count=count)
+
+
+class ChangeFigureWords(_Labels):
+    """The figures the overview's change sentence may name, in running text."""
+
+    activities: Plain
+    participants: Plain
+    partners: Plain
+    sectors: Plain
+    funding: Plain
+
+
+class SummaryTextWords(_Labels):
+    """The sentences of the Summary's written overview; one is left out when its figures are."""
+
+    program_run_by: Annotated[str, _placeholders("program", "organization", "funder")]
+    program_funded_by: Annotated[str, _placeholders("program", "funder")]
+    program_serves: Annotated[str, _placeholders("program", "serves")]
+    program_collaboratives: Annotated[str, _placeholders("names")]
+    collaborative_run_by: Annotated[
+        str, _placeholders("collaborative", "city", "program", "organization", "funder")
+    ]
+    collaborative_funded_by: Annotated[
+        str, _placeholders("collaborative", "city", "program", "funder")
+    ]
+    collaborative_serves: Annotated[str, _placeholders("program", "serves")]
+    program_subject: Plain
+    period_to_date: Annotated[str, _placeholders("period", "date")]
+    year: Annotated[
+        str,
+        _placeholders("period", "subject", "activities", "participants", "partners", "sectors"),
+    ]
+    year_without_participants: Annotated[
+        str, _placeholders("period", "subject", "activities", "partners", "sectors")
+    ]
+    attendances: Plain
+    activities: Countable
+    participants: Countable
+    partners: Countable
+    sectors: Countable
+    change: Annotated[str, _placeholders("first", "last", "changes")]
+    rose: Annotated[str, _placeholders("figure", "before", "after")]
+    fell: Annotated[str, _placeholders("figure", "before", "after")]
+    same: Annotated[str, _placeholders("figure", "value")]
+    change_figures: ChangeFigureWords
+    standing_intro: Annotated[str, _placeholders("period")]
+    standing: Annotated[str, _placeholders("outcome", "counts")]
+    on_track: Annotated[str, _placeholders("count")]
+    behind: Annotated[str, _placeholders("count")]
+    behind_one: Annotated[str, _placeholders("count", "points")]
+    behind_all_within: Annotated[str, _placeholders("count", "points")]
+    points: Countable
+    no_target: Annotated[str, _placeholders("count")]
+    no_data: Annotated[str, _placeholders("count")]
+    completeness: Annotated[
+        str, _placeholders("period", "subject", "submitted", "expected", "share", "on_time")
+    ]
+    left_out: Annotated[str, _placeholders("names")]
+    list_separator: Plain
+    list_last: Plain
+
+    def names(self, items: list[str]) -> str:
+        """Items in running text: `A`, `A and B`, `A, B and C`."""
+        if len(items) < 2:
+            return "".join(items)
+        return self.list_separator.join(items[:-1]) + self.list_last + items[-1]
+
+
+class NoteWords(_Labels):
+    """Notes the code writes under the summary table and in the data notes."""
+
+    coverage: Annotated[str, _placeholders("included", "total", "names")]
+    unusual_values: Countable
+
+
 class FailureWords(_Labels):
     """Why a collaborative has no data, for a funder (no paths, no jargon)."""
 
@@ -312,6 +396,8 @@ class ReportLabels(_Labels):
     rows: RowLabels
     statuses: StatusWords
     overview: OverviewWords
+    summary_text: SummaryTextWords
+    notes: NoteWords
     failures: FailureWords
     charts: ChartWords
     alt_text: AltTextWords

@@ -2,6 +2,9 @@
 
 Only valid rows, and only the columns the contract allows in reports. Text the
 privacy scan withheld is left out entirely, as are unshared lessons and Notes.
+Besides the trackers' words, a report prints who runs the program and whom it
+supports (the config), the narratives a person wrote (`narratives.py`), and how many
+values flagged as unusual its figures include (the dates of those values only).
 
 A run keeps these texts, with the day the reports were made, in `report-texts.json`
 (`ReportTexts`): `stc-report publish` makes the finals from that file and
@@ -19,8 +22,10 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from stc_reporting.config import CollaborativeConfig
+from stc_reporting.contract.rules import Rule
+from stc_reporting.contract.tabs import ACTIVITIES, FUNDING, MEASUREMENTS
 from stc_reporting.ingest.reading import ParsedTracker
-from stc_reporting.ingest.records import build_records
+from stc_reporting.ingest.records import TrackerRecords, build_records
 from stc_reporting.issues import Issue
 from stc_reporting.privacy import WITHHELD_TEXT
 
@@ -56,12 +61,32 @@ class CollaborativeTexts:
         indicator_names: Indicator ID -> what is measured, in words; None where the
             privacy scan withheld the name: reports print the labels' neutral words
             for it (`report.indicator_withheld`), as docs/privacy.md promises.
+        unusual_values: The dates of the valid values the outlier check flagged
+            (`checks/outliers.py`): the data notes count those in the reported periods.
+        narrative: What a person wrote about the collaborative (`narratives.yaml`), or ''.
     """
 
     name: str
     lessons: tuple[SharedLesson, ...]
     milestones: tuple[AchievedMilestone, ...]
     indicator_names: dict[str, str | None]
+    unusual_values: tuple[date, ...] = ()
+    narrative: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramTexts:
+    """What the reports say about the program in words besides its name and funder.
+
+    Attributes:
+        organization: Who runs the program (config `program.organization`), or ''.
+        serves: Whom the program supports (config `program.serves`), or ''.
+        narrative: What a person wrote about the program (`narratives.yaml`), or ''.
+    """
+
+    organization: str = ""
+    serves: str = ""
+    narrative: str = ""
 
 
 def collect_report_texts(
@@ -104,8 +129,28 @@ def collect_report_texts(
                 i.indicator_id: i.indicator if _printable(i.indicator) else None
                 for i in records.indicators
             },
+            unusual_values=_unusual_value_dates(records, issues, collaborative.id),
         )
     return texts
+
+
+def _unusual_value_dates(
+    records: TrackerRecords, issues: Sequence[Issue], collaborative: str
+) -> tuple[date, ...]:
+    """The dates of the valid rows an outlier warning is about, in sheet order."""
+    dated = {(ACTIVITIES.name, a.row): a.date for a in records.activities}
+    dated |= {(FUNDING.name, f.row): f.date for f in records.funding}
+    dated |= {(MEASUREMENTS.name, m.row): m.date for m in records.measurements}
+    flagged = sorted(
+        {
+            (issue.tab, issue.row)
+            for issue in issues
+            if issue.collaborative == collaborative
+            and issue.rule == Rule.OUTLIER
+            and issue.row is not None
+        }
+    )
+    return tuple(dated[key] for key in flagged if key in dated)
 
 
 REPORT_TEXTS_FILE = "report-texts.json"
@@ -124,6 +169,7 @@ class ReportTexts(BaseModel):
         languages: Each collaborative report's language, by collaborative id, as the
             config said when the drafts were made (absent in files of earlier runs:
             then every report is in `language`).
+        program: Who runs the program, whom it supports, and its narrative.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -134,6 +180,7 @@ class ReportTexts(BaseModel):
     program_report: bool
     collaboratives: dict[str, CollaborativeTexts]
     languages: dict[str, str] = {}
+    program: ProgramTexts = ProgramTexts()
 
     def language_of(self, collaborative: str | None) -> str:
         """The language of a collaborative's report, or of the program report (None)."""

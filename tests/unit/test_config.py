@@ -125,3 +125,18 @@ def test_only_keeps_config_order_and_rejects_unknown_ids(tmp_path: Path) -> None
     ]
     with pytest.raises(ConfigError, match="no collaborative with id 'sacramento'"):
         select_collaboratives(config, ["sacramento"])
+
+
+def test_organization_and_serves_are_optional_and_read_when_given(tmp_path: Path) -> None:
+    """An old config without them still loads; given, they are kept as written."""
+    assert load_config(write(tmp_path, GOOD)).program.organization is None
+    described = PROGRAM.replace(
+        "  start:", "  organization: Prevention Institute\n  serves: five collaboratives\n  start:"
+    )
+    path = tmp_path / "described.yaml"
+    path.write_text(described + "collaboratives:\n" + GOOD)
+    program = load_config(path).program
+    assert (program.organization, program.serves) == ("Prevention Institute", "five collaboratives")
+    path.write_text(described.replace("Prevention Institute", "''") + "collaboratives:\n" + GOOD)
+    with pytest.raises(ConfigError, match="organization"):
+        load_config(path)
