@@ -18,8 +18,15 @@ from stc_reporting.contract.tabs import CORE_COMPONENTS, MILESTONE_TYPES, STRATE
 from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, Rollups
 from stc_reporting.reports.chart_slots import chart_slots
 from stc_reporting.reports.context_models import MilestoneItem, ReportContext
-from stc_reporting.reports.formatting import NOT_AVAILABLE, long_date, month_year
+from stc_reporting.reports.formatting import NOT_AVAILABLE, long_date, month_year, period_name
 from stc_reporting.reports.labels import ReportLabels
+from stc_reporting.reports.outcome_sections import (
+    indicator_groups,
+    outcome_status_groups,
+    standing_sentence,
+    unmeasured_line,
+)
+from stc_reporting.reports.outcomes import ScopeOutcomes, collaborative_outcomes
 from stc_reporting.reports.people_counts import PROGRAM, people_suppression
 from stc_reporting.reports.period_labels import period_headers, period_infos, period_labels
 from stc_reporting.reports.scope import Scope
@@ -27,14 +34,12 @@ from stc_reporting.reports.sections import (
     by_key_rows,
     funding_rows,
     glance_rows,
-    indicator_rows,
     lesson_groups,
     partnership_rows,
     people_rows,
     quality_rows,
     reported_window,
     reporting_rows,
-    status_count_rows,
     summary_rows,
     suppression_legend,
 )
@@ -85,8 +90,13 @@ def build_report_context(
         own_texts = texts[collaborative]
         scope_texts = [own_texts]
     scope = Scope(key, periods, labels, hidden, wording)
-    indicators, indicator_years = (
-        indicator_rows(collaborative_periods, labels, own_texts, wording) if own_texts else ([], [])
+    groups = (
+        indicator_groups(collaborative_periods, labels, own_texts, wording) if own_texts else []
+    )
+    standing_groups, outcomes = (
+        outcome_status_groups(rollups, labels, wording)
+        if collaborative is None
+        else ([], _own_outcomes(rollups, collaborative, labels.combined))
     )
     combined = periods.get(labels.combined)
     lessons = lesson_groups(scope_texts, rollups, labels, wording)
@@ -129,9 +139,14 @@ def build_report_context(
             for m in (own_texts.milestones if own_texts else ())
             if window[0] <= m.date <= window[1]
         ],
-        indicators=indicators,
-        indicator_years=indicator_years,
-        status_counts=status_count_rows(rollups, labels, wording) if collaborative is None else [],
+        outcome_summary=standing_sentence(
+            outcomes.overall, period_name(labels.combined, wording.periods), wording.outcomes
+        )
+        if outcomes
+        else "",
+        indicator_groups=groups,
+        outcome_standing=standing_groups,
+        unmeasured_outcomes=unmeasured_line(outcomes, wording.outcomes),
         lessons=lessons,
         has_lessons=bool(lessons),
         reporting=reporting_rows(scope),
@@ -141,3 +156,8 @@ def build_report_context(
         document_title=wording.report.document_title.format(scope=name, title=title),
         document_comments=comments.format(date=data_as_of),
     )
+
+
+def _own_outcomes(rollups: Rollups, collaborative: str, period: str) -> ScopeOutcomes | None:
+    """A collaborative's indicators by outcome in `period` (it reported: checked by the caller)."""
+    return collaborative_outcomes(collaborative, rollups.reporting[collaborative], period)
