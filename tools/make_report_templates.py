@@ -24,6 +24,7 @@ by its label.
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from pathlib import Path
@@ -626,7 +627,6 @@ def _glance(document: DocumentType) -> None:
         document,
         [
             "Collaborative",
-            "Status",
             "Activities",
             "Participants",
             "Partners",
@@ -637,7 +637,6 @@ def _glance(document: DocumentType) -> None:
         ],
         [
             "{{ row.name }}",
-            "{{ row.status }}{% if row.note %}: {{ row.note }}{% endif %}",
             "{{ row.activities }}",
             "{{ row.participants }}",
             "{{ row.partners }}",
@@ -647,16 +646,19 @@ def _glance(document: DocumentType) -> None:
             "{{ row.completeness }}",
         ],
         "row in glance",
-        [3.3, 2.65, 1.5, 1.8, 1.4, 1.3, 1.65, 1.7, 1.6],
-        aligns="LLRRRRRRR",
+        [5.3, 1.6, 1.9, 1.5, 1.4, 1.8, 1.8, 1.6],
+        aligns="LRRRRRRR",
         header_size=8,
         total=TOTAL_ROW,
     )
-    # The status is secondary to the figures: small and grey (a failed one stands out by
-    # its dashes across the row).
-    for row in (2, 5):
-        for run in table.rows[row].cells[1].paragraphs[0].runs:
-            run.font.size, run.font.color.rgb = Pt(8), GREY
+    # A collaborative that reports gets no status (it would say the same on every row);
+    # one that cannot says so under its name, small and grey, with the reason.
+    paragraph = table.rows[2].cells[0].paragraphs[0]
+    paragraph.add_run("{%r if row.status %}")
+    paragraph.add_run().add_break()
+    note = paragraph.add_run("{{ row.status }}{% if row.note %}: {{ row.note }}{% endif %}")
+    note.font.size, note.font.color.rgb = Pt(8), GREY
+    paragraph.add_run("{%r endif %}")
 
 
 def _strategy(document: DocumentType, number: int) -> None:
@@ -720,16 +722,96 @@ def _sustainability(document: DocumentType, number: int, collaborative: bool) ->
         _tag(document, "{%p endif %}")
 
 
+def _grouped_table(
+    document: DocumentType,
+    headers: list[str],
+    cells: list[str],
+    outer: str,
+    label: str,
+    inner: str,
+    widths: list[float],
+    aligns: str,
+    total: list[str] | None = None,
+    groups: list[tuple[str, int]] | None = None,
+) -> Table:
+    """A table whose rows come in groups: a group's name across the row, then its rows.
+
+    Args:
+        document: The document.
+        headers: Header texts.
+        cells: One tag per column for the rows of a group.
+        outer: The `for` clause over the groups, e.g. `group in indicator_groups`.
+        label: The tag of a group's name, e.g. `{{ group.outcome }}`.
+        inner: The `for` clause over a group's rows, e.g. `row in group.indicators`.
+        widths: Column widths in cm.
+        aligns: `L`, `R` or `C` per column.
+        total: One tag per column of a row closing each group (bold, under a rule).
+        groups: An extra header row above the headers: (text, columns spanned).
+    """
+    table = _loop_table(document, headers, cells, inner, widths, aligns=aligns, groups=groups)
+    for cell in table.rows[-2].cells:  # an empty cell as tall as a full one
+        marks = _element("rPr")
+        marks.append(_element("sz", val="18"))  # type: ignore[attr-defined]
+        _put(cell.paragraphs[0]._p.get_or_add_pPr(), marks)
+    start, body, end = (row._tr for row in table.rows[-3:])
+    # Around the inner loop: the outer loop's rows, a group's name, and its total.
+    for text, new in ((f"{{%tr for {outer} %}}", True), ("{%tr endfor %}", False)):
+        row = copy.deepcopy(start)
+        row.xpath(".//w:t")[0].text = text
+        (start.addprevious if new else end.addnext)(row)
+    name_row = copy.deepcopy(body)
+    start.addprevious(name_row)
+    if total is not None:
+        total_row = copy.deepcopy(body)
+        end.addnext(total_row)
+        _total_cells(table.rows[list(table._tbl.tr_lst).index(total_row)], total)
+    _group_name(table.rows[list(table._tbl.tr_lst).index(name_row)], label)
+    return table
+
+
+GROUP_FILL = "F2F2F2"
+
+
+def _group_name(row: object, label: str) -> None:
+    """Turn a copy of a body row into a group's name across the whole row, in bold."""
+    cells = row.cells  # type: ignore[attr-defined]
+    for cell in cells:
+        for paragraph in cell.paragraphs:
+            for run in list(paragraph.runs):
+                run._r.getparent().remove(run._r)
+    merged = cells[0].merge(cells[-1])
+    for extra in merged.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    _shade(merged, GROUP_FILL)
+    paragraph = merged.paragraphs[0]
+    paragraph.alignment = ALIGN["L"]
+    run = paragraph.add_run(label)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(9), NAVY
+
+
+def _total_cells(row: object, tags: list[str]) -> None:
+    """Turn a copy of a body row into a total row: these tags, bold, shaded, under a rule."""
+    for cell, tag in zip(row.cells, tags, strict=True):  # type: ignore[attr-defined]
+        run = cell.paragraphs[0].runs[0]
+        run.text, run.bold = tag, True
+        _shade(cell, TOTAL_FILL)
+        _put(cell._tc.get_or_add_tcPr(), _edges("tcBorders", {"top": ("8", NAVY_HEX)}))
+
+
 def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
-    document.add_heading(f"{number}. Short-term outcomes", level=1)
+    document.add_heading(f"{number}. Outcomes", level=1)
+    _intro(
+        document,
+        "The program works toward four intended outcomes: greater capacity, short-term "
+        "outcomes, multisector value and continued change. Each indicator "
+        + ("the collaborative" if collaborative else "a collaborative")
+        + " set measures one of them; here they are grouped by outcome, over "
+        "{{ headers.combined }}.",
+    )
     if collaborative:
-        _tag(document, "{%p if indicators %}")
-        _intro(
-            document,
-            "Each indicator over {{ headers.combined }}: its value against "
-            "the target the collaborative set.",
-        )
-        _loop_table(
+        _tag(document, "{%p if indicator_groups %}")
+        _paragraph(document, "{{ outcome_summary }}", keep=True)
+        _grouped_table(
             document,
             ["Indicator", "Baseline", "Target", "Value", "% of target", "Status"],
             [
@@ -740,13 +822,16 @@ def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
                 "{{ row.pct_of_target }}",
                 "{{ row.status }}",
             ],
-            "row in indicators",
+            "group in indicator_groups",
+            "{{ group.outcome }}",
+            "row in group.indicators",
             [6.9, 1.8, 1.8, 1.8, 2.0, 2.6],
             aligns="LRRRRC",
         )
+        _unmeasured(document)
         _chart(document, "indicators")
         document.add_heading("Year by year", level=2)
-        _loop_table(
+        _grouped_table(
             document,
             ["Indicator", "Value", "Target", "Status", "Value", "Target", "Status"],
             [
@@ -758,7 +843,9 @@ def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
                 "{{ row.last_target }}",
                 "{{ row.last_status }}",
             ],
-            "row in indicator_years",
+            "group in indicator_groups",
+            "{{ group.outcome }}",
+            "row in group.years",
             [5.5, 1.6, 1.6, 2.1, 1.6, 1.6, 2.3],
             aligns="LRRCRRC",
             groups=[("", 1), ("{{ headers.first }}", 3), ("{{ headers.last }}", 3)],
@@ -771,26 +858,65 @@ def _outcomes(document: DocumentType, number: int, collaborative: bool) -> None:
         )
         _tag(document, "{%p endif %}")
     else:
+        _tag(document, "{%p if outcome_standing %}")
+        _paragraph(document, "{{ outcome_summary }}", keep=True)
         _intro(
             document,
-            "How many of each collaborative's indicators are on track over "
-            "{{ headers.combined }}. Each collaborative's report lists its indicators.",
+            "Under each outcome, each collaborative's indicators by status, and how close "
+            "those behind are to their targets (value as a percent of target). Each "
+            "collaborative's report lists its indicators.",
         )
-        _loop_table(
+        _grouped_table(
             document,
-            ["Collaborative", "On track", "Behind", "No target", "No data"],
+            [
+                "Collaborative",
+                "Indicators",
+                "On track",
+                "Behind",
+                "How close those behind are",
+                "No target",
+                "No data",
+            ],
             [
                 "{{ row.name }}",
+                "{{ row.indicators }}",
                 "{{ row.on_track }}",
                 "{{ row.behind }}",
+                "{{ row.closeness }}",
                 "{{ row.no_target }}",
                 "{{ row.no_data }}",
             ],
-            "row in status_counts",
-            [7.7, 2.3, 2.3, 2.3, 2.3],
-            total=TOTAL_ROW,
+            "group in outcome_standing",
+            "{{ group.outcome }}",
+            "row in group.rows",
+            [4.8, 1.7, 1.6, 1.5, 4.3, 1.5, 1.5],
+            aligns="LRRRLRR",
+            total=[
+                "{{ group.total.name }}",
+                "{{ group.total.indicators }}",
+                "{{ group.total.on_track }}",
+                "{{ group.total.behind }}",
+                "{{ group.total.closeness }}",
+                "{{ group.total.no_target }}",
+                "{{ group.total.no_data }}",
+            ],
         )
+        _unmeasured(document)
         _chart(document, "statuses")
+        _tag(document, "{%p else %}")
+        _paragraph(
+            document,
+            "The collaboratives' trackers list no indicators for these periods yet.",
+            colour=GREY,
+        )
+        _tag(document, "{%p endif %}")
+
+
+def _unmeasured(document: DocumentType) -> None:
+    """The line naming the intended outcomes no indicator measures, if any."""
+    _tag(document, "{%p if unmeasured_outcomes %}")
+    _paragraph(document, "{{ unmeasured_outcomes }}", colour=GREY, size=9)
+    _tag(document, "{%p endif %}")
 
 
 def _lessons(document: DocumentType, number: int, collaborative: bool) -> None:
@@ -886,8 +1012,7 @@ DEFINITIONS = (
     (
         "Data quality",
         "Errors: problems that keep a row out of every figure until fixed. Warnings: "
-        "values worth a second look, still counted. Privacy: cells withheld because they "
-        "looked like personal data. Rows left out: rows with an error.",
+        "values worth a second look, still counted. Rows left out: rows with an error.",
     ),
 )
 
@@ -906,20 +1031,19 @@ def _data_notes(document: DocumentType, number: int) -> None:
     )
     _loop_table(
         document,
-        ["Collaborative", "Errors", "Warnings", "Privacy", "Rows left out", "Submitted", "On time"],
+        ["Collaborative", "Errors", "Warnings", "Rows left out", "Submitted", "On time"],
         [
             "{{ row.name }}",
             "{{ row.errors }}",
             "{{ row.warnings }}",
-            "{{ row.privacy }}",
             "{{ row.rows_excluded }}",
             "{{ row.months }}",
             "{{ row.on_time }}",
         ],
         "row in quality",
-        # Room for the longest name in one line, and for "Advertencias" and "Privacidad"
-        # (the Spanish template) without breaking a word.
-        [5.6, 1.3, 2.0, 1.8, 2.2, 2.0, 2.0],
+        # Room for the longest name in one line, and for "Advertencias" (the Spanish
+        # template) without breaking a word.
+        [5.8, 1.6, 2.1, 2.4, 2.5, 2.5],
         header_size=8,
     )
     _tag(document, "{%p if unusual_values_note %}")
@@ -1007,6 +1131,9 @@ def _grid(document: DocumentType) -> None:
     )
     legend.paragraph_format.space_before = Pt(4)
 
+
+SEVERITY_WIDTH = 1.8
+"""Wide enough for `structural` in bold on one line: a narrower column hyphen-breaks it."""
 
 SEVERITY_COLOURS = (
     ("structural", RGBColor(0x8A, 0x1C, 0x12)),
@@ -1198,7 +1325,7 @@ def build_dq_template() -> DocumentType:
             "{{ i.status }}",
         ],
         "i in t.issues",
-        [1.5, 0.9, 2.3, 1.0, 2.4, 7.0, 1.8],
+        [SEVERITY_WIDTH, 0.9, 2.3, 1.0, 2.4, 6.7, 1.8],
         aligns="LLLLLLL",
         header_size=8,
     )
@@ -1214,7 +1341,7 @@ def build_dq_template() -> DocumentType:
         ["Severity", "Row", "Column", "What it was", "Why acknowledged"],
         ["{{ i.severity }}", "{{ i.row }}", "{{ i.column }}", "{{ i.message }}", "{{ i.status }}"],
         "i in s.acknowledged",
-        [1.5, 0.9, 2.3, 7.5, 4.7],
+        [SEVERITY_WIDTH, 0.9, 2.3, 7.2, 4.7],
         aligns="LLLLL",
         header_size=8,
     )

@@ -16,6 +16,7 @@ from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, 
 from stc_reporting.reports.context_models import ChartNumbers, ChartSlot
 from stc_reporting.reports.formatting import NumberFormat, period_name, whole
 from stc_reporting.reports.labels import AltTextWords, ChartText, ReportLabels
+from stc_reporting.reports.outcomes import outcome_groups
 from stc_reporting.reports.people_counts import PROGRAM
 from stc_reporting.reports.period_labels import PeriodLabels
 from stc_reporting.reports.scope import Scope
@@ -154,12 +155,12 @@ def _status_chart(
         for entry in rollups.reporting.values()
         if (figures := entry.periods.get(labels.combined)) is not None
     ]
-    series = {
-        wording.statuses.of(status): [
-            float(figures.indicator_status_counts[status]) for _, figures in combined
-        ]
+    counts = {
+        status: [float(figures.indicator_status_counts[status]) for _, figures in combined]
         for status in INDICATOR_STATUSES
     }
+    # Only the statuses some indicator has: a legend entry with no bar says nothing.
+    series = {wording.statuses.of(status): n for status, n in counts.items() if any(n)}
     return _slot(
         wording.charts.statuses,
         wording,
@@ -180,7 +181,9 @@ def _progress_chart(
     values: list[float] = []
     withheld = wording.report.indicator_withheld
     indicators = combined.indicators if isinstance(combined, CollaborativeFigures) else {}
-    for indicator_id, entry in indicators.items():
+    in_outcome_order = [iid for _, ids in outcome_groups(indicators) for iid in ids]
+    for indicator_id in in_outcome_order:  # as the table lists them
+        entry = indicators[indicator_id]
         if entry.pct_of_target is not None:
             name = (texts.indicator_names.get(indicator_id) or withheld) if texts else indicator_id
             names.append(name)

@@ -59,12 +59,27 @@ _STYLE: dict[Any, Any] = {
 def render_chart(slot: ChartSlot) -> bytes:
     """Draw one chart and return its PNG bytes."""
     with matplotlib.rc_context(_STYLE):
+        figure = draw_chart(slot)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", metadata={"Software": None}, facecolor="white")
+        return buffer.getvalue()
+
+
+def legend_entries(figure: Figure) -> list[str]:
+    """The names a drawn chart's legend lists, left to right ([] without a legend)."""
+    legend = figure.axes[0].get_legend()
+    return [text.get_text() for text in legend.get_texts()] if legend else []
+
+
+def draw_chart(slot: ChartSlot) -> Figure:
+    """Draw one chart as a matplotlib figure (`render_chart` makes the PNG of it)."""
+    with matplotlib.rc_context(_STYLE):
         layout = ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06)
         figure = Figure(figsize=(WIDTH_INCHES, _height(slot)), dpi=DPI, layout=layout)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         # Title, then the legend (if any) on its own line, then the bars.
-        pad = 20 if len(slot.series) > 1 and slot.categories else 8
+        pad = 20 if _has_legend(slot) and slot.categories else 8
         axes.set_title(
             slot.title, loc="left", pad=pad, fontweight="bold", color=TITLE, fontsize=9.5
         )
@@ -74,9 +89,7 @@ def render_chart(slot: ChartSlot) -> bytes:
             _stacked(figure, axes, slot)
         else:
             _bars(axes, slot)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None}, facecolor="white")
-        return buffer.getvalue()
+        return figure
 
 
 def _height(slot: ChartSlot) -> float:
@@ -91,8 +104,21 @@ def _height(slot: ChartSlot) -> float:
     else:
         per_row = 0.24
     wrapped = 0.12 * (_lines(slot.categories) - rows)  # extra lines of wrapped labels
-    legend = 0.2 if len(slot.series) > 1 else 0.0
+    legend = 0.2 if _has_legend(slot) else 0.0
     return min(MAX_HEIGHT_INCHES, 0.95 + legend + rows * per_row + wrapped)
+
+
+def _has_legend(slot: ChartSlot) -> bool:
+    """A stacked chart always names its series; another only when it has several."""
+    return slot.style == "stacked" or len(slot.series) > 1
+
+
+def _shows_something(values: Sequence[float], unit: str) -> bool:
+    """Whether a series draws a bar or a value label: if not, it gets no legend entry.
+
+    Every zero bar is labelled "0" except a dollar bar (`bar_label`: no "$0").
+    """
+    return any(value or unit != "dollars" for value in values)
 
 
 def _labels(categories: Sequence[str]) -> list[str]:
@@ -121,6 +147,7 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
     height = 0.8 / count if count > 1 else 0.6
     positions = list(range(len(slot.categories)))
     biggest = max(max(values) for values in slot.series.values())
+    shown: list[tuple[Any, str]] = []
     if slot.style == "progress":
         # The target line goes behind the bars, so it never crosses a value label.
         axes.axvline(100, color="#333333", linestyle="--", linewidth=0.9, zorder=0.5)
@@ -137,6 +164,8 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
             linewidth=0.4,
             zorder=2,
         )
+        if _shows_something(values, slot.unit):
+            shown.append((bars, name))
         labels = axes.bar_label(
             bars,
             labels=[bar_label(v, slot.unit, slot.numbers) for v in values],
@@ -167,16 +196,24 @@ def _bars(axes: Axes, slot: ChartSlot) -> None:
         axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
         axes.xaxis.set_major_formatter(lambda value, _: _dollars(value, slot.numbers))
     if count > 1:
-        _legend(axes, count)
+        _legend(axes, shown)
 
 
-def _legend(axes: Axes, count: int) -> None:
-    """One row between the title and the plot, so it never covers a bar."""
+def _legend(axes: Axes, shown: Sequence[tuple[Any, str]]) -> None:
+    """One row between the title and the plot, so it never covers a bar.
+
+    Lists only the series that draw something (`shown`: each one's bars and name): an
+    entry whose colour appears nowhere in the chart would only puzzle the reader.
+    """
+    if not shown:
+        return
     axes.legend(
+        [bars for bars, _ in shown],
+        [name for _, name in shown],
         frameon=False,
         loc="lower left",
         bbox_to_anchor=(0.0, 1.0),
-        ncols=count,
+        ncols=len(shown),
         handlelength=1.6,
         columnspacing=1.6,
         borderaxespad=0.2,
@@ -209,6 +246,7 @@ def bar_label(value: float, unit: str, numbers: ChartNumbers) -> str:
 def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
     positions = list(range(len(slot.categories)))
     left = [0.0] * len(positions)
+    shown: list[tuple[Any, str]] = []
     for index, (name, values) in enumerate(slot.series.items()):
         bars = axes.barh(
             positions,
@@ -222,6 +260,8 @@ def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
             linewidth=0.4,
             zorder=2,
         )
+        if any(values):
+            shown.append((bars, name))
         # The count inside each segment wide enough to hold it.
         axes.bar_label(
             bars,
@@ -239,4 +279,4 @@ def _stacked(figure: Figure, axes: Axes, slot: ChartSlot) -> None:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="x", color="#E6E6E6", linewidth=0.6, zorder=0)
     axes.set_axisbelow(True)
-    _legend(axes, len(slot.series))
+    _legend(axes, shown)

@@ -17,9 +17,16 @@ from datetime import date
 from stc_reporting.figures.document import CollaborativeFigures, PeriodFigures, Rollups
 from stc_reporting.reports.chart_slots import chart_slots
 from stc_reporting.reports.context_models import MilestoneItem, ReportContext
-from stc_reporting.reports.formatting import NOT_AVAILABLE, long_date, month_year
+from stc_reporting.reports.formatting import NOT_AVAILABLE, long_date, month_year, period_name
 from stc_reporting.reports.labels import ReportLabels
 from stc_reporting.reports.narratives import narrative_paragraphs
+from stc_reporting.reports.outcome_sections import (
+    indicator_groups,
+    outcome_status_groups,
+    standing_sentence,
+    unmeasured_line,
+)
+from stc_reporting.reports.outcomes import ScopeOutcomes, collaborative_outcomes
 from stc_reporting.reports.overview import (
     Subject,
     coverage_note,
@@ -33,14 +40,12 @@ from stc_reporting.reports.sections import (
     by_key_rows,
     funding_rows,
     glance_rows,
-    indicator_rows,
     lesson_groups,
     partnership_rows,
     people_rows,
     quality_rows,
     reported_window,
     reporting_rows,
-    status_count_rows,
     summary_rows,
     suppression_legend,
 )
@@ -99,8 +104,13 @@ def build_report_context(
         narrative = own_texts.narrative
         subject = Subject(collaborative, name, city)
     scope = Scope(key, periods, labels, hidden, wording)
-    indicators, indicator_years = (
-        indicator_rows(collaborative_periods, labels, own_texts, wording) if own_texts else ([], [])
+    groups = (
+        indicator_groups(collaborative_periods, labels, own_texts, wording) if own_texts else []
+    )
+    standing_groups, outcomes = (
+        outcome_status_groups(rollups, labels, wording)
+        if collaborative is None
+        else ([], _own_outcomes(rollups, collaborative, labels.combined))
     )
     combined = periods.get(labels.combined)
     lessons = lesson_groups(scope_texts, rollups, labels, wording)
@@ -152,9 +162,14 @@ def build_report_context(
             for m in (own_texts.milestones if own_texts else ())
             if window[0] <= m.date <= window[1]
         ],
-        indicators=indicators,
-        indicator_years=indicator_years,
-        status_counts=status_count_rows(rollups, labels, wording) if collaborative is None else [],
+        outcome_summary=standing_sentence(
+            outcomes.overall, period_name(labels.combined, wording.periods), wording.outcomes
+        )
+        if outcomes
+        else "",
+        indicator_groups=groups,
+        outcome_standing=standing_groups,
+        unmeasured_outcomes=unmeasured_line(outcomes, wording.outcomes, wording.choices.outcomes),
         lessons=lessons,
         has_lessons=bool(lessons),
         reporting=reporting_rows(scope),
@@ -166,3 +181,8 @@ def build_report_context(
         document_comments=comments.format(date=data_as_of),
         document_language=wording.report.document_language,
     )
+
+
+def _own_outcomes(rollups: Rollups, collaborative: str, period: str) -> ScopeOutcomes | None:
+    """A collaborative's indicators by outcome in `period` (it reported: checked by the caller)."""
+    return collaborative_outcomes(collaborative, rollups.reporting[collaborative], period)

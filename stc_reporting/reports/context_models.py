@@ -50,7 +50,9 @@ class GlanceRow(BaseModel):
 
     name: str = Field(description="Collaborative name, or Program total.")
     city: str = Field(description="City, or '' for the total.")
-    status: str = Field(description="Reporting, or Data unavailable.")
+    status: str = Field(
+        description="'' for a collaborative that reports; else Data unavailable or Not started."
+    )
     note: str = Field(description="Why data is unavailable, in plain words; else ''.")
     activities: str = Field(description="Completed activities, combined period.")
     participants: str = Field(description="Participants, combined period (suppressed).")
@@ -87,15 +89,37 @@ class IndicatorYearRow(BaseModel):
     last_status: str = Field(description="Status in the last year.")
 
 
-class StatusCountRow(BaseModel):
-    """Indicator statuses of one collaborative, combined period (program report)."""
+class IndicatorGroup(BaseModel):
+    """A collaborative's indicators that serve one intended outcome (collaborative report)."""
 
-    name: str = Field(description="Collaborative name, or Program total.")
+    outcome: str = Field(description="The intended outcome, e.g. Greater capacity.")
+    indicators: list[IndicatorRow] = Field(description="Its indicators, combined period.")
+    years: list[IndicatorYearRow] = Field(description="The same indicators, year by year.")
+
+
+class OutcomeStatusRow(BaseModel):
+    """The indicators of one collaborative (or of all) serving one outcome (program report)."""
+
+    name: str = Field(description="Collaborative name, or All collaboratives.")
+    indicators: str = Field(description="How many indicators serve the outcome.")
     on_track: str = Field(description="Indicators on track.")
-    behind: str = Field(description="Indicators behind.")
+    behind: str = Field(description="Indicators behind target.")
+    closeness: str = Field(
+        description="How close those behind are, e.g. 91% and 93% of target, or all within"
+        " 14% of target; '' when none is behind."
+    )
     no_target: str = Field(description="Indicators with no target.")
     no_data: str = Field(description="Indicators with no data.")
-    is_total: bool = Field(default=False, description="The program total row.")
+
+
+class OutcomeStatusGroup(BaseModel):
+    """One intended outcome in the program report: each collaborative's indicators, and all."""
+
+    outcome: str = Field(description="The intended outcome, e.g. Greater capacity.")
+    rows: list[OutcomeStatusRow] = Field(
+        description="One per collaborative with an indicator serving the outcome."
+    )
+    total: OutcomeStatusRow = Field(description="All collaboratives together.")
 
 
 class LessonItem(BaseModel):
@@ -124,12 +148,15 @@ class MilestoneItem(BaseModel):
 
 
 class QualityRow(BaseModel):
-    """Data-quality counts of one collaborative (counts only, never cell contents)."""
+    """Data-quality counts of one collaborative: counts only, never cell contents.
+
+    No privacy count: how many personal details a collaborative's tracker held is for
+    program staff (the data-quality report), never for the funder.
+    """
 
     name: str = Field(description="Collaborative name.")
     errors: str = Field(description="Issues that kept a row out of the figures.")
     warnings: str = Field(description="Issues worth a look; rows still counted.")
-    privacy: str = Field(description="Cells withheld because they looked like personal data.")
     rows_excluded: str = Field(description="Rows left out of the figures.")
     months: str = Field(description="Months submitted of months expected, combined period.")
     on_time: str = Field(description="Months submitted on time, combined period.")
@@ -204,9 +231,18 @@ class ReportContext(BaseModel):
     funding: list[FigureRow] = Field(description="Funding secured by source type, and totals.")
     milestones: list[FigureRow] = Field(description="Milestones achieved by type.")
     milestone_list: list[MilestoneItem] = Field(description="Achieved milestones (collaborative).")
-    indicators: list[IndicatorRow] = Field(description="Indicators, combined period.")
-    indicator_years: list[IndicatorYearRow] = Field(description="Indicators, year by year.")
-    status_counts: list[StatusCountRow] = Field(description="Indicator statuses by collaborative.")
+    outcome_summary: str = Field(
+        description="Where the indicators stand, combined period, in one sentence; '' if none."
+    )
+    indicator_groups: list[IndicatorGroup] = Field(
+        description="Indicators by intended outcome, program order (collaborative report)."
+    )
+    outcome_standing: list[OutcomeStatusGroup] = Field(
+        description="Indicator statuses by intended outcome and collaborative (program report)."
+    )
+    unmeasured_outcomes: str = Field(
+        description="A line naming the intended outcomes no indicator measures; '' if none."
+    )
     lessons: list[LessonGroup] = Field(description="Shared lessons by kind.")
     has_lessons: bool = Field(description="Whether any lesson was shared.")
     reporting: list[FigureRow] = Field(description="Reporting completeness and timeliness.")

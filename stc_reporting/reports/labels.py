@@ -202,9 +202,8 @@ class StatusWords(_Labels):
 
 
 class OverviewWords(_Labels):
-    """The program report's overview and status tables."""
+    """The program report's "Collaboratives at a glance" table."""
 
-    reporting: Plain
     data_unavailable: Plain
     not_started: Plain
     program_total: Plain
@@ -268,9 +267,7 @@ class SummaryTextWords(_Labels):
     standing: Annotated[str, _placeholders("outcome", "counts")]
     on_track: Annotated[str, _placeholders("count")]
     behind: Annotated[str, _placeholders("count")]
-    behind_one: Annotated[str, _placeholders("count", "points")]
-    behind_all_within: Annotated[str, _placeholders("count", "points")]
-    points: Countable
+    behind_close: Annotated[str, _placeholders("count", "closeness")]
     no_target: Annotated[str, _placeholders("count")]
     no_data: Annotated[str, _placeholders("count")]
     completeness: Annotated[
@@ -292,6 +289,32 @@ class NoteWords(_Labels):
 
     coverage: Annotated[str, _placeholders("included", "total", "names")]
     unusual_values: Countable
+
+
+class OutcomeWords(_Labels):
+    """The Outcomes section: where the indicators stand, by intended outcome."""
+
+    all_collaboratives: Plain
+    standing: Annotated[str, _placeholders("period", "on_track", "indicators")]
+    indicator: Annotated[str, _placeholders("count")]
+    indicators: Annotated[str, _placeholders("count")]
+    behind: Annotated[str, _placeholders("count", "closeness")]
+    behind_count: Annotated[str, _placeholders("count")]
+    no_target: Annotated[str, _placeholders("count")]
+    no_data: Annotated[str, _placeholders("count")]
+    part_separator: Plain
+    sentence_end: Plain
+    percent: Annotated[str, _placeholders("percent")]
+    listed: Annotated[str, _placeholders("percents")]
+    within: Annotated[str, _placeholders("points")]
+    within_some: Annotated[str, _placeholders("count", "points")]
+    others_at: Annotated[str, _placeholders("count", "percents")]
+    others_furthest: Annotated[str, _placeholders("count", "percent")]
+    zero_target: Annotated[str, _placeholders("count")]
+    list_separator: Plain
+    list_last: Plain
+    list_last_or: Plain
+    unmeasured: Annotated[str, _placeholders("outcomes")]
 
 
 class FailureWords(_Labels):
@@ -398,6 +421,7 @@ class ReportLabels(_Labels):
     overview: OverviewWords
     summary_text: SummaryTextWords
     notes: NoteWords
+    outcomes: OutcomeWords
     failures: FailureWords
     charts: ChartWords
     alt_text: AltTextWords

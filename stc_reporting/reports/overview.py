@@ -34,6 +34,7 @@ from stc_reporting.reports.formatting import (
     whole,
 )
 from stc_reporting.reports.labels import Countable, ReportLabels, SummaryTextWords
+from stc_reporting.reports.outcome_sections import closeness
 from stc_reporting.reports.outcomes import (
     IndicatorStanding,
     ScopeOutcomes,
@@ -238,7 +239,7 @@ def _standing_sentences(scope: Scope, rollups: Rollups, subject: Subject) -> lis
             words.on_track.format(count=scope.numbers.count(counts.on_track))
             if counts.on_track
             else "",
-            _behind(standing, words, scope.numbers) if counts.behind else "",
+            _behind(standing, scope.wording, scope.numbers) if counts.behind else "",
             words.no_target.format(count=scope.numbers.count(counts.no_target))
             if counts.no_target
             else "",
@@ -248,22 +249,23 @@ def _standing_sentences(scope: Scope, rollups: Rollups, subject: Subject) -> lis
         ]
         sentences.append(
             words.standing.format(
-                outcome=standing.outcome, counts=words.names([p for p in parts if p])
+                outcome=scope.wording.choices.outcomes.get(standing.outcome, standing.outcome),
+                counts=words.names([p for p in parts if p]),
             )
         )
     return sentences
 
 
-def _behind(standing: IndicatorStanding, words: SummaryTextWords, numbers: NumberFormat) -> str:
-    """`2 behind, all within 14 points of target`; how close only when every one has a percent."""
+def _behind(standing: IndicatorStanding, wording: ReportLabels, numbers: NumberFormat) -> str:
+    """`2 behind (86% and 93% of target)`: how close as the Outcomes section says it."""
+    words = wording.summary_text
     count = numbers.count(standing.counts.behind)
-    gap = standing.widest_gap
-    if standing.behind_without_percent or not gap:
-        return words.behind.format(count=count)
-    points = words.points.of(numbers.count(gap))
-    if standing.counts.behind == 1:
-        return words.behind_one.format(count=count, points=points)
-    return words.behind_all_within.format(count=count, points=points)
+    near = closeness(standing, wording.outcomes)
+    return (
+        words.behind_close.format(count=count, closeness=near)
+        if near
+        else words.behind.format(count=count)
+    )
 
 
 def _reporting_sentence(scope: Scope, subject: Subject) -> str:

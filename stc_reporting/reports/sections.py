@@ -1,9 +1,10 @@
 """The rows of each section of a funder report, formatted and suppressed.
 
 Each function fills one table of the templates (summary, components, partners,
-funding, indicators, the program's overview, data quality) from the typed
-rollups document, the shareable texts and the run's suppression pattern. Every
-word comes from the report's labels (`labels.py`).
+funding, the program's overview, data quality) from the typed rollups document,
+the shareable texts and the run's suppression pattern; the Outcomes section's
+rows are in `outcome_sections.py`. Every word comes from the report's labels
+(`labels.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import date
 
 from stc_reporting.contract.tabs import LESSON_KINDS
 from stc_reporting.figures.document import (
-    CollaborativeFigures,
     FailedCollaborative,
     PeriodFigures,
     Rollups,
@@ -22,12 +22,9 @@ from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.reports.context_models import (
     FigureRow,
     GlanceRow,
-    IndicatorRow,
-    IndicatorYearRow,
     LessonGroup,
     LessonItem,
     QualityRow,
-    StatusCountRow,
 )
 from stc_reporting.reports.formatting import NOT_AVAILABLE, NumberFormat, month_year
 from stc_reporting.reports.labels import FailureWords, ReportLabels
@@ -190,11 +187,12 @@ def _glance_row(
     period: str,
     wording: ReportLabels,
 ) -> GlanceRow:
+    # No status for a collaborative that reports: only an exception is worth a word.
     numbers = NumberFormat(wording.locale)
     return GlanceRow(
         name=name,
         city=city,
-        status=wording.overview.reporting,
+        status="",
         note="",
         activities=numbers.count(figures.activities_completed),
         participants=format_count(
@@ -206,80 +204,6 @@ def _glance_row(
         milestones=numbers.count(figures.milestones_achieved),
         completeness=numbers.rate(figures.reporting_completeness),
     )
-
-
-def indicator_rows(
-    periods: Mapping[str, CollaborativeFigures | None],
-    labels: PeriodLabels,
-    texts: CollaborativeTexts,
-    wording: ReportLabels,
-) -> tuple[list[IndicatorRow], list[IndicatorYearRow]]:
-    """A collaborative's indicators over the combined period, and year by year."""
-    combined = periods.get(labels.combined)
-    if combined is None:
-        return [], []
-    statuses, choices = wording.statuses, wording.choices
-    numbers = NumberFormat(wording.locale)
-    fmt_number = numbers.number
-    rows, years = [], []
-    for indicator_id, entry in combined.indicators.items():
-        name = texts.indicator_names.get(indicator_id) or wording.report.indicator_withheld
-        unit = entry.unit
-        rows.append(
-            IndicatorRow(
-                name=name,
-                outcome=choices.outcomes.get(entry.outcome, entry.outcome),
-                unit=choices.units.get(unit, unit),
-                baseline=fmt_number(entry.baseline, unit),
-                target=fmt_number(entry.target, unit),
-                value=fmt_number(entry.value, unit),
-                pct_of_target=numbers.rate(entry.pct_of_target),
-                status=statuses.of(entry.status),
-            )
-        )
-        first_figures, last_figures = periods.get(labels.first), periods.get(labels.last)
-        first = first_figures.indicators.get(indicator_id) if first_figures else None
-        last = last_figures.indicators.get(indicator_id) if last_figures else None
-        years.append(
-            IndicatorYearRow(
-                name=name,
-                first_value=fmt_number(first.value, unit) if first else NOT_AVAILABLE,
-                first_target=fmt_number(first.target, unit) if first else NOT_AVAILABLE,
-                first_status=statuses.of(first.status) if first else NOT_AVAILABLE,
-                last_value=fmt_number(last.value, unit) if last else NOT_AVAILABLE,
-                last_target=fmt_number(last.target, unit) if last else NOT_AVAILABLE,
-                last_status=statuses.of(last.status) if last else statuses.not_started,
-            )
-        )
-    return rows, years
-
-
-def status_count_rows(
-    rollups: Rollups, labels: PeriodLabels, wording: ReportLabels
-) -> list[StatusCountRow]:
-    """Indicator statuses by collaborative and for the program, combined period."""
-    rows = []
-    combined = labels.combined
-    count = NumberFormat(wording.locale).count
-    sources: list[tuple[str, PeriodFigures | None, bool]] = [
-        (entry.name, entry.periods[combined], False) for entry in rollups.reporting.values()
-    ]
-    sources.append((wording.overview.program_total, rollups.program_totals.get(combined), True))
-    for name, figures, is_total in sources:
-        if figures is None:
-            continue
-        counts = figures.indicator_status_counts
-        rows.append(
-            StatusCountRow(
-                name=name,
-                on_track=count(counts["on track"]),
-                behind=count(counts["behind"]),
-                no_target=count(counts["no target"]),
-                no_data=count(counts["no data"]),
-                is_total=is_total,
-            )
-        )
-    return rows
 
 
 def reported_window(rollups: Rollups, labels: PeriodLabels) -> tuple[date, date]:
@@ -329,7 +253,11 @@ def lesson_groups(
 def quality_rows(
     rollups: Rollups, labels: PeriodLabels, only: str | None, wording: ReportLabels
 ) -> list[QualityRow]:
-    """Data-quality counts by collaborative (one collaborative's report: its own only)."""
+    """Data-quality counts by collaborative (one collaborative's report: its own only).
+
+    Never the privacy count: the funder does not see how many personal details a
+    collaborative's tracker held (docs/privacy.md).
+    """
     of = wording.values.part_of_whole
     rows = []
     for cid, entry in rollups.collaboratives.items():
@@ -346,7 +274,6 @@ def quality_rows(
                 name=entry.name,
                 errors=str(quality.errors),
                 warnings=str(quality.warnings),
-                privacy=str(quality.privacy),
                 rows_excluded=str(quality.rows_excluded),
                 months=months,
                 on_time=on_time,

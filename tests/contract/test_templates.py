@@ -103,8 +103,13 @@ def test_a_template_renders_with_sample_data(
     document = Document(io.BytesIO(render_report(TEMPLATES_DIR / template, context)))
     assert context.scope_name in "\n".join(p.text for p in document.paragraphs)
     descriptions = [shape._inline.docPr.get("descr", "") for shape in document.inline_shapes]
-    # the indicators chart sits under `if indicators`: a tracker without any leaves it out
-    shown = [key for key in context.charts if key != "indicators" or context.indicators]
+    # the indicator charts sit under `if indicator_groups` / `if outcome_standing`: a report
+    # without any indicator leaves them out
+    has_indicators = {
+        "indicators": bool(context.indicator_groups),
+        "statuses": bool(context.outcome_standing),
+    }
+    shown = [key for key in context.charts if has_indicators.get(key, True)]
     assert len(descriptions) == len(shown) >= 4
     assert all(descriptions)
 

@@ -55,6 +55,8 @@ def edited_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     edit_in_word(templates / PROGRAM_TEMPLATE)
     edit_labels(templates / "labels.en.yaml")
     tabs: dict[str, Grid] = dict(minimal_tabs([activity()], [partner()]))
+    indicator = ["I1", "Partners trained", "Greater capacity", "Count", "Sum", None, 0, 5, 9]
+    tabs["Indicators"] = [*tabs["Indicators"], indicator]
     config = write_program(tmp, {"alpha": tabs, "beta": tabs})
     plan = plan_run(config, tmp / "out", date(2021, 10, 31), run_date=RUN_DATE)
     checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
@@ -96,14 +98,21 @@ def test_a_row_label_edited_in_the_labels_file_is_printed(edited_report: Path) -
 def test_a_renamed_total_row_is_still_the_bold_total(edited_report: Path) -> None:
     """Total rows are flagged, not matched by their English label, so they stay bold."""
     document = Document(str(edited_report))
-    totals = [
+    renamed = [
         row
         for table in document.tables
         for row in table.rows
         if row.cells[0].text == "All five together"
     ]
-    assert len(totals) == 2  # the overview and the indicator status counts
-    for row in totals:
+    assert len(renamed) == 1  # the overview's; each outcome's total says All collaboratives
+    outcome_totals = [
+        row
+        for table in document.tables
+        for row in table.rows
+        if row.cells[0].text == "All collaboratives"
+    ]
+    assert outcome_totals
+    for row in renamed + outcome_totals:
         runs = [run for cell in row.cells for p in cell.paragraphs for run in p.runs]
         assert runs and all(run.bold for run in runs if run.text)
     assert "Program total" not in docx_text(edited_report)

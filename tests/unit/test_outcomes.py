@@ -18,6 +18,8 @@ from stc_reporting.figures.document import (
     Rollups,
 )
 from stc_reporting.issues import DataQualityCounts
+from stc_reporting.reports.labels import load_labels
+from stc_reporting.reports.outcome_sections import closeness, standing_sentence, unmeasured_line
 from stc_reporting.reports.outcomes import (
     IndicatorStanding,
     StatusCounts,
@@ -189,3 +191,69 @@ def test_no_indicator_behind_has_no_closeness() -> None:
     """Nothing behind: no gap, no lowest percent."""
     assert IndicatorStanding().widest_gap is None
     assert standing_of([indicator()]).closest_gap is None
+
+
+WORDS = load_labels().outcomes
+
+
+def behind(*percents: int) -> IndicatorStanding:
+    """Indicators behind target at these printed percents."""
+    return IndicatorStanding(
+        counts=StatusCounts(behind=len(percents)), behind_percents=tuple(sorted(percents))
+    )
+
+
+@pytest.mark.parametrize(
+    ("standing", "expected"),
+    [
+        (behind(), ""),
+        (behind(97), "97% of target"),
+        (behind(91, 78), "78% and 91% of target"),
+        (behind(87, 94, 95), "87%, 94% and 95% of target"),
+        (behind(86, 89, 91, 93, 98), "all within 14% of target"),
+        (behind(60, 86, 87, 89, 91), "4 within 14% of target and 1 at 60%"),
+        (
+            behind(20, 30, 40, 50, 55, 90),
+            "1 within 10% of target and 5 further away, the furthest at 20%",
+        ),
+        (behind(50, 60, 70, 80), "all within 50% of target"),
+        (behind(88, 112, 95, 99), "all within 12% of target"),
+        (
+            IndicatorStanding(counts=StatusCounts(behind=2), behind_percents=(90,)),
+            "90% of target and 1 with a target of 0",
+        ),
+    ],
+)
+def test_how_close_those_behind_are_reads_from_the_labels(
+    standing: IndicatorStanding, expected: str
+) -> None:
+    """Up to three listed; more summed up, far ones said apart; a target of 0 counted."""
+    assert closeness(standing, WORDS) == expected
+
+
+def test_the_standing_sentence_says_how_close_and_leaves_out_zero_parts() -> None:
+    """No `0 with no target`; the closeness comes with the count behind."""
+    standing = IndicatorStanding(
+        counts=StatusCounts(on_track=4, behind=2, no_data=1), behind_percents=(78, 91)
+    )
+    assert standing_sentence(standing, "Years 2–3", WORDS) == (
+        "Years 2–3: 4 of 7 indicators on track; 2 behind (78% and 91% of target);"
+        " 1 with no data yet."
+    )
+    one = IndicatorStanding(counts=StatusCounts(on_track=1))
+    assert standing_sentence(one, "Year 3", WORDS) == "Year 3: 1 of 1 indicator on track."
+    assert standing_sentence(IndicatorStanding(), "Year 3", WORDS) == ""
+
+
+def test_outcomes_no_indicator_measures_are_named_once_there_are_indicators() -> None:
+    """Two missing outcomes joined with `or`; nothing when all are measured or none is."""
+    entries = {"I1": indicator("Greater capacity"), "I2": indicator("Short-term outcomes")}
+    outcomes = collaborative_outcomes("c", collaborative("C", entries), PERIOD)
+    assert unmeasured_line(outcomes, WORDS) == (
+        "No indicator measures Multisector value or Continued change in these periods."
+    )
+    every = {f"I{n}": indicator(outcome) for n, outcome in enumerate(OUTCOMES)}
+    assert (
+        unmeasured_line(collaborative_outcomes("c", collaborative("C", every), PERIOD), WORDS) == ""
+    )
+    assert unmeasured_line(collaborative_outcomes("c", collaborative("C", {}), PERIOD), WORDS) == ""

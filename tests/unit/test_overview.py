@@ -433,10 +433,10 @@ def test_the_indicators_stand_by_outcome_with_how_close_the_ones_behind_are() ->
     )
     expected = (
         "Over Years 2–3, the indicators stand as follows, by the program's intended outcomes. "
-        "Greater capacity: 1 on track and 2 behind, all within 14 points of target. "
-        "Short-term outcomes: 1 behind. "
+        "Greater capacity: 1 on track and 2 behind (86% and 93% of target). "
+        "Short-term outcomes: 1 behind (1 with a target of 0). "
         "Multisector value: 1 with no data. "
-        "Continued change: 1 behind, 4 points from its target."
+        "Continued change: 1 behind (96% of target)."
     )
     assert expected in context(rollups, "alpha").overview
     assert expected in context(rollups, None).overview  # beta has no indicator
