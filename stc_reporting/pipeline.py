@@ -454,7 +454,7 @@ def render_quality_report(
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
 ) -> list[RenderedDocument]:
-    """Render the internal data-quality report, HTML and Word."""
+    """Render the internal data-quality report and each collaborative's page, HTML and Word."""
     return render_dq_report(
         rollups,
         plan.selection.collaboratives,

@@ -208,6 +208,35 @@ class AltTextWords(_Labels):
     value_separator: Plain
 
 
+class GridWords(_Labels):
+    """A month of the data-quality grid: its state in words, and the symbol in its cell."""
+
+    on_time: Plain
+    late: Plain
+    missing: Plain
+    not_due: Plain
+
+
+class QualityWords(_Labels):
+    """The words the code places into the data-quality report and its per-collaborative pages.
+
+    Their headings and sentences are in the templates (`data-quality-report.*`).
+    """
+
+    document_title: Annotated[str, _placeholders("date")]
+    page_document_title: Annotated[str, _placeholders("collaborative", "date")]
+    year: Annotated[str, _placeholders("number")]
+    grid_month: Annotated[str, _placeholders("month", "year")]
+    states: GridWords
+    symbols: GridWords
+    none: Plain
+    whole_tracker: Plain
+    row: Annotated[str, _placeholders("row")]
+    status_new: Plain
+    status_open: Annotated[str, _placeholders("month")]
+    status_acknowledged: Annotated[str, _placeholders("reason")]
+
+
 class ReportLabels(_Labels):
     """Everything in one `labels.<language>.yaml`."""
 
@@ -221,6 +250,7 @@ class ReportLabels(_Labels):
     failures: FailureWords
     charts: ChartWords
     alt_text: AltTextWords
+    quality: QualityWords
     suppression_legend: list[
         Annotated[str, _placeholders("suppressed", "not_available", "small_denominator")]
     ] = Field(min_length=1)
