@@ -958,10 +958,10 @@ def _severity_cell(table: Table, row: int) -> None:
     for index, (severity, colour) in enumerate(SEVERITY_COLOURS):
         keyword = "if" if index == 0 else "elif"
         paragraph.add_run(f"{{%r {keyword} i.severity == '{severity}' %}}")
-        run = paragraph.add_run("{{ i.severity }}")
+        run = paragraph.add_run("{{ i.severity_label }}")
         run.bold, run.font.size, run.font.color.rgb = True, Pt(9), colour
     paragraph.add_run("{%r else %}")
-    paragraph.add_run("{{ i.severity }}").font.size = Pt(9)
+    paragraph.add_run("{{ i.severity_label }}").font.size = Pt(9)
     paragraph.add_run("{%r endif %}")
 
 
@@ -1117,14 +1117,19 @@ def _dq_section(document: DocumentType) -> None:
     _tag(document, "{%p endif %}")
     _health_line(document)
     document.add_heading("Monthly tracker updates", level=2)
+    # A tracker that could not be read tells nothing about its months: no grid of ✗.
+    _tag(document, "{%p if s.status == 'failed' %}")
+    _paragraph(document, "Which months were updated shows here again once the tracker can be read.")
+    _tag(document, "{%p else %}")
     _grid(document)
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p for t in s.tabs %}")
     document.add_heading("{{ t.tab }}", level=2)
     table = _loop_table(
         document,
         ["Severity", "Row", "Column", "Cell", "Value", "What to fix", "Status"],
         [
-            "{{ i.severity }}",
+            "{{ i.severity_label }}",
             "{{ i.row }}",
             "{{ i.column }}",
             "{{r i.cell }}",
@@ -1133,7 +1138,7 @@ def _dq_section(document: DocumentType) -> None:
             "{{ i.status }}",
         ],
         "i in t.issues",
-        [1.5, 0.9, 2.3, 1.0, 2.4, 7.0, 1.8],
+        [1.8, 0.9, 2.3, 1.0, 2.4, 6.7, 1.8],
         aligns="LLLLLLL",
         header_size=8,
     )
@@ -1147,9 +1152,15 @@ def _dq_section(document: DocumentType) -> None:
     table = _loop_table(
         document,
         ["Severity", "Row", "Column", "What it was", "Why acknowledged"],
-        ["{{ i.severity }}", "{{ i.row }}", "{{ i.column }}", "{{ i.message }}", "{{ i.status }}"],
+        [
+            "{{ i.severity_label }}",
+            "{{ i.row }}",
+            "{{ i.column }}",
+            "{{ i.message }}",
+            "{{ i.status }}",
+        ],
         "i in s.acknowledged",
-        [1.5, 0.9, 2.3, 7.5, 4.7],
+        [1.8, 0.9, 2.3, 7.2, 4.7],
         aligns="LLLLL",
         header_size=8,
     )

@@ -217,6 +217,15 @@ class GridWords(_Labels):
     not_due: Plain
 
 
+class SeverityWords(_Labels):
+    """An issue's severity as the data-quality report's tables print it."""
+
+    structural: Plain
+    error: Plain
+    warning: Plain
+    privacy: Plain
+
+
 class QualityWords(_Labels):
     """The words the code places into the data-quality report and its per-collaborative pages.
 
@@ -235,6 +244,7 @@ class QualityWords(_Labels):
     status_new: Plain
     status_open: Annotated[str, _placeholders("month")]
     status_acknowledged: Annotated[str, _placeholders("reason")]
+    severities: SeverityWords
 
 
 class ReportLabels(_Labels):

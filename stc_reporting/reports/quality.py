@@ -63,9 +63,10 @@ CELL_SIZE = 18  # half-points: the issue tables' 9 pt
 
 
 class IssueLine(BaseModel):
-    """One issue as the report lists it."""
+    """One issue as the report lists it (`severity` the id, `severity_label` its words)."""
 
     severity: str
+    severity_label: str
     row: str
     column: str
     cell: str
@@ -177,6 +178,7 @@ def _line(tracked: TrackedIssue, words: QualityWords) -> IssueLine:
     issue = tracked.issue
     return IssueLine(
         severity=issue.severity.value,
+        severity_label=str(getattr(words.severities, issue.severity.value)),
         row="" if issue.row is None else str(issue.row),
         column=issue.column,
         cell=issue.cell,
@@ -264,6 +266,7 @@ def _section(
     open_issues = sorted(
         (t for t in tracked if t.status != "acknowledged"),
         key=lambda t: (
+            t.issue.severity is not Severity.STRUCTURAL,  # what stops the tracker: first
             TAB_ORDER.get(t.issue.tab, -1),
             SEVERITY_ORDER[t.issue.severity],
             t.issue.row or 0,

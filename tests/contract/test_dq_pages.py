@@ -13,9 +13,16 @@ import pytest
 from openpyxl import load_workbook
 
 from stc_reporting.config import load_config
+from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import RunOutcome, plan_run, run_monthly_report
 from stc_reporting.reports.document import DocumentKind
+from stc_reporting.reports.quality import (
+    DOCX_TEMPLATE,
+    HTML_TEMPLATE,
+    render_dq_report,
+    template_for,
+)
 from tests.reporting import docx_text
 
 pytestmark = pytest.mark.contract
@@ -142,3 +149,46 @@ def test_a_run_with_only_writes_only_its_pages_and_keeps_the_others(
     assert after.keys() == before.keys()
     assert after["oakland.docx"] == b"a person's copy"
     assert after["san-diego.html"] == before["san-diego.html"]
+
+
+def test_a_page_in_another_language_is_a_labels_file_and_templates_not_code(
+    tmp_path: Path, sample_run: tuple[Path, RunOutcome]
+) -> None:
+    """`labels.es.yaml` and `data-quality-report.es.*` beside the templates make Fresno's page."""
+    config, outcome = sample_run
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    labels = (templates / "labels.en.yaml").read_text(encoding="utf-8")
+    labels = labels.replace("status_new: new", "status_new: nuevo")
+    labels = labels.replace("year: Year {number}", "year: Año {number}")
+    (templates / "labels.es.yaml").write_text(labels, encoding="utf-8")
+    page = (templates / HTML_TEMPLATE).read_text(encoding="utf-8")
+    spanish = page.replace("What changed since the last run", "Qué cambió desde la última vez")
+    assert template_for(HTML_TEMPLATE, "es", templates) == HTML_TEMPLATE  # none yet
+    (templates / "data-quality-report.es.html.j2").write_text(spanish, encoding="utf-8")
+    assert template_for(HTML_TEMPLATE, "es", templates) == "data-quality-report.es.html.j2"
+    assert template_for(DOCX_TEMPLATE, "es", templates) == DOCX_TEMPLATE  # none: English
+
+    documents = render_dq_report(
+        outcome.rollups,
+        load_config(config).collaboratives,
+        outcome.checked.trackers,
+        outcome.followup,
+        load_config(config).program,
+        RUN_DATE,
+        languages={"fresno": "es"},
+        templates=templates,
+    )
+    by_path = {d.path: d.content for d in documents}
+    fresno = by_path["data-quality/fresno.html"].decode()
+    assert '<html lang="es">' in fresno and "Qué cambió desde la última vez" in fresno
+    assert ">nuevo<" in fresno and ">Año 2<" in fresno
+    assert "nuevo" in docx_text_of(by_path["data-quality/fresno.docx"], tmp_path)
+    oakland = by_path["data-quality/oakland.html"].decode()
+    assert '<html lang="en">' in oakland and "nuevo" not in oakland
+
+
+def docx_text_of(content: bytes, folder: Path) -> str:
+    path = folder / "page.docx"
+    path.write_bytes(content)
+    return docx_text(path)
