@@ -469,7 +469,7 @@ def render_quality_report(
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
 ) -> list[RenderedDocument]:
-    """Render the internal data-quality report, HTML and Word."""
+    """Render the internal data-quality report and each collaborative's page, HTML and Word."""
     return render_dq_report(
         rollups,
         plan.selection.collaboratives,
@@ -477,6 +477,7 @@ def render_quality_report(
         followup,
         plan.config.program,
         plan.run_date,
+        languages={c.id: plan.config.language_of(c) for c in plan.selection.collaboratives},
     )
 
 

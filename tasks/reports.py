@@ -45,5 +45,5 @@ def render_data_quality_report(
     trackers: Sequence[ParsedTracker],
     followup: FollowUp,
 ) -> list[RenderedDocument]:
-    """Render the internal data-quality report as HTML and Word."""
+    """Render the internal data-quality report and each collaborative's page, HTML and Word."""
     return render_quality(plan, rollups, trackers, followup)

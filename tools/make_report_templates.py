@@ -1152,10 +1152,10 @@ def _severity_cell(table: Table, row: int) -> None:
     for index, (severity, colour) in enumerate(SEVERITY_COLOURS):
         keyword = "if" if index == 0 else "elif"
         paragraph.add_run(f"{{%r {keyword} i.severity == '{severity}' %}}")
-        run = paragraph.add_run("{{ i.severity }}")
+        run = paragraph.add_run("{{ i.severity_label }}")
         run.bold, run.font.size, run.font.color.rgb = True, Pt(9), colour
     paragraph.add_run("{%r else %}")
-    paragraph.add_run("{{ i.severity }}").font.size = Pt(9)
+    paragraph.add_run("{{ i.severity_label }}").font.size = Pt(9)
     paragraph.add_run("{%r endif %}")
 
 
@@ -1175,25 +1175,36 @@ def _health_line(document: DocumentType) -> None:
         paragraph.add_run(value).bold = True
 
 
-def build_dq_template() -> DocumentType:
-    """Build the data-quality report template (internal, never for the funder)."""
-    document = Document()
-    _styles(document)
-    _page_setup(
-        document, header="{{ program }} · Data-quality report · Internal", footer_note=" · Internal"
-    )
-    document.sections[0].different_first_page_header_footer = False
-    _paragraph(document, "Data-quality report", style="Title")
-    _paragraph(
-        document, "{{ program }} · data as of {{ data_as_of }} · made on {{ made_on }}", colour=GREY
-    )
-    _paragraph(
+def _change_tables(document: DocumentType, collaborative_column: bool) -> None:
+    """The tables of new and of fixed issues, with or without the collaborative column."""
+    first = ["Collaborative"] if collaborative_column else []
+    name = ["{{ c.collaborative }}"] if collaborative_column else []
+    _tag(document, "{%p if new_issues %}")
+    document.add_heading("New this time", level=2)
+    _loop_table(
         document,
-        "Internal: for program staff and collaboratives, never for the funder.",
-        bold=True,
-        colour=RGBColor(0x8A, 0x1C, 0x12),
-        size=9.5,
+        [*first, "Tab", "Column", "Where", "Rule"],
+        [*name, "{{ c.tab }}", "{{ c.column }}", "{{ c.detail }}", "{{ c.rule }}"],
+        "c in new_issues",
+        [4.2, 2.6, 3.4, 2.2, 4.5] if collaborative_column else [3.5, 4.2, 2.8, 6.4],
+        aligns="LLLLL"[: 4 + collaborative_column],
     )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p if fixed_issues %}")
+    document.add_heading("Fixed since the last run", level=2)
+    _loop_table(
+        document,
+        [*first, "Tab", "Column", "Rule", "History"],
+        [*name, "{{ c.tab }}", "{{ c.column }}", "{{ c.rule }}", "{{ c.detail }}"],
+        "c in fixed_issues",
+        [4.2, 2.6, 3.4, 4.2, 2.5] if collaborative_column else [3.5, 4.2, 5.4, 3.8],
+        aligns="LLLLL"[: 4 + collaborative_column],
+    )
+    _tag(document, "{%p endif %}")
+
+
+def _dq_overview(document: DocumentType) -> None:
+    """The internal report's table of every collaborative (not on a collaborative's page)."""
     document.add_heading("Overview", level=1)
     _intro(
         document,
@@ -1231,6 +1242,10 @@ def build_dq_template() -> DocumentType:
     run.bold, run.font.size = True, Pt(8)
     run.font.color.rgb = RGBColor(0xB4, 0x26, 0x1A)
     paragraph.add_run("{%r endif %}")
+
+
+def _dq_changes(document: DocumentType) -> None:
+    """What changed since the last run: counts, then what is new and what was fixed."""
     document.add_heading("What changed since the last run", level=1)
     _tag(document, "{%p if compared %}")
     _paragraph(
@@ -1240,40 +1255,19 @@ def build_dq_template() -> DocumentType:
         bold=True,
         size=12,
     )
-    _tag(document, "{%p if new_issues %}")
-    document.add_heading("New this time", level=2)
-    _loop_table(
-        document,
-        ["Collaborative", "Tab", "Column", "Where", "Rule"],
-        [
-            "{{ c.collaborative }}",
-            "{{ c.tab }}",
-            "{{ c.column }}",
-            "{{ c.detail }}",
-            "{{ c.rule }}",
-        ],
-        "c in new_issues",
-        [4.2, 2.6, 3.4, 2.2, 4.5],
-        aligns="LLLLL",
-    )
+    _tag(document, "{%p if scope %}")
+    _change_tables(document, collaborative_column=False)
+    _tag(document, "{%p else %}")
+    _change_tables(document, collaborative_column=True)
     _tag(document, "{%p endif %}")
-    _tag(document, "{%p if fixed_issues %}")
-    document.add_heading("Fixed since the last run", level=2)
-    _loop_table(
+    _tag(document, "{%p else %}")
+    _tag(document, "{%p if scope %}")
+    _paragraph(
         document,
-        ["Collaborative", "Tab", "Column", "Rule", "History"],
-        [
-            "{{ c.collaborative }}",
-            "{{ c.tab }}",
-            "{{ c.column }}",
-            "{{ c.rule }}",
-            "{{ c.detail }}",
-        ],
-        "c in fixed_issues",
-        [4.2, 2.6, 3.4, 4.2, 2.5],
-        aligns="LLLLL",
+        "This is the first check of this tracker we can compare with: every issue below "
+        "is new ({{ new_count }} in all). Next month this section shows what was fixed and "
+        "what is new.",
     )
-    _tag(document, "{%p endif %}")
     _tag(document, "{%p else %}")
     _paragraph(
         document,
@@ -1282,10 +1276,11 @@ def build_dq_template() -> DocumentType:
         "is new.",
     )
     _tag(document, "{%p endif %}")
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p for p in acknowledgement_problems %}")
     _paragraph(document, "Acknowledgement not applied: {{ p }}", style="List Bullet")
     _tag(document, "{%p endfor %}")
-    _tag(document, "{%p if structural %}")
+    _tag(document, "{%p if structural and not scope %}")
     document.add_heading("Trackers that could not report", level=1)
     _loop_table(
         document,
@@ -1296,9 +1291,16 @@ def build_dq_template() -> DocumentType:
         aligns="LLLL",
     )
     _tag(document, "{%p endif %}")
-    _tag(document, "{%p for s in collaboratives %}")
+
+
+def _dq_section(document: DocumentType) -> None:
+    """One collaborative: health, month grid, open issues by tab, acknowledged ones."""
+    _tag(document, "{%p if scope %}")
+    document.add_heading("Issues and monthly updates", level=1)
+    _tag(document, "{%p else %}")
     heading = document.add_heading("{{ s.name }}", level=1)
     heading.paragraph_format.page_break_before = True  # one page (or more) each, to share
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p if s.status == 'failed' %}")
     _paragraph(
         document,
@@ -1309,14 +1311,19 @@ def build_dq_template() -> DocumentType:
     _tag(document, "{%p endif %}")
     _health_line(document)
     document.add_heading("Monthly tracker updates", level=2)
+    # A tracker that could not be read tells nothing about its months: no grid of ✗.
+    _tag(document, "{%p if s.status == 'failed' %}")
+    _paragraph(document, "Which months were updated shows here again once the tracker can be read.")
+    _tag(document, "{%p else %}")
     _grid(document)
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p for t in s.tabs %}")
     document.add_heading("{{ t.tab }}", level=2)
     table = _loop_table(
         document,
         ["Severity", "Row", "Column", "Cell", "Value", "What to fix", "Status"],
         [
-            "{{ i.severity }}",
+            "{{ i.severity_label }}",
             "{{ i.row }}",
             "{{ i.column }}",
             "{{r i.cell }}",
@@ -1339,7 +1346,13 @@ def build_dq_template() -> DocumentType:
     table = _loop_table(
         document,
         ["Severity", "Row", "Column", "What it was", "Why acknowledged"],
-        ["{{ i.severity }}", "{{ i.row }}", "{{ i.column }}", "{{ i.message }}", "{{ i.status }}"],
+        [
+            "{{ i.severity_label }}",
+            "{{ i.row }}",
+            "{{ i.column }}",
+            "{{ i.message }}",
+            "{{ i.status }}",
+        ],
         "i in s.acknowledged",
         [SEVERITY_WIDTH, 0.9, 2.3, 7.2, 4.7],
         aligns="LLLLL",
@@ -1347,6 +1360,48 @@ def build_dq_template() -> DocumentType:
     )
     _severity_cell(table, 2)
     _tag(document, "{%p endif %}")
+
+
+def build_dq_template() -> DocumentType:
+    """Build the data-quality report template (internal, never for the funder).
+
+    The same template makes each collaborative's own page: there `scope` is its
+    name, and the overview of every collaborative and the collaborative columns are
+    left out.
+    """
+    document = Document()
+    _styles(document)
+    _page_setup(
+        document,
+        header="{{ program }} · Data-quality report{% if scope %}: {{ scope }}{% endif %} · "
+        "Internal",
+        footer_note=" · Internal",
+    )
+    document.sections[0].different_first_page_header_footer = False
+    _paragraph(document, "Data-quality report{% if scope %}: {{ scope }}{% endif %}", style="Title")
+    _paragraph(
+        document, "{{ program }} · data as of {{ data_as_of }} · made on {{ made_on }}", colour=GREY
+    )
+    _paragraph(
+        document,
+        "Internal: for program staff and collaboratives, never for the funder.",
+        bold=True,
+        colour=RGBColor(0x8A, 0x1C, 0x12),
+        size=9.5,
+    )
+    _tag(document, "{%p if scope %}")
+    _paragraph(
+        document,
+        "What needs fixing in the tracker of {{ scope }}: what changed since the last check, "
+        "then each issue with its row, its cell and what to do, and the months the tracker "
+        "was updated.",
+    )
+    _tag(document, "{%p else %}")
+    _dq_overview(document)
+    _tag(document, "{%p endif %}")
+    _dq_changes(document)
+    _tag(document, "{%p for s in collaboratives %}")
+    _dq_section(document)
     _tag(document, "{%p endfor %}")
     document.add_heading("Severities", level=1)
     severities = (

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from stc_reporting.checks.suggestions import near_choices
 from stc_reporting.contract.suites import INDICATOR_KEY, SUITES_DIR, UNKNOWN_PARTNER_IDS, suite_path
 from stc_reporting.contract.tabs import (
     ACTIVITIES,
@@ -26,6 +27,7 @@ from stc_reporting.contract.tabs import (
     MEASUREMENTS,
     PARTNERS,
     TABS,
+    Column,
     Kind,
     Tab,
 )
@@ -255,7 +257,7 @@ def _issue(
         raw_value = f"{raw_value:%Y-%m}"  # months print as they are written, 2020-03
     value = mask_if_personal(display_value(raw_value))
     message = (
-        str(meta["message"])
+        _fix_for(meta, column, value)
         .replace("{start}", window.start.isoformat())
         .replace("{end}", window.end.isoformat())
         .replace("{run_date}", window.run_date.isoformat())
@@ -277,6 +279,15 @@ def _issue(
         rule=str(meta["rule"]),
         message=message,
     )
+
+
+def _fix_for(meta: dict[str, Any], column: Column, value: str) -> str:
+    """The rule's fix: for a near miss of a choice list, the choice it likely meant."""
+    near = near_choices(value, column.choices) if "near_message" in meta else []
+    if not near:
+        return str(meta["message"])
+    named = " or ".join(f"'{choice}'" for choice in near)
+    return str(meta["near_message"]).replace("{near}", named)
 
 
 def display_value(value: object) -> str:

@@ -11,6 +11,8 @@ Every expectation carries `meta`:
     field: the field the issue is reported against.
     message: the plain-words fix; `{value}`, `{start}`, `{end}` and `{run_date}`
         are filled in per issue.
+    near_message: (choice lists only) the fix when the value is near one or two
+        choices (`checks/suggestions.py`): `{near}` names them instead of the list.
 """
 
 from __future__ import annotations
@@ -48,11 +50,15 @@ def _expectation(
     field: str,
     message: str,
     severity: str = "critical",
+    near_message: str | None = None,
 ) -> Expectation:
+    meta = {"rule": rule, "field": field, "message": message}
+    if near_message is not None:
+        meta["near_message"] = near_message
     return {
         "type": kind,
         "kwargs": kwargs,
-        "meta": {"rule": rule, "field": field, "message": message},
+        "meta": meta,
         "severity": severity,
         "description": message.replace("{value}", "the value").split(":")[0] + ".",
     }
@@ -111,6 +117,8 @@ def _column_rules(column: Column) -> list[Expectation]:
                 rule="not-a-choice",
                 field=name,
                 message=f"'{{value}}' is not an allowed {header}: use one of {labels}.",
+                near_message=f"'{{value}}' is not an allowed {header}: did you mean {{near}}? "
+                "Write the choice exactly as listed.",
             )
         )
     if column.min_value is not None:

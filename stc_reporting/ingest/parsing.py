@@ -35,6 +35,47 @@ SPREADSHEET_ERRORS = frozenset(
 
 DATE_HINT = "write it as 2020-03-15 or 3/15/2020, or use a date cell"
 
+# A month written without its day ("marzo 2020", "Mar 2020", "3/2020", "2020-03"): the
+# fix names the month and asks for the day, never suggests one. Trackers are kept in
+# English and in Spanish, so both languages' month names (and their first three
+# letters) are recognised.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_SPANISH_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+_MONTH_WORDS = {
+    word: number
+    for number, names in enumerate(zip(MONTH_NAMES, _SPANISH_MONTHS, strict=True), start=1)
+    for name in names
+    for word in (name.lower(), name.lower()[:3])
+} | {"sept": 9, "setiembre": 9}
+_MONTH_IN_WORDS = re.compile(r"^([^\W\d_]+)\.?[\s,/-]*(?:de\s+|del\s+|of\s+)?(\d{4})$")
+_MONTH_IN_DIGITS = re.compile(r"^(\d{1,2})[/-](\d{4})$")
+
 
 class CellError(ValueError):
     """A cell that does not read as its column's type.
@@ -111,8 +152,35 @@ def parse_date(cell: object) -> date:
     text = clean_text(cell)
     parsed = _date_from_text(text)
     if parsed is None:
+        month = month_without_day(text)
+        if month is not None:
+            raise CellError(
+                Rule.BAD_DATE,
+                f"gives the month but not the day: enter the full date, the day in "
+                f"{MONTH_NAMES[month.month - 1]} {month.year} it happened, as year-month-day "
+                "or month/day/year, or use a date cell.",
+            )
         raise CellError(Rule.BAD_DATE, f"is not a date: {DATE_HINT}.")
     return parsed
+
+
+def month_without_day(text: str) -> date | None:
+    """The month a text names without a day, as its first day; None if it names none.
+
+    Reads `marzo 2020`, `March 2020`, `Mar. 2020`, `marzo de 2020`, `3/2020` and
+    `2020-03` (any case). Used to word a fix, never to read a date: a date needs its day.
+    """
+    text = text.strip().lower()
+    if match := _MONTH_IN_WORDS.match(text):
+        number = _MONTH_WORDS.get(match.group(1))
+        year = int(match.group(2))
+    elif match := _MONTH_IN_DIGITS.match(text):
+        number, year = int(match.group(1)), int(match.group(2))
+    elif match := _MONTH.match(text):
+        number, year = int(match.group(2)), int(match.group(1))
+    else:
+        return None
+    return date(year, number, 1) if number is not None and 1 <= number <= 12 else None
 
 
 def _date_from_serial(serial: float) -> date:
@@ -148,8 +216,11 @@ def parse_month(cell: object) -> date:
     try:
         day = parse_date(cell)
     except CellError:
+        named = month_without_day(text)
+        # The month is all this column needs, so the fix may spell it out: no invention.
+        example = f"{named:%Y-%m}" if named else "2020-03"
         raise CellError(
-            Rule.BAD_MONTH, "is not a month: write it as 2020-03, or use a date cell."
+            Rule.BAD_MONTH, f"is not a month: write it as {example}, or use a date cell."
         ) from None
     return day.replace(day=1)
 

@@ -24,7 +24,11 @@ _LINKED_KINDS = {
     DocumentKind.PROGRAM_REPORT: "Program report (draft)",
     DocumentKind.COLLABORATIVE_REPORT: "Report draft",
     DocumentKind.DATA_QUALITY_REPORT: "Data-quality report",
+    DocumentKind.DATA_QUALITY_PAGE: "Data-quality page",
 }
+_DRAFT_KINDS = frozenset({DocumentKind.PROGRAM_REPORT, DocumentKind.COLLABORATIVE_REPORT})
+# Kinds of which the run links the HTML page only (the .docx is beside it).
+_HTML_ONLY = frozenset({DocumentKind.DATA_QUALITY_REPORT, DocumentKind.DATA_QUALITY_PAGE})
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,15 @@ class RunLink:
         key: The artifact key: the same for the same file in every run (history).
         text: What the link says.
         url: Where it goes (`file://` on the outputs share, or a Drive address).
+        kind: What the file is.
+        name: The collaborative it is about, or '' for the whole program.
     """
 
     key: str
     text: str
     url: str
+    kind: DocumentKind
+    name: str = ""
 
 
 def file_address(path: Path) -> str:
@@ -69,7 +77,10 @@ def run_links(
     shared: dict[str, str] | None = None,
     address: Callable[[Path], str] = file_address,
 ) -> list[RunLink]:
-    """Links to the run's report drafts and its data-quality page, program report first.
+    """Links to the run's report drafts and data-quality pages, program report first.
+
+    The internal data-quality report comes after the drafts, then each
+    collaborative's own data-quality page (the one to forward to it).
 
     Args:
         run_dir: The run's folder.
@@ -87,9 +98,13 @@ def run_links(
         who = names.get(written.collaborative or "", "")
         text = f"{_LINKED_KINDS[kind]}: {who}" if who else _LINKED_KINDS[kind]
         stem = Path(written.path).stem
-        key = f"draft-{stem}" if kind is DocumentKind.COLLABORATIVE_REPORT else stem
+        key = {
+            DocumentKind.COLLABORATIVE_REPORT: f"draft-{stem}",
+            DocumentKind.DATA_QUALITY_PAGE: f"data-quality-{stem}",
+        }.get(kind, stem)
         url = (shared or {}).get(written.path) or address(run_dir / written.path)
-        ranked.append((order.index(kind), RunLink(_artifact_key(key), text, url)))
+        link = RunLink(_artifact_key(key), text, url, kind, who)
+        ranked.append((order.index(kind), link))
     return [link for _, link in sorted(ranked, key=lambda pair: pair[0])]
 
 
@@ -99,7 +114,7 @@ def shared_files(files: Sequence[WrittenFile]) -> list[WrittenFile]:
         f
         for f in files
         if DocumentKind(f.kind) in _LINKED_KINDS
-        and (f.kind != DocumentKind.DATA_QUALITY_REPORT or f.path.endswith(".html"))
+        and (DocumentKind(f.kind) not in _HTML_ONLY or f.path.endswith(".html"))
     ]
 
 
@@ -177,11 +192,25 @@ def summary_markdown(
         *headline_figures(rollups),
         "",
         "## Files",
-        *(f"- [{link.text}]({link.url})" for link in links),
+        *(
+            f"- [{link.text}]({link.url})"
+            for link in links
+            if link.kind is not DocumentKind.DATA_QUALITY_PAGE
+        ),
+        *_pages_line(links),
         f"- Every file of this run: `{summary.out_dir}`",
         *(f"\n> {note}" for note in summary.notes),
     ]
     return "\n".join(lines)
+
+
+def _pages_line(links: Sequence[RunLink]) -> list[str]:
+    """The collaboratives' data-quality pages in one line, not one line each."""
+    pages = [link for link in links if link.kind is DocumentKind.DATA_QUALITY_PAGE]
+    if not pages:
+        return []
+    listed = " · ".join(f"[{link.name or link.text}]({link.url})" for link in pages)
+    return [f"- Data-quality page of each collaborative, to forward to it: {listed}"]
 
 
 def review_markdown(
@@ -197,7 +226,7 @@ def review_markdown(
         "answer below. **Approve** publishes exactly these drafts, without their draft "
         "marks, to the funder's folder; a draft changed since the run is refused.",
         "",
-        *(f"- [{link.text}]({link.url})" for link in links if link.key != "data-quality-report"),
+        *(f"- [{link.text}]({link.url})" for link in links if link.kind in _DRAFT_KINDS),
         "",
         "### What to look at before approving",
     ]
@@ -216,7 +245,7 @@ def review_markdown(
             )
         )
         lines.append(f"- **{entry.name}**: {counts}" + (f" ({detail})" if detail else ""))
-    quality = [link for link in links if link.key == "data-quality-report"]
+    quality = [link for link in links if link.kind is DocumentKind.DATA_QUALITY_REPORT]
     lines += [
         *(f"\nEvery issue, cell by cell: [{link.text}]({link.url})." for link in quality),
         "",

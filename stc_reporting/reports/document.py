@@ -24,6 +24,7 @@ class DocumentKind(StrEnum):
     PROGRAM_REPORT = "program-report"
     COLLABORATIVE_REPORT = "collaborative-report"
     DATA_QUALITY_REPORT = "data-quality-report"
+    DATA_QUALITY_PAGE = "data-quality-page"
     SNAPSHOT = "snapshot"
     MANIFEST = "manifest"
     SET_ASIDE = "set-aside"

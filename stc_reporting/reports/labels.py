@@ -408,6 +408,45 @@ def _locale(name: str) -> str:
     return name
 
 
+class GridWords(_Labels):
+    """A month of the data-quality grid: its state in words, and the symbol in its cell."""
+
+    on_time: Plain
+    late: Plain
+    missing: Plain
+    not_due: Plain
+
+
+class SeverityWords(_Labels):
+    """An issue's severity as the data-quality report's tables print it."""
+
+    structural: Plain
+    error: Plain
+    warning: Plain
+    privacy: Plain
+
+
+class QualityWords(_Labels):
+    """The words the code places into the data-quality report and its per-collaborative pages.
+
+    Their headings and sentences are in the templates (`data-quality-report.*`).
+    """
+
+    document_title: Annotated[str, _placeholders("date")]
+    page_document_title: Annotated[str, _placeholders("collaborative", "date")]
+    year: Annotated[str, _placeholders("number")]
+    grid_month: Annotated[str, _placeholders("month", "year")]
+    states: GridWords
+    symbols: GridWords
+    none: Plain
+    whole_tracker: Plain
+    row: Annotated[str, _placeholders("row")]
+    status_new: Plain
+    status_open: Annotated[str, _placeholders("month")]
+    status_acknowledged: Annotated[str, _placeholders("reason")]
+    severities: SeverityWords
+
+
 class ReportLabels(_Labels):
     """Everything in one `labels.<language>.yaml`."""
 
@@ -426,6 +465,8 @@ class ReportLabels(_Labels):
     charts: ChartWords
     alt_text: AltTextWords
     choices: ChoiceWords
+
+    quality: QualityWords
     suppression_legend: list[
         Annotated[str, _placeholders("suppressed", "not_available", "small_denominator")]
     ] = Field(min_length=1)

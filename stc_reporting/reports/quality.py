@@ -7,22 +7,34 @@ run, puts structural failures first, then gives each collaborative a health line
 a month-by-month grid of tracker submissions and every issue grouped by tab,
 most serious first, each with its cell, value (masked for privacy) and fix.
 Issues in a Google Sheet link to their cell.
+
+Beside it, each collaborative of the run gets its own data-quality page
+(`data-quality/<id>.html` and `.docx`): the same report, from the same templates,
+scoped to that collaborative alone (its issues, fixes, month grid and follow-up,
+nothing of any other collaborative), so a program manager can forward it as it is.
+A page is made for a collaborative that failed too: it says what is wrong.
+
+The words the code places (statuses, the grid's symbols, titles) come from
+`labels.<language>.yaml`; a page in another language is that language's labels
+file, and, when present, its templates `data-quality-report.<language>.*`.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from babel.dates import format_date
 from docxtpl import DocxTemplate, RichText
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from stc_reporting.checks.followup import FollowUp, TrackedIssue
-from stc_reporting.config import CollaborativeConfig, ProgramConfig
+from stc_reporting.checks.followup import FollowUp, History, TrackedIssue
+from stc_reporting.config import DEFAULT_LANGUAGE, CollaborativeConfig, ProgramConfig
 from stc_reporting.contract.tabs import TAB_ORDER
 from stc_reporting.figures.document import CollaborativeEntry, Rollups
 from stc_reporting.figures.periods import program_year
@@ -33,22 +45,29 @@ from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.reports.accessibility import make_accessible
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
-from stc_reporting.reports.formatting import fmt_rate, long_date
-from stc_reporting.reports.labels import ReportLabels, load_labels
+from stc_reporting.reports.formatting import NumberFormat, long_date
+from stc_reporting.reports.labels import (
+    GridWords,
+    QualityWords,
+    ReportLabels,
+    load_labels,
+)
 from stc_reporting.reports.render import reproducible_zip, template_environment
 from stc_reporting.reports.sections import plain_reason
 
 DOCX_TEMPLATE = "data-quality-report.docx"
 HTML_TEMPLATE = "data-quality-report.html.j2"
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+REPORT_NAME = "data-quality-report"
+PAGES_FOLDER = "data-quality"
+"""Each collaborative's page: `data-quality/<collaborative id>.html` and `.docx`."""
 CELL_SIZE = 18  # half-points: the issue tables' 9 pt
-GRID_SYMBOLS = {"on time": "✓", "late": "late", "missing": "✗", "not due": ""}
 
 
 class IssueLine(BaseModel):
-    """One issue as the report lists it."""
+    """One issue as the report lists it (`severity` the id, `severity_label` its words)."""
 
     severity: str
+    severity_label: str
     row: str
     column: str
     cell: str
@@ -66,10 +85,18 @@ class TabIssues(BaseModel):
 
 
 class GridMonth(BaseModel):
-    """One month of the submission grid."""
+    """One month of the submission grid.
+
+    Attributes:
+        label: The month, short (`Nov 19`).
+        state: `on_time`, `late`, `missing` or `not_due`.
+        words: The state in words (`labels.quality.states`).
+        symbol: What its cell shows (`labels.quality.symbols`).
+    """
 
     label: str
     state: str
+    words: str
     symbol: str
 
 
@@ -113,8 +140,15 @@ class ChangeLine(BaseModel):
 
 
 class DataQualityContext(BaseModel):
-    """What the data-quality report shows."""
+    """What the data-quality report shows, or one collaborative's page of it.
 
+    `scope` is empty for the internal report of every collaborative of the run, and
+    the collaborative's name on its page: the templates leave out the overview of
+    all collaboratives and the collaborative columns there.
+    """
+
+    scope: str
+    title: str
     program: str
     data_as_of: str
     made_on: str
@@ -136,24 +170,25 @@ def cell_link(issue: Issue) -> str:
     return issue.link
 
 
-def _status_text(tracked: TrackedIssue) -> str:
+def _status_text(tracked: TrackedIssue, words: QualityWords) -> str:
     if tracked.status == "new":
-        return "new"
+        return words.status_new
     if tracked.status == "acknowledged":
-        return f"acknowledged: {tracked.acknowledgement}"
-    return f"open since {tracked.since}"
+        return words.status_acknowledged.format(reason=tracked.acknowledgement)
+    return words.status_open.format(month=tracked.since)
 
 
-def _line(tracked: TrackedIssue) -> IssueLine:
+def _line(tracked: TrackedIssue, words: QualityWords) -> IssueLine:
     issue = tracked.issue
     return IssueLine(
         severity=issue.severity.value,
+        severity_label=str(getattr(words.severities, issue.severity.value)),
         row="" if issue.row is None else str(issue.row),
         column=issue.column,
         cell=issue.cell,
         value=issue.value,
         message=issue.message,
-        status=_status_text(tracked),
+        status=_status_text(tracked, words),
         link=cell_link(issue),
     )
 
@@ -164,11 +199,15 @@ def month_grid(
     years: Sequence[int],
     program_start: date,
     as_of: date,
+    wording: ReportLabels | None = None,
 ) -> list[GridYear]:
     """Each program year's months: on time, late, missing, or not due yet.
 
     A month is due once it has ended by `as_of` (as in `rollups.months_expected`).
+    Its label, words and symbol are those of `wording` (English without it).
     """
+    wording = wording or load_labels()
+    words = wording.quality
     submitted = {s.month: s.submitted_on for s in submissions} if has_tab else {}
     grid = []
     for year in years:
@@ -177,25 +216,52 @@ def month_grid(
         for _ in range(12):
             end = month_end(month)
             if end > as_of:
-                state = "not due"
+                state = "not_due"
             elif month not in submitted:
                 state = "missing"
             elif submitted[month] <= end + timedelta(days=ON_TIME_DAYS):
-                state = "on time"
+                state = "on_time"
             else:
                 state = "late"
-            label = f"{MONTH_NAMES[month.month - 1]} {month.year % 100:02d}"
-            months.append(GridMonth(label=label, state=state, symbol=GRID_SYMBOLS[state]))
+            label = words.grid_month.format(
+                month=short_month(month, wording), year=f"{month.year % 100:02d}"
+            )
+            months.append(
+                GridMonth(
+                    label=label,
+                    state=state,
+                    words=_of(words.states, state),
+                    symbol=_of(words.symbols, state),
+                )
+            )
             month = end + timedelta(days=1)
         last = month - timedelta(days=1)
         span = str(first.year) if last.year == first.year else f"{first.year}–{last.year % 100:02d}"
-        grid.append(GridYear(label=f"Year {year}", calendar_years=span, months=months))
+        label = words.year.format(number=year)
+        grid.append(GridYear(label=label, calendar_years=span, months=months))
     return grid
 
 
-def grid_months(program_start: date) -> list[str]:
+def short_month(month: date, wording: ReportLabels) -> str:
+    """A month's short name in the report's language (`Nov`, `nov`): Babel's, as in dates."""
+    return format_date(month, "MMM", locale=wording.locale)
+
+
+def grid_months(program_start: date, wording: ReportLabels) -> list[str]:
     """The months of a program year in order: the grid's column headings (`Nov` … `Oct`)."""
-    return [MONTH_NAMES[(program_start.month - 1 + offset) % 12] for offset in range(12)]
+    first = program_start.replace(day=1)
+    return [
+        short_month(
+            date(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1, 1),
+            wording,
+        )
+        for k in range(12)
+    ]
+
+
+def _of(words: GridWords, state: str) -> str:
+    """The words for a grid state (`on_time`, `late`, `missing`, `not_due`)."""
+    return str(getattr(words, state))
 
 
 def _section(
@@ -209,6 +275,7 @@ def _section(
     wording: ReportLabels,
 ) -> CollaborativeSection:
     issues = [t.issue for t in tracked]
+    words, rate = wording.quality, NumberFormat(wording.locale).rate
     records = build_records(tracker, issues) if not tracker.failed else None
     combined = (entry.periods or {}).get(combined_label)
     grid = month_grid(
@@ -217,11 +284,13 @@ def _section(
         program.years,
         program.start,
         as_of,
+        wording,
     )
     months = [m for year in grid for m in year.months]
     open_issues = sorted(
         (t for t in tracked if t.status != "acknowledged"),
         key=lambda t: (
+            t.issue.severity is not Severity.STRUCTURAL,  # what stops the tracker: first
             TAB_ORDER.get(t.issue.tab, -1),
             SEVERITY_ORDER[t.issue.severity],
             t.issue.row or 0,
@@ -230,7 +299,7 @@ def _section(
     )
     tabs: dict[str, list[IssueLine]] = {}
     for item in open_issues:
-        tabs.setdefault(item.issue.tab or "Whole tracker", []).append(_line(item))
+        tabs.setdefault(item.issue.tab or words.whole_tracker, []).append(_line(item, words))
     quality = entry.data_quality
     return CollaborativeSection(
         name=collaborative.name,
@@ -244,16 +313,20 @@ def _section(
         warnings=quality.warnings,
         privacy=quality.privacy,
         rows_excluded=quality.rows_excluded,
-        completeness=fmt_rate(combined.reporting_completeness if combined else None),
-        timeliness=fmt_rate(combined.reporting_timeliness if combined else None),
-        missing_months=", ".join(m.label for m in months if m.state == "missing") or "none",
-        late_months=", ".join(m.label for m in months if m.state == "late") or "none",
+        completeness=rate(combined.reporting_completeness if combined else None),
+        timeliness=rate(combined.reporting_timeliness if combined else None),
+        missing_months=_months_in(months, "missing", words),
+        late_months=_months_in(months, "late", words),
         grid=grid,
-        grid_months=grid_months(program.start),
+        grid_months=grid_months(program.start, wording),
         tabs=[TabIssues(tab=tab, issues=lines) for tab, lines in tabs.items()],
-        acknowledged=[_line(t) for t in tracked if t.status == "acknowledged"],
+        acknowledged=[_line(t, words) for t in tracked if t.status == "acknowledged"],
         issue_count=len(open_issues),
     )
+
+
+def _months_in(months: Sequence[GridMonth], state: str, words: QualityWords) -> str:
+    return ", ".join(m.label for m in months if m.state == state) or words.none
 
 
 def build_dq_context(
@@ -264,6 +337,7 @@ def build_dq_context(
     program: ProgramConfig,
     made_on: date,
     wording: ReportLabels,
+    scope: str = "",
 ) -> DataQualityContext:
     """Build the data-quality report's context.
 
@@ -274,20 +348,29 @@ def build_dq_context(
         followup: Every issue with its status, what was fixed, acknowledgement problems.
         program: `start` (date) and `years` (list of int) of the program.
         made_on: The day the report is made.
-        wording: The labels of the funder reports: dates and the plain failure reasons
-            are said the same way here (the rest of this internal report's wording is
-            in its templates and in this module).
+        wording: The labels: dates, plain failure reasons, statuses and the grid's
+            words (the report's headings and sentences are in its templates).
+        scope: Empty for the report of every collaborative; the collaborative's name
+            for its own page (`build_page_context` gives the rest of the page's scope).
     """
     as_of = rollups.as_of
+    words = wording.quality
     names = {c.id: c.name for c in collaboratives}
     by_collaborative: dict[str, list[TrackedIssue]] = {c.id: [] for c in collaboratives}
     for tracked in followup.tracked:
         by_collaborative.setdefault(tracked.issue.collaborative, []).append(tracked)
     tracker_of = {t.collaborative: t for t in trackers}
     combined_label = list(rollups.periods)[-1]  # years first, the combined period last
+    data_as_of = long_date(as_of, wording.dates, wording.locale)
     return DataQualityContext(
+        scope=scope,
+        title=(
+            words.page_document_title.format(collaborative=scope, date=data_as_of)
+            if scope
+            else words.document_title.format(date=data_as_of)
+        ),
         program=rollups.program,
-        data_as_of=long_date(as_of, wording.dates, wording.locale),
+        data_as_of=data_as_of,
         made_on=long_date(made_on, wording.dates, wording.locale),
         compared=bool(followup.compared),
         new_count=followup.count("new"),
@@ -300,7 +383,7 @@ def build_dq_context(
                 tab=t.issue.tab,
                 column=t.issue.column,
                 rule=t.issue.rule,
-                detail=f"row {t.issue.row}" if t.issue.row else "",
+                detail=words.row.format(row=t.issue.row) if t.issue.row else "",
             )
             for t in followup.tracked
             if t.status == "new" and t.issue.collaborative in followup.compared
@@ -311,7 +394,7 @@ def build_dq_context(
                 tab=f.tab,
                 column=f.column,
                 rule=f.rule,
-                detail=f"open since {f.since}",
+                detail=words.status_open.format(month=f.since),
             )
             for f in followup.fixed
         ],
@@ -344,6 +427,49 @@ def build_dq_context(
     )
 
 
+def followup_of(followup: FollowUp, collaborative: str) -> FollowUp:
+    """The follow-up of one collaborative: its issues, its fixes, its comparison.
+
+    Acknowledgement problems are left out: they are about the program staff's
+    `acknowledgements.yaml`, not about the collaborative's tracker.
+    """
+    return replace(
+        followup,
+        tracked=[t for t in followup.tracked if t.issue.collaborative == collaborative],
+        fixed=[f for f in followup.fixed if f.collaborative == collaborative],
+        acknowledgement_problems=[],
+        compared={c: m for c, m in followup.compared.items() if c == collaborative},
+        complete=followup.complete & {collaborative},
+        history=History(),
+    )
+
+
+def build_page_context(
+    rollups: Rollups,
+    collaborative: CollaborativeConfig,
+    tracker: ParsedTracker,
+    followup: FollowUp,
+    program: ProgramConfig,
+    made_on: date,
+    wording: ReportLabels,
+) -> DataQualityContext:
+    """One collaborative's page: the report's context built from its data alone.
+
+    Only its config, its tracker and its follow-up go in, so nothing of another
+    collaborative can come out (arguments as `build_dq_context`).
+    """
+    return build_dq_context(
+        rollups,
+        [collaborative],
+        [tracker],
+        followup_of(followup, collaborative.id),
+        program,
+        made_on,
+        wording,
+        scope=collaborative.name,
+    )
+
+
 def render_dq_report(
     rollups: Rollups,
     collaboratives: Sequence[CollaborativeConfig],
@@ -352,32 +478,82 @@ def render_dq_report(
     program: ProgramConfig,
     made_on: date,
     wording: ReportLabels | None = None,
+    languages: Mapping[str, str] | None = None,
+    templates: Path = TEMPLATES_DIR,
 ) -> list[RenderedDocument]:
-    """Render `data-quality-report.html` and `.docx` (arguments as `build_dq_context`).
+    """Render `data-quality-report.html` and `.docx`, and each collaborative's page.
 
-    Without `wording`, the English labels beside the templates are used.
+    Arguments as `build_dq_context`; without `wording`, the English labels beside
+    the templates are used for the report. Each collaborative's page is in its
+    language in `languages` (collaborative id to language code; English when absent).
     """
-    wording = wording or load_labels()
+    wording = wording or load_labels(templates=templates)
     context = build_dq_context(
         rollups, collaboratives, trackers, followup, program, made_on, wording
     )
     kind = DocumentKind.DATA_QUALITY_REPORT
+    documents = [
+        RenderedDocument(f"{REPORT_NAME}.html", kind, None, render_dq_html(context, templates)),
+        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, render_dq_docx(context, templates)),
+    ]
+    tracker_of = {t.collaborative: t for t in trackers}
+    for collaborative in collaboratives:
+        language = (languages or {}).get(collaborative.id, DEFAULT_LANGUAGE)
+        page = build_page_context(
+            rollups,
+            collaborative,
+            tracker_of[collaborative.id],
+            followup,
+            program,
+            made_on,
+            load_labels(language, templates),
+        )
+        documents += _page_documents(collaborative.id, page, language, templates)
+    return documents
+
+
+def _page_documents(
+    collaborative: str, page: DataQualityContext, language: str, templates: Path
+) -> list[RenderedDocument]:
+    path, kind = f"{PAGES_FOLDER}/{collaborative}", DocumentKind.DATA_QUALITY_PAGE
+    html = render_dq_html(page, templates, language)
+    docx = render_dq_docx(page, templates, language)
     return [
-        RenderedDocument("data-quality-report.html", kind, None, render_dq_html(context)),
-        RenderedDocument("data-quality-report.docx", kind, None, render_dq_docx(context)),
+        RenderedDocument(f"{path}.html", kind, collaborative, html),
+        RenderedDocument(f"{path}.docx", kind, collaborative, docx),
     ]
 
 
-def render_dq_html(context: DataQualityContext, templates: Path = TEMPLATES_DIR) -> bytes:
+def template_for(name: str, language: str, templates: Path = TEMPLATES_DIR) -> str:
+    """The template of a language: `data-quality-report.<language>.docx` when it exists.
+
+    Otherwise the template itself (`data-quality-report.docx`), whose words then
+    come from the language's labels alone.
+    """
+    stem, _, extension = name.partition(".")
+    localized = f"{stem}.{language}.{extension}"
+    return localized if (templates / localized).is_file() else name
+
+
+def render_dq_html(
+    context: DataQualityContext,
+    templates: Path = TEMPLATES_DIR,
+    language: str = DEFAULT_LANGUAGE,
+) -> bytes:
     """Render the self-contained HTML page."""
     environment = SandboxedEnvironment(loader=FileSystemLoader(templates), autoescape=True)
-    page = environment.get_template(HTML_TEMPLATE).render(**context.model_dump())
+    template = environment.get_template(template_for(HTML_TEMPLATE, language, templates))
+    page = template.render(language=language, **context.model_dump())
     return page.encode("utf-8")
 
 
-def render_dq_docx(context: DataQualityContext, templates: Path = TEMPLATES_DIR) -> bytes:
+def render_dq_docx(
+    context: DataQualityContext,
+    templates: Path = TEMPLATES_DIR,
+    language: str = DEFAULT_LANGUAGE,
+) -> bytes:
     """Render the Word version; Google Sheets cells become links."""
-    document = DocxTemplate(templates / DOCX_TEMPLATE)
+    document = DocxTemplate(templates / template_for(DOCX_TEMPLATE, language, templates))
     data = context.model_dump()
     for section in data["collaboratives"]:
         for tab in section["tabs"]:
@@ -399,7 +575,7 @@ def render_dq_docx(context: DataQualityContext, templates: Path = TEMPLATES_DIR)
                 )
     document.render(data, jinja_env=template_environment(), autoescape=True)
     buffer = io.BytesIO()
-    document.docx.core_properties.title = f"Data-quality report, data as of {context.data_as_of}"
+    document.docx.core_properties.title = context.title
     make_accessible(document.docx, context.document_language)
     document.save(buffer)
     return reproducible_zip(buffer.getvalue())

@@ -42,11 +42,11 @@ def test_the_month_grid_marks_on_time_late_missing_and_not_due() -> None:
         Submission(date(2019, 12, 1), date(2020, 1, 16), 3),
     ]
     [year2, year3] = month_grid(submissions, True, [2, 3], date(2018, 11, 1), date(2020, 12, 31))
-    assert [m.state for m in year2.months[:3]] == ["on time", "late", "missing"]
+    assert [m.state for m in year2.months[:3]] == ["on_time", "late", "missing"]
     assert year2.months[0].label == "Nov 19"
     # as-of 31 Dec 2020: November and December 2020 are due (and missing), the rest not yet
     assert [m.state for m in year3.months[:2]] == ["missing", "missing"]
-    assert [m.state for m in year3.months[2:]] == ["not due"] * 10
+    assert [m.state for m in year3.months[2:]] == ["not_due"] * 10
 
 
 def test_a_google_sheets_issue_links_to_its_cell() -> None:

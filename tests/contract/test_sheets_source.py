@@ -127,6 +127,20 @@ def assert_quality_reports_link_cells(sheets_run: Path, xlsx_run: Path) -> None:
     assert document.count("<w:hyperlink ") >= 1 and address in relations
     # A hyperlink is a sibling of runs; inside a run's text Word would show no link.
     assert not re.search(r"<w:t(?: [^>]*[^/>])?>(?:(?!</w:t>).)*<w:hyperlink", document)
+    for identifier in SAMPLES:
+        assert_page_links_to_its_own_sheet(sheets_run, identifier)
+
+
+def assert_page_links_to_its_own_sheet(run: Path, identifier: str) -> None:
+    """A collaborative's data-quality page links its own spreadsheet's cells, no other's."""
+    own = f"https://docs.google.com/spreadsheets/d/{identifier}-sheet/edit#gid="
+    page = (run / f"data-quality/{identifier}.html").read_text()
+    links = re.findall(r'href="([^"]*)"', page)
+    with zipfile.ZipFile(run / f"data-quality/{identifier}.docx") as docx:
+        relations = docx.read("word/_rels/document.xml.rels").decode()
+    targets = re.findall(r'Target="([^"]*)"[^>]*TargetMode="External"', relations)
+    assert links and targets, identifier
+    assert all(link.replace("&amp;", "&").startswith(own) for link in links + targets)
 
 
 def test_each_tab_reads_as_the_xlsx_source_reads_it(

@@ -240,3 +240,15 @@ def test_every_rule_id_code_or_suites_can_emit_is_documented_with_a_fix() -> Non
         emitted |= {e["meta"]["rule"] for e in document["expectations"]}
     assert emitted - documented == set()
     assert documented - emitted == set(), "documented rules that nothing emits"
+
+
+def test_a_near_miss_of_a_choice_names_the_choice_and_anything_else_lists_them_all() -> None:
+    """'Labor' is told 'Labor and worker rights'; 'Banana' gets the whole list, as before."""
+    rows = [partner("P1", sector="Labor"), partner("P2", sector="Banana")]
+    issues = {i.value: i.message for i in check(minimal_tabs([activity()], rows))}
+    assert issues["Labor"] == (
+        "'Labor' is not an allowed Sector: did you mean 'Labor and worker rights'? "
+        "Write the choice exactly as listed."
+    )
+    assert issues["Banana"].startswith("'Banana' is not an allowed Sector: use one of ")
+    assert "Labor and worker rights; Housing" in issues["Banana"]

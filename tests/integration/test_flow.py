@@ -47,6 +47,7 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
     assert [f["path"] for f in manifest["files"]] == [
         "data-quality-report.docx",
         "data-quality-report.html",
+        *(f"data-quality/{c}.{ext}" for c in sorted(SAMPLE_IDS) for ext in ("docx", "html")),
         "issues-followup.json",
         "issues.csv",
         "report-texts.json",

@@ -68,11 +68,14 @@ def test_a_partial_run_leaves_the_other_collaboratives_outputs_alone(
     after = hashes(out)
     kept = [REVIEWED, "reports/program-report.docx"]
     kept += [f"reports/collaborative-{c}.docx" for c in OTHERS]
+    kept += [f"data-quality/{c}.{ext}" for c in OTHERS for ext in ("docx", "html")]
     assert {path: after[path] for path in kept} == {path: before[path] for path in kept}
     assert set(after) == set(before)  # nothing removed, nothing new beside the outputs
     assert sorted(manifest_matches_the_folder(out)) == [
         "data-quality-report.docx",
         "data-quality-report.html",
+        "data-quality/fresno.docx",
+        "data-quality/fresno.html",
         "issues-followup.json",
         "issues.csv",
         "report-texts.json",

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue, Severity
-from stc_reporting.outputs.run_page import issue_rows, issues_by_rule, review_markdown, run_links
+from stc_reporting.outputs.run_page import (
+    issue_rows,
+    issues_by_rule,
+    review_markdown,
+    run_links,
+    shared_files,
+    summary_markdown,
+)
 from stc_reporting.outputs.summary import CollaborativeSummary, RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 
@@ -116,3 +125,49 @@ def test_links_open_on_the_web_when_the_outputs_root_is_served(tmp_path: Path) -
         "https://reports.example.org/stc/2021-10/"
         "2026-11-30T1018-all%20collaboratives-3f2a1b9c/reports/program-report.docx"
     )
+
+
+PAGES = [
+    written("data-quality/fresno.docx", "data-quality-page", "fresno"),
+    written("data-quality/fresno.html", "data-quality-page", "fresno"),
+    written("data-quality/oakland.html", "data-quality-page", "oakland"),
+    written("data-quality/oakland.docx", "data-quality-page", "oakland"),
+]
+
+
+def test_each_collaboratives_page_is_linked_last_with_a_key_of_its_own(tmp_path: Path) -> None:
+    """The HTML page of each, after the internal report; keys keep history per collaborative."""
+    links = run_links(tmp_path, FILES + PAGES, NAMES)
+    assert [(link.key, link.text) for link in links][-2:] == [
+        ("data-quality-fresno", "Data-quality page: Mujeres Poderosas Amorosas"),
+        ("data-quality-oakland", "Data-quality page: Allies Against Violence"),
+    ]
+    assert links[-1].url.endswith("/data-quality/oakland.html")
+    assert [f.path for f in shared_files(PAGES)] == [
+        "data-quality/fresno.html",
+        "data-quality/oakland.html",
+    ]
+
+
+def test_the_summary_lists_the_pages_in_one_line_and_the_review_leaves_them_out(
+    tmp_path: Path,
+) -> None:
+    """Five pages do not push the drafts off the summary; approving is about drafts."""
+    links = run_links(tmp_path, FILES + PAGES, NAMES)
+    summary = RunSummary(out_dir=str(tmp_path), as_of="2021-10-31", collaboratives=[], files=[])
+    rollups = Rollups(
+        program="P",
+        funder="F",
+        as_of=date(2021, 10, 31),
+        periods={"Y3": (date(2020, 11, 1), date(2021, 10, 31))},
+        collaboratives={},
+        program_totals={"Y3": None},
+        collaboratives_failed=[],
+    )
+    text = summary_markdown(summary, rollups, "run", links)
+    [line] = [line for line in text.splitlines() if "Data-quality page" in line]
+    assert "[Mujeres Poderosas Amorosas](file://" in line
+    assert "[Allies Against Violence](file://" in line
+    review = review_markdown(summary, {}, links, 7)
+    assert "data-quality/" not in review
+    assert "Every issue, cell by cell: [Data-quality report](file://" in review
