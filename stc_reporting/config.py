@@ -58,6 +58,13 @@ class ProgramConfig(_Strict):
         None,
         description="Whom the program supports, a phrase after 'It supports' (optional).",
     )
+    serves_translations: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description=(
+            "`serves` in another report language, by language code (`es: ...`); a report "
+            "in a language without one leaves that sentence out (optional)."
+        ),
+    )
     start: date = Field(description="First day of program year 1.")
     end: date = Field(description="Last day of the program window.")
     years: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]

@@ -457,6 +457,8 @@ def render_reports(
         program_texts=ProgramTexts(
             organization=program.organization or "",
             serves=program.serves or "",
+            language=program.language,
+            serves_translations=program.serves_translations,
             narrative=narratives.program,
         ),
         narratives=narratives.collaboratives,

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from babel import Locale
+
 from stc_reporting.figures.document import FailedCollaborative, PeriodFigures, Rollups
 from stc_reporting.reports.formatting import (
     NumberFormat,
@@ -91,14 +93,13 @@ def overview_paragraphs(
 def _who(scope: Scope, rollups: Rollups, texts: ProgramTexts, subject: Subject) -> str:
     words = scope.wording.summary_text
     program, funder, organization = rollups.program, rollups.funder, texts.organization
+    serves = texts.serves_in(Locale.parse(scope.wording.locale).language)
     if subject.collaborative is None:
         sentences = [
             words.program_run_by.format(program=program, organization=organization, funder=funder)
             if organization
             else words.program_funded_by.format(program=program, funder=funder),
-            words.program_serves.format(program=program, serves=texts.serves)
-            if texts.serves
-            else "",
+            words.program_serves.format(program=program, serves=serves) if serves else "",
             words.program_collaboratives.format(
                 names=words.names([entry.name for entry in rollups.collaboratives.values()])
             ),
@@ -110,9 +111,7 @@ def _who(scope: Scope, rollups: Rollups, texts: ProgramTexts, subject: Subject) 
             words.collaborative_run_by.format(**names, organization=organization, funder=funder)
             if organization
             else words.collaborative_funded_by.format(**names, funder=funder),
-            words.collaborative_serves.format(program=program, serves=texts.serves)
-            if texts.serves
-            else "",
+            words.collaborative_serves.format(program=program, serves=serves) if serves else "",
         ]
     return " ".join(sentence for sentence in sentences if sentence)
 

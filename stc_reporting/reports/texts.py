@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
@@ -82,11 +82,21 @@ class ProgramTexts:
         organization: Who runs the program (config `program.organization`), or ''.
         serves: Whom the program supports (config `program.serves`), or ''.
         narrative: What a person wrote about the program (`narratives.yaml`), or ''.
+        language: The language `serves` is written in (the program's).
+        serves_translations: `serves` in other languages, by language code.
     """
 
     organization: str = ""
     serves: str = ""
     narrative: str = ""
+    language: str = "en"
+    serves_translations: dict[str, str] = field(default_factory=dict)
+
+    def serves_in(self, language: str) -> str:
+        """Whom the program supports, in a report's language; '' when not written in it."""
+        if language == self.language:
+            return self.serves
+        return self.serves_translations.get(language, "")
 
 
 def collect_report_texts(

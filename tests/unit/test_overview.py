@@ -441,3 +441,15 @@ def test_the_indicators_stand_by_outcome_with_how_close_the_ones_behind_are() ->
     assert expected in context(rollups, "alpha").overview
     assert expected in context(rollups, None).overview  # beta has no indicator
     assert not any("intended outcomes" in p for p in context(rollups, "beta").overview)
+
+
+def test_whom_the_program_supports_is_said_in_the_reports_language_or_not_at_all() -> None:
+    """The program's own phrase in its language, a translation in another, none without one."""
+    texts = ProgramTexts(
+        serves="community collaboratives",
+        language="en",
+        serves_translations={"es": "colaborativos comunitarios"},
+    )
+    assert texts.serves_in("en") == "community collaboratives"
+    assert texts.serves_in("es") == "colaborativos comunitarios"
+    assert texts.serves_in("vi") == ""
