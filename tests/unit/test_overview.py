@@ -384,7 +384,7 @@ def test_the_unusual_values_note_counts_flagged_values_in_the_reported_window() 
     )
     made = date(2021, 11, 5)
     own = build_report_context(rollups, texts, "alpha", made, WORDING)
-    assert own.unusual_values_note.startswith("2 values dated in these periods were flagged")
+    assert own.unusual_values_note.startswith("Of the warnings counted above, 2 are values flagged")
     program = build_report_context(rollups, texts, None, made, WORDING)
     assert program.unusual_values_note == own.unusual_values_note
     quiet = build_report_context(rollups, texts_for(rollups), "alpha", made, WORDING)
