@@ -716,7 +716,7 @@ def _sustainability(document: DocumentType, number: int, collaborative: bool) ->
             ["Month", "Type", "Level", "Milestone"],
             ["{{ row.date }}", "{{ row.type }}", "{{ row.level }}", "{{ row.description }}"],
             "row in milestone_list",
-            [2.4, 3.6, 2.4, 8.5],
+            [3.0, 3.6, 2.3, 8.0],  # a month such as "septiembre de 2021" on one line
             aligns="LLLL",
         )
         _tag(document, "{%p endif %}")
