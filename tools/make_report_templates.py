@@ -42,6 +42,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.reports.accessibility import TR_PROPERTY_ORDER
 from stc_reporting.reports.labels import load_labels
 
 HERE = TEMPLATES_DIR
@@ -151,20 +152,7 @@ _ORDER = {
         "tblCaption",
         "tblDescription",
     ],
-    "trPr": [
-        "cnfStyle",
-        "divId",
-        "gridBefore",
-        "gridAfter",
-        "wBefore",
-        "wAfter",
-        "cantSplit",
-        "trHeight",
-        "tblHeader",
-        "tblCellSpacing",
-        "jc",
-        "hidden",
-    ],
+    "trPr": list(TR_PROPERTY_ORDER),
     "tcPr": [
         "cnfStyle",
         "tcW",

@@ -73,7 +73,7 @@ _DEFAULT_PARAGRAPH_STYLE = etree.XPath(
     "w:style[@w:type='paragraph'][@w:default='1']", namespaces=NAMESPACES
 )
 _PRECEDING_PARAGRAPHS = etree.XPath("preceding::w:p", namespaces=NAMESPACES)
-_TR_PROPERTY_ORDER = (
+TR_PROPERTY_ORDER = (  # OOXML's order of a row's properties (w:trPr), which Word enforces
     "cnfStyle",
     "divId",
     "gridBefore",
@@ -146,7 +146,7 @@ def _mark_header_row(table: etree._Element) -> None:
         properties = OxmlElement("w:trPr")
         position = 1 if rows[0].find(qn("w:tblPrEx")) is not None else 0
         rows[0].insert(position, properties)
-    later = set(_TR_PROPERTY_ORDER[_TR_PROPERTY_ORDER.index("tblHeader") + 1 :])
+    later = set(TR_PROPERTY_ORDER[TR_PROPERTY_ORDER.index("tblHeader") + 1 :])
     header = OxmlElement("w:tblHeader")
     for child in properties:
         if etree.QName(child).localname in later:
