@@ -961,7 +961,7 @@ DEFINITIONS = (
     ),
     ("Sectors engaged", "The different sectors the active partners belong to."),
     (
-        "Partners new to IPV prevention",
+        "Partners for whom IPV prevention is new",
         "Active partners that had not prioritized intimate partner violence (IPV) "
         "prevention before joining.",
     ),
