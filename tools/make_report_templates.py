@@ -11,9 +11,12 @@ report-templates` says that it overwrites edits. After running it, copy any edit
 back in Word.
 
 `--language es` writes the templates made in another language too
-(`TRANSLATED_TEMPLATES`: `collaborative-report.es.docx`): the same document, each
-fixed text replaced by its reviewed translation from `tools/template-text.es.yaml`;
-nothing is written while a text has no translation (all of them are listed).
+(`TRANSLATED_TEMPLATES`: `collaborative-report.es.docx`, `data-quality-report.es.docx`):
+the same document, each fixed text replaced by its reviewed translation from
+`tools/template-text.es.yaml`; nothing is written while a text has no translation (all
+of them are listed). The hand-written HTML page `data-quality-report.html.j2`
+(`TRANSLATED_PAGES`) is translated with the same table into
+`data-quality-report.es.html.j2`.
 
 Every Jinja tag is written as a single run, so Word never splits one (a contract
 test checks). Variables are listed in docs/template-variables.md; the words the
@@ -27,6 +30,7 @@ from __future__ import annotations
 import copy
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -1408,8 +1412,14 @@ def build_dq_template() -> DocumentType:
 
 # --- Templates in another language ---------------------------------------------------------
 
-TRANSLATED_TEMPLATES = {"collaborative-report": lambda: build_template(collaborative=True)}
+TRANSLATED_TEMPLATES: dict[str, Callable[[], DocumentType]] = {
+    "collaborative-report": lambda: build_template(collaborative=True),
+    "data-quality-report": build_dq_template,
+}
 """The templates made in other languages too (the program report stays in the funder's)."""
+
+TRANSLATED_PAGES = ("data-quality-report.html.j2",)
+"""The HTML page templates (hand-written in English) made in other languages too."""
 
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _WORD_PARTS = ("document", "header", "footer")
@@ -1458,6 +1468,35 @@ def _text_elements(document: DocumentType) -> list[Any]:
     return elements
 
 
+def _translated(text: str, table: dict[str, str], missing: list[str], broken: list[str]) -> str:
+    """One text in the table's language, its surrounding spaces kept.
+
+    A text without words comes back as it is; one missing from the table, or whose
+    translation changes a template tag, comes back as it is and is noted in `missing`
+    or `broken`.
+    """
+    source = text.strip()
+    if not needs_translation(source):
+        return text
+    if source not in table:
+        missing.append(source)
+        return text
+    translation = table[source]
+    if sorted(_TEMPLATE_TAG.findall(source)) != sorted(_TEMPLATE_TAG.findall(translation)):
+        broken.append(source)
+        return text
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return lead + translation + trail
+
+
+def _refuse_broken_tags(broken: list[str]) -> None:
+    if broken:
+        raise TranslationError(
+            "these translations change a template tag ({{ }}, {% %}): "
+            + "; ".join(repr(text) for text in broken)
+        )
+
+
 def translate_document(document: DocumentType, table: dict[str, str], tag: str) -> list[str]:
     """Translate every fixed text of a built template in place, and set its language.
 
@@ -1478,28 +1517,46 @@ def translate_document(document: DocumentType, table: dict[str, str], tag: str) 
     missing: list[str] = []
     broken: list[str] = []
     for element in _text_elements(document):
-        text = element.text or ""
-        source = text.strip()
-        if not needs_translation(source):
-            continue
-        if source not in table:
-            missing.append(source)
-            continue
-        translation = table[source]
-        if sorted(_TEMPLATE_TAG.findall(source)) != sorted(_TEMPLATE_TAG.findall(translation)):
-            broken.append(source)
-            continue
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-        element.text = lead + translation + trail
-    if broken:
-        raise TranslationError(
-            "these translations change a template tag ({{ }}, {% %}): "
-            + "; ".join(repr(text) for text in broken)
-        )
+        element.text = _translated(element.text or "", table, missing, broken)
+    _refuse_broken_tags(broken)
     for language in document.styles.element.iter(qn("w:lang")):
         language.set(qn("w:val"), tag)
     document.core_properties.language = tag
     return list(dict.fromkeys(missing))
+
+
+_HTML_MARKUP = re.compile(r"<style\b.*?</style>|<[^>]*>|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+"""What a page template holds besides its texts: the style sheet, HTML tags, Jinja statements.
+
+`{{ }}` stays inside the texts, so a sentence and the values it places are one text,
+as in the Word templates.
+"""
+
+
+def translate_page(page: str, table: dict[str, str]) -> tuple[str, list[str]]:
+    """Translate every fixed text of an HTML page template (between tags and statements).
+
+    Args:
+        page: The English Jinja page template.
+        table: English text -> its translation, the table of the Word templates.
+
+    Returns:
+        The translated page, and the texts with words the table does not translate.
+
+    Raises:
+        TranslationError: A translation drops, adds or changes a template tag.
+    """
+    missing: list[str] = []
+    broken: list[str] = []
+    pieces: list[str] = []
+    position = 0
+    for markup in _HTML_MARKUP.finditer(page):
+        pieces += [_translated(page[position : markup.start()], table, missing, broken)]
+        pieces += [markup.group()]
+        position = markup.end()
+    pieces += [_translated(page[position:], table, missing, broken)]
+    _refuse_broken_tags(broken)
+    return "".join(pieces), list(dict.fromkeys(missing))
 
 
 def build_translated_template(name: str, language: str) -> DocumentType:
@@ -1519,11 +1576,38 @@ def build_translated_template(name: str, language: str) -> DocumentType:
     return document
 
 
+def localized_name(name: str, language: str) -> str:
+    """`data-quality-report.html.j2` in Spanish is `data-quality-report.es.html.j2`."""
+    stem, _, extension = name.partition(".")
+    return f"{stem}.{language}.{extension}"
+
+
+def build_translated_page(name: str, language: str) -> str:
+    """Translate the English page template `name` with `tools/template-text.<language>.yaml`.
+
+    Raises:
+        TranslationError: A text has no translation (all are listed) or a tag is broken.
+    """
+    path = translation_table_path(language)
+    english = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+    page, missing = translate_page(english, load_translations(path))
+    if missing:
+        listed = "\n".join(f"  - {text!r}" for text in missing)
+        raise TranslationError(f"{path.name} has no translation for:\n{listed}")
+    # A Jinja comment, so the page the pipeline writes does not carry it.
+    notice = (
+        f"{{# Made from {name} by `python -m tools.make_report_templates --language "
+        f"{language}`: change the English page or {path.name}, not this file. -#}}\n"
+    )
+    return notice + page
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the report templates into `templates/`, overwriting them and any edits.
 
     With `--language es`, write the templates made in that language instead
-    (`collaborative-report.es.docx`), translated with `tools/template-text.es.yaml`.
+    (`collaborative-report.es.docx`, `data-quality-report.es.docx` and
+    `data-quality-report.es.html.j2`), translated with `tools/template-text.es.yaml`.
     """
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] == ["--language"] and len(arguments) == 2:
@@ -1542,6 +1626,14 @@ def _write_translated(language: str) -> None:
         except TranslationError as error:
             raise SystemExit(f"{path.name} was not written: {error}") from error
         document.save(str(path))
+        sys.stdout.write(f"wrote {path}\n")
+    for name in TRANSLATED_PAGES:
+        path = HERE / localized_name(name, language)
+        try:
+            page = build_translated_page(name, language)
+        except TranslationError as error:
+            raise SystemExit(f"{path.name} was not written: {error}") from error
+        path.write_text(page, encoding="utf-8")
         sys.stdout.write(f"wrote {path}\n")
 
 

@@ -10,10 +10,12 @@ run twice so the data-quality report compares two runs.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from stc_reporting.pipeline import plan_run, render_reports, run_monthly_report
 from stc_reporting.reports.accessibility import problems
@@ -60,6 +62,16 @@ def test_every_word_file_of_the_sample_run_passes_the_accessibility_rules(
     assert {"program", "collaborative", "data"} <= kinds, sorted(drafts)
     assert len(drafts) >= 7
     assert_accessible(drafts)
+
+
+def test_fresnos_spanish_data_quality_page_is_checked_and_says_it_is_in_spanish(
+    sample_run: tuple[Documents, Documents],
+) -> None:
+    """Its page passes every rule, with US Spanish as the language screen readers use."""
+    drafts, _ = sample_run
+    page = drafts["data-quality/fresno.docx"]
+    assert problems(page) == []
+    assert Document(io.BytesIO(page)).core_properties.language == "es-US"
 
 
 def test_every_final_report_of_the_sample_run_passes_the_accessibility_rules(

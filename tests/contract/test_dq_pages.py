@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from stc_reporting.config import load_config
@@ -52,6 +53,30 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunOutco
     config = sample_program(folder)
     out = folder / "out"
     return config, run_monthly_report(plan_run(config, out, AS_OF, run_date=RUN_DATE))
+
+
+FIRST_CHECK = {
+    "en": "every issue below is new ({count} in all)",
+    "es": "todos los problemas que siguen son nuevos ({count} en total)",
+}
+"""A page's sentence with its own count of issues, in the page's language."""
+
+SPANISH_HEADINGS = [
+    "Informe de calidad de los datos: ",
+    "Qué cambió desde la revisión anterior",
+    "Problemas y actualizaciones mensuales",
+    "Actualizaciones mensuales de la hoja de seguimiento",
+    "Gravedad de los problemas",
+    "Cómo corregirlo",
+]
+ENGLISH_HEADINGS = [
+    "Data-quality report",
+    "What changed since the last run",
+    "Issues and monthly updates",
+    "Monthly tracker updates",
+    "Severities",
+    "What to fix",
+]
 
 
 def pages_of(files: list[WrittenFile]) -> dict[str, list[str]]:
@@ -107,8 +132,10 @@ def test_a_page_holds_no_other_collaboratives_data(sample_run: tuple[Path, RunOu
     """No other collaborative's name, id, issue value or link is in a page's text or links."""
     config, outcome = sample_run
     collaboratives = load_config(config).collaboratives
+    funders_language = load_config(config).program.language
     out = config.parent.parent / "out"
     for mine in collaboratives:
+        sentence = FIRST_CHECK[mine.language or funders_language]
         own_values = {i.value for i in outcome.checked.issues if i.collaborative == mine.id}
         others = [c for c in collaboratives if c.id != mine.id]
         # A value is another collaborative's row when it is theirs alone (not also ours).
@@ -122,7 +149,7 @@ def test_a_page_holds_no_other_collaboratives_data(sample_run: tuple[Path, RunOu
         for suffix in (".html", ".docx"):
             text, links = page_text_and_links(out / f"data-quality/{mine.id}{suffix}")
             assert mine.name in text
-            assert f"every issue below is new ({own_count} in all)" in text  # its count alone
+            assert sentence.format(count=own_count) in text  # its count alone
             for other in others:
                 assert other.name not in text, (mine.id, suffix, other.name)
                 assert other.id not in text.lower(), (mine.id, suffix, other.id)
@@ -162,6 +189,8 @@ def test_a_page_in_another_language_is_a_labels_file_and_templates_not_code(
     labels = labels.replace("status_new: new", "status_new: nuevo")
     labels = labels.replace("year: Year {number}", "year: Año {number}")
     (templates / "labels.es.yaml").write_text(labels, encoding="utf-8")
+    for made in ("data-quality-report.es.html.j2", "data-quality-report.es.docx"):
+        (templates / made).unlink()  # this test makes its own Spanish page template
     page = (templates / HTML_TEMPLATE).read_text(encoding="utf-8")
     spanish = page.replace("What changed since the last run", "Qué cambió desde la última vez")
     assert template_for(HTML_TEMPLATE, "es", templates) == HTML_TEMPLATE  # none yet
@@ -192,3 +221,45 @@ def docx_text_of(content: bytes, folder: Path) -> str:
     path = folder / "page.docx"
     path.write_bytes(content)
     return docx_text(path)
+
+
+def test_fresnos_page_is_in_spanish_with_the_counts_of_its_english_render(
+    tmp_path: Path, sample_run: tuple[Path, RunOutcome]
+) -> None:
+    """Fresno's config says `language: es`: the run writes its page in Spanish, figures unchanged.
+
+    The English render of the same page is the reference for every number on it.
+    """
+    config, outcome = sample_run
+    program = load_config(config)
+    assert {c.id: c.language for c in program.collaboratives}["fresno"] == "es"
+    english = render_dq_report(
+        outcome.rollups,
+        program.collaboratives,
+        outcome.checked.trackers,
+        outcome.followup,
+        program.program,
+        RUN_DATE,
+    )
+    by_path = {d.path: d.content for d in english}
+    out = config.parent.parent / "out"
+    for suffix in (".html", ".docx"):
+        written = out / f"data-quality/fresno{suffix}"
+        spanish, _ = page_text_and_links(written)
+        reference = tmp_path / f"english{suffix}"
+        reference.write_bytes(by_path[f"data-quality/fresno{suffix}"])
+        english_text, _ = page_text_and_links(reference)
+        assert all(heading in spanish for heading in SPANISH_HEADINGS), suffix
+        assert not any(heading in spanish for heading in ENGLISH_HEADINGS), suffix
+        assert all(heading in english_text for heading in ENGLISH_HEADINGS), suffix
+        assert numbers_of(spanish) == numbers_of(english_text), suffix
+    assert '<html lang="es">' in (out / "data-quality/fresno.html").read_text(encoding="utf-8")
+    document = Document(str(out / "data-quality/fresno.docx"))
+    assert document.core_properties.language == "es-US"
+    internal = (out / "data-quality-report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in internal and "What changed since the last run" in internal
+
+
+def numbers_of(text: str) -> list[str]:
+    """The numbers of a page in order: counts, rows, cells, percentages, years and days."""
+    return re.findall(r"\d+", text)

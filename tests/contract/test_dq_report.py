@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from docxtpl import DocxTemplate
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
 
 from stc_reporting.checks.followup import Acknowledgement, follow_up, issue_keys
 from stc_reporting.config import ProgramConfig
@@ -17,6 +19,8 @@ from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.reports.labels import load_labels
 from stc_reporting.reports.quality import (
     DOCX_TEMPLATE,
+    HTML_TEMPLATE,
+    DataQualityContext,
     build_dq_context,
     cell_link,
     month_grid,
@@ -138,13 +142,24 @@ def test_no_personal_data_reaches_either_format(rendered: tuple[str, Path]) -> N
         assert "[phone number masked]" in text
 
 
-def test_the_docx_template_declares_only_context_variables_and_splits_no_tag() -> None:
-    """Same lint as the funder templates."""
-    assert split_tags(TEMPLATES_DIR / DOCX_TEMPLATE) == []
-    from stc_reporting.reports.quality import DataQualityContext
-
+@pytest.mark.parametrize("template", [DOCX_TEMPLATE, "data-quality-report.es.docx"])
+def test_the_docx_template_declares_only_context_variables_and_splits_no_tag(
+    template: str,
+) -> None:
+    """Same lint as the funder templates, for the English template and the Spanish one."""
+    assert split_tags(TEMPLATES_DIR / template) == []
     names = set(DataQualityContext.model_fields)
-    undeclared = DocxTemplate(TEMPLATES_DIR / DOCX_TEMPLATE).get_undeclared_template_variables(
+    undeclared = DocxTemplate(TEMPLATES_DIR / template).get_undeclared_template_variables(
         jinja_env=template_environment()
     )
     assert undeclared <= names
+
+
+@pytest.mark.parametrize("template", [HTML_TEMPLATE, "data-quality-report.es.html.j2"])
+def test_the_html_template_uses_only_context_variables_and_the_language(template: str) -> None:
+    """The page templates place nothing but the context's fields and the page's `language`."""
+    environment = SandboxedEnvironment()
+    source = (TEMPLATES_DIR / template).read_text(encoding="utf-8")
+    undeclared = meta.find_undeclared_variables(environment.parse(source))
+    assert undeclared <= set(DataQualityContext.model_fields) | {"language"}
+    assert "language" in undeclared  # <html lang="{{ language }}">
