@@ -1183,7 +1183,7 @@ def _change_tables(document: DocumentType, collaborative_column: bool) -> None:
     )
     _tag(document, "{%p endif %}")
     _tag(document, "{%p if fixed_issues %}")
-    document.add_heading("Fixed since the last run", level=2)
+    document.add_heading("Fixed since the last check", level=2)
     _loop_table(
         document,
         [*first, "Tab", "Column", "Rule", "History"],
@@ -1237,8 +1237,8 @@ def _dq_overview(document: DocumentType) -> None:
 
 
 def _dq_changes(document: DocumentType) -> None:
-    """What changed since the last run: counts, then what is new and what was fixed."""
-    document.add_heading("What changed since the last run", level=1)
+    """What changed since the last check: counts, then what is new and what was fixed."""
+    document.add_heading("What changed since the last check", level=1)
     _tag(document, "{%p if compared %}")
     _paragraph(
         document,
@@ -1256,7 +1256,7 @@ def _dq_changes(document: DocumentType) -> None:
     _tag(document, "{%p if scope %}")
     _paragraph(
         document,
-        "This is the first check of this tracker we can compare with: every issue below "
+        "There is no earlier check of this tracker to compare with: every issue below "
         "is new ({{ new_count }} in all). Next month this section shows what was fixed and "
         "what is new.",
     )
@@ -1392,9 +1392,15 @@ def build_dq_template() -> DocumentType:
     _dq_overview(document)
     _tag(document, "{%p endif %}")
     _dq_changes(document)
+    _dq_severities(document)
     _tag(document, "{%p for s in collaboratives %}")
     _dq_section(document)
     _tag(document, "{%p endfor %}")
+    return document
+
+
+def _dq_severities(document: DocumentType) -> None:
+    """What each severity means, before the issues (a short legend, not a last page of its own)."""
     document.add_heading("Severities", level=1)
     severities = (
         ("structural", "the collaborative cannot report until this is fixed."),
@@ -1407,7 +1413,6 @@ def build_dq_template() -> DocumentType:
         paragraph.paragraph_format.space_after = Pt(3)
         paragraph.add_run(f"{term}: ").bold = True
         paragraph.add_run(meaning)
-    return document
 
 
 # --- Templates in another language ---------------------------------------------------------

@@ -71,7 +71,7 @@ SPANISH_HEADINGS = [
 ]
 ENGLISH_HEADINGS = [
     "Data-quality report",
-    "What changed since the last run",
+    "What changed since the last check",
     "Issues and monthly updates",
     "Monthly tracker updates",
     "Severities",
@@ -192,7 +192,7 @@ def test_a_page_in_another_language_is_a_labels_file_and_templates_not_code(
     for made in ("data-quality-report.es.html.j2", "data-quality-report.es.docx"):
         (templates / made).unlink()  # this test makes its own Spanish page template
     page = (templates / HTML_TEMPLATE).read_text(encoding="utf-8")
-    spanish = page.replace("What changed since the last run", "Qué cambió desde la última vez")
+    spanish = page.replace("What changed since the last check", "Qué cambió desde la última vez")
     assert template_for(HTML_TEMPLATE, "es", templates) == HTML_TEMPLATE  # none yet
     (templates / "data-quality-report.es.html.j2").write_text(spanish, encoding="utf-8")
     assert template_for(HTML_TEMPLATE, "es", templates) == "data-quality-report.es.html.j2"
@@ -257,7 +257,7 @@ def test_fresnos_page_is_in_spanish_with_the_counts_of_its_english_render(
     document = Document(str(out / "data-quality/fresno.docx"))
     assert document.core_properties.language == "es-US"
     internal = (out / "data-quality-report.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in internal and "What changed since the last run" in internal
+    assert '<html lang="en">' in internal and "What changed since the last check" in internal
 
 
 def numbers_of(text: str) -> list[str]:

@@ -45,7 +45,7 @@ def test_the_spanish_table_translates_every_text_of_the_data_quality_template() 
     texts = texts_of(build_translated_template("data-quality-report", "es"))
     spanish = ["Qué cambió desde la revisión anterior", "Problemas y actualizaciones mensuales"]
     assert all(heading in texts for heading in [*spanish, "Cómo corregirlo", "Pestaña"])
-    english = ["What changed since the last run", "Issues and monthly updates", "What to fix"]
+    english = ["What changed since the last check", "Issues and monthly updates", "What to fix"]
     assert not any(heading in texts for heading in english)
 
 
