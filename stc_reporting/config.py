@@ -14,6 +14,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.strict_yaml import load_yaml
 
 DEFAULT_LANGUAGE = "en"
 """The program's language unless the config says otherwise: English."""
@@ -147,7 +148,7 @@ def load_config(path: Path) -> Config:
         ConfigError: The file is missing, is not YAML, or breaks a rule.
     """
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read ({error.strerror})") from error
     except yaml.YAMLError as error:

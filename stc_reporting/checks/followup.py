@@ -37,6 +37,7 @@ from stc_reporting.contract.tabs import MEASUREMENTS, SUBMISSIONS, TAB_ORDER, ta
 from stc_reporting.ingest.reading import ParsedTracker, Row
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.privacy import redact
+from stc_reporting.strict_yaml import load_yaml
 
 FOLLOWUP_FILE = "issues-followup.json"
 ACKNOWLEDGEMENTS_FILE = "acknowledgements.yaml"
@@ -234,7 +235,7 @@ def load_acknowledgements(path: Path) -> tuple[list[Acknowledgement], list[str]]
     if not path.is_file():
         return [], []
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        document = load_yaml(path.read_text(encoding="utf-8")) or []
         if not isinstance(document, list):
             return [], [f"{path.name}: must be a list of entries with key, reason and date"]
         return [Acknowledgement.model_validate(entry) for entry in document], []

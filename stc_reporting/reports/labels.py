@@ -36,6 +36,7 @@ from stc_reporting.contract.tabs import (
     UNITS,
 )
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.strict_yaml import load_yaml
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
 WORD_LANGUAGES = {"en": "en-US", "es": "es-US"}
@@ -499,7 +500,7 @@ def load_labels(language: str = DEFAULT_LANGUAGE, templates: Path = TEMPLATES_DI
     """
     path = labels_path(language, templates)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise LabelsError(f"{path}: no labels file for language {language!r}") from error
     except yaml.YAMLError as error:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stc_reporting.privacy import find_personal_data
+from stc_reporting.strict_yaml import load_yaml
 
 NARRATIVES_FILE = "narratives.yaml"
 
@@ -55,7 +56,7 @@ def load_narratives(path: Path, collaborative_ids: Sequence[str]) -> Narratives:
             is not text, or a text the privacy scan finds personal data in.
     """
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Narratives()
     except (OSError, yaml.YAMLError) as error:
