@@ -131,12 +131,19 @@ _TARGET_HEADER = re.compile(r"^target y(\d+)$")
 _TRAILING_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 """A unit in parentheses at the end of a header: `Amount (USD)`."""
 
+CURRENCY_UNITS = {"usd": frozenset({"$", "us$", "usd$", "$usd", "u.s.$"})}
+"""The ways people write a currency unit, by the code the contract spells it with:
+a currency sign in a header's parentheses counts as that unit (`Amount ($)`,
+`Amount (US$)`), compared without spaces and in lower case."""
+_CURRENCY_CODES = {sign: code for code, signs in CURRENCY_UNITS.items() for sign in signs}
+
 
 def normalise_header(header: object) -> str:
     """Normalise a header cell the way the contract compares headers.
 
     Lower-case, trimmed, `_` and `-` treated as spaces, runs of spaces collapsed,
-    and the parentheses of a trailing unit dropped (`Amount (USD)` -> `amount usd`).
+    and the parentheses of a trailing unit dropped (`Amount (USD)` -> `amount usd`), a
+    currency sign there read as its code (`Amount ($)`, `Amount (US$)` -> `amount usd`).
 
     Args:
         header: The raw header cell (usually text; numbers are stringified).
@@ -146,8 +153,14 @@ def normalise_header(header: object) -> str:
     """
     text = "" if header is None else str(header)
     text = text.lower().replace("_", " ").replace("-", " ")
-    text = _TRAILING_UNIT.sub(r" \1", text.strip())
+    text = _TRAILING_UNIT.sub(_unit_words, text.strip())
     return " ".join(text.split())
+
+
+def _unit_words(unit: re.Match[str]) -> str:
+    """A trailing unit without its parentheses, a currency sign as its code (`($)` -> `usd`)."""
+    words = unit.group(1)
+    return " " + _CURRENCY_CODES.get("".join(words.split()), words)
 
 
 def header_spellings(header: str) -> frozenset[str]:

@@ -25,6 +25,16 @@ from tests.builders import (
 pytestmark = pytest.mark.unit
 
 
+def funding_tabs(amount_header: str) -> dict[str, list[list[object]]]:
+    """A valid tracker whose Funding tab heads its amount column `amount_header`."""
+    tabs: dict[str, list[list[object]]] = {**minimal_tabs([activity()], [partner()])}
+    tabs["Funding"] = [
+        ["Funding ID", "Source", "Source type", "Status", amount_header, "Date"],
+        ["F1", "A foundation", "Foundation", "Secured", "$1,000", date(2020, 1, 1)],
+    ]
+    return tabs
+
+
 def rules(tracker: ParsedTracker) -> list[tuple[str, int | None, str, str]]:
     return [(i.tab, i.row, i.column, i.rule) for i in tracker.issues]
 
@@ -53,16 +63,33 @@ class TestTabsAndHeaders:
         assert row["partner_ids"] == ("P1",)
         assert tracker.issues == []
 
-    def test_a_trailing_unit_in_parentheses_matches_with_or_without_it(self) -> None:
+    @pytest.mark.parametrize(
+        "spelling",
+        ["Amount (USD)", "amount usd", "Amount_USD", " AMOUNT ", "amount (usd)", "Amount-USD"],
+    )
+    def test_a_trailing_unit_in_parentheses_matches_with_or_without_it(self, spelling: str) -> None:
         """`Amount (USD)` = `amount usd` = `Amount_USD` = `Amount`."""
-        for spelling in ("Amount (USD)", "amount usd", "Amount_USD", " AMOUNT ", "amount (usd)"):
-            tabs = minimal_tabs([activity()], [partner()])
-            tabs["Funding"] = [
-                ["Funding ID", "Source", "Source type", "Status", spelling, "Date"],
-                ["F1", "A foundation", "Foundation", "Secured", "$1,000", date(2020, 1, 1)],
-            ]
-            tracker = parse_tracker(raw_tracker(tabs), "x")
-            assert tracker.tabs["Funding"].rows[0]["amount_usd"] == 1000.0
+        tracker = parse_tracker(raw_tracker(funding_tabs(spelling)), "x")
+        assert tracker.tabs["Funding"].rows[0]["amount_usd"] == 1000.0
+        assert tracker.issues == []
+
+    @pytest.mark.parametrize(
+        "spelling", ["Amount ($)", "Amount (US$)", "amount ( us $ )", "Amount (USD$)", "AMOUNT_($)"]
+    )
+    def test_a_currency_sign_as_the_unit_counts_as_that_unit(self, spelling: str) -> None:
+        """`Amount ($)` and `Amount (US$)` are the Amount (USD) column, with nothing to fix."""
+        tracker = parse_tracker(raw_tracker(funding_tabs(spelling)), "x")
+        assert not tracker.failed
+        assert tracker.tabs["Funding"].rows[0]["amount_usd"] == 1000.0
+        assert tracker.issues == []
+
+    def test_another_currency_is_not_the_usd_column(self) -> None:
+        """`Amount (€)` is not read as dollars: an extra column, and Amount (USD) is missing."""
+        tracker = parse_tracker(raw_tracker(funding_tabs("Amount (€)")), "x")
+        assert rules(tracker) == [
+            ("Funding", 1, "Amount (€)", "extra-column"),
+            ("Funding", None, "Amount (USD)", "missing-column"),
+        ]
 
     def test_column_order_does_not_matter(self) -> None:
         """Columns are found by header, not position."""
