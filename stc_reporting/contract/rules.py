@@ -19,6 +19,8 @@ class Rule(StrEnum):
     DUPLICATE_TAB = "duplicate-tab"
     EXTRA_COLUMN = "extra-column"
     DUPLICATE_COLUMN = "duplicate-column"
+    UNNAMED_COLUMN = "unnamed-column"
+    HEADER_BELOW_TITLE = "header-below-title"
     PERSONAL_DATA_COLUMN = "personal-data-column"
     PERSONAL_DATA_TEXT = "personal-data-text"
     BAD_DATE = "bad-date"

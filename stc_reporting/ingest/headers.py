@@ -3,12 +3,14 @@
 Headers match whatever their case, spacing or accepted spelling; `Target Y<N>`
 columns of the Indicators tab are found by pattern. A header that holds personal
 data, is not in the contract or repeats another is not read, and is reported.
+The header row is row 1, unless a title or note typed above the table pushed it
+down: then it is the first of rows 2-5 that holds every required header.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stc_reporting.contract.rules import Rule
 from stc_reporting.contract.tabs import (
@@ -21,6 +23,10 @@ from stc_reporting.contract.tabs import (
 )
 from stc_reporting.ingest.parsing import clean_text
 from stc_reporting.issues import Severity, cell_reference
+from stc_reporting.sources import RawTab
+
+LAST_HEADER_ROW = 5
+"""A title or notes typed above the table may push the headers down to this row at most."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,38 @@ def match_headers(tab: Tab, header: Sequence[object]) -> HeaderMatch:
                 years.append(year)
     match.target_years = tuple(sorted(years))
     return match
+
+
+def locate_header(tab: Tab, raw_tab: RawTab) -> RawTab:
+    """The tab read from its header row: row 1, or the row a title above pushed it to.
+
+    When row 1 lacks a required header but one of rows 2-5 holds them all, that row
+    is the header and the rows above it (a title, a note) are not read. Rows keep
+    their sheet numbers. A tab whose header is already located comes back unchanged.
+
+    Args:
+        tab: The contract tab.
+        raw_tab: The tab as a source returned it (header = row 1), or as located before.
+
+    Returns:
+        The tab with `header`, `rows` and `header_row` set from the header row.
+    """
+    if holds_required_headers(tab, raw_tab.header):
+        return raw_tab
+    for index, row in enumerate(raw_tab.rows):
+        if row.number > LAST_HEADER_ROW:
+            break
+        if holds_required_headers(tab, row.cells):
+            return replace(
+                raw_tab, header=row.cells, rows=raw_tab.rows[index + 1 :], header_row=row.number
+            )
+    return raw_tab
+
+
+def holds_required_headers(tab: Tab, cells: Sequence[object]) -> bool:
+    """Whether these cells name every column the tab must have."""
+    positions = match_headers(tab, cells).positions
+    return all(c.field in positions for c in tab.columns if c.must_be_present)
 
 
 def _problem(

@@ -261,12 +261,14 @@ def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
     data = TabData(tab, raw_tab.title, raw_tab.gid, percent_cells=raw_tab.percent_cells)
     headers = match_headers(tab, raw_tab.header)
     data.positions, data.target_years = headers.positions, headers.target_years
+    if raw_tab.header_row != 1:
+        _report_header_below_title(tracker, data, raw_tab.header_row)
     for problem in headers.problems:
         tracker.issues.append(
             located_issue(
                 tracker,
                 data,
-                row=1,
+                row=raw_tab.header_row,
                 header=problem.header,
                 position=problem.position,
                 value="",
@@ -288,12 +290,69 @@ def _read_tab(tracker: ParsedTracker, tab: Tab, raw_tab: RawTab) -> list[str]:
         )
     if missing:
         return missing
+    named = named_positions(raw_tab.header)
+    _report_unnamed_columns(tracker, data, raw_tab, named)
     for raw_row in raw_tab.rows:
-        if all(is_blank(cell) for cell in raw_row.cells):
+        # A cell under no header never makes a row count as filled (tracker-format.md).
+        if all(is_blank(cell) for p, cell in enumerate(raw_row.cells) if p in named):
             continue
         data.rows.append(_read_row(tracker, data, raw_row))
     tracker.tabs[tab.name] = data
     return []
+
+
+def named_positions(header: tuple[object, ...]) -> frozenset[int]:
+    """The zero-based columns that have a header (read or not)."""
+    return frozenset(p for p, cell in enumerate(header) if not is_blank(cell))
+
+
+def _report_header_below_title(tracker: ParsedTracker, data: TabData, header_row: int) -> None:
+    above = "row 1" if header_row == 2 else f"rows 1-{header_row - 1}"
+    tracker.issues.append(
+        located_issue(
+            tracker,
+            data,
+            row=header_row,
+            header="",
+            position=None,
+            value="",
+            severity=Severity.WARNING,
+            rule=Rule.HEADER_BELOW_TITLE,
+            message=f"The headers of the {data.tab.name} tab are in row {header_row}, not "
+            f"row 1: the tab was read from row {header_row}, and the title or note above "
+            f"it was ignored. To clear this warning, delete {above} so the headers are in "
+            "row 1.",
+        )
+    )
+
+
+def _report_unnamed_columns(
+    tracker: ParsedTracker, data: TabData, raw_tab: RawTab, named: frozenset[int]
+) -> None:
+    """One warning per column that has values but no header: they are never read."""
+    filled = {
+        position
+        for raw_row in raw_tab.rows
+        for position, cell in enumerate(raw_row.cells)
+        if position not in named and not is_blank(cell)
+    }
+    for position in sorted(filled):
+        letter = cell_reference(position, None)
+        tracker.issues.append(
+            located_issue(
+                tracker,
+                data,
+                row=raw_tab.header_row,
+                header="",
+                position=position,
+                value="",
+                severity=Severity.WARNING,
+                rule=Rule.UNNAMED_COLUMN,
+                message=f"Column {letter} has values but no header in row "
+                f"{raw_tab.header_row}, so its values were ignored. Give it a header from "
+                "the template if they belong to a column of the tracker, or delete them.",
+            )
+        )
 
 
 def _read_row(tracker: ParsedTracker, data: TabData, raw_row: RawRow) -> Row:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from stc_reporting.contract.tabs import TABS, Column, Kind, Tab, target_field
-from stc_reporting.ingest.headers import match_headers
+from stc_reporting.ingest.headers import locate_header, match_headers
 from stc_reporting.ingest.parsing import (
     CellError,
     clean_text,
@@ -88,6 +88,8 @@ def _contract_tab(title: str) -> Tab | None:
 
 
 def _withhold_tab(tab: Tab, raw_tab: RawTab) -> RawTab:
+    # Rows above a header a title pushed down are never read: not kept.
+    raw_tab = locate_header(tab, raw_tab)
     columns = _read_columns(tab, raw_tab.header)
     header = tuple(
         cell if position in columns else _withhold_header(cell)

@@ -51,11 +51,14 @@ class RawTab:
 
     Attributes:
         title: The tab's title as the tracker spells it.
-        header: The cells of row 1.
-        rows: The data rows, numbered as the sheet numbers them.
+        header: The cells of the header row (row 1 as a source returns a tab).
+        rows: The rows below the header, numbered as the sheet numbers them.
         gid: The Google Sheets tab id (the `#gid=` of links), when there is one.
         percent_cells: Cells formatted as a percentage (`66.2 %` stored as 0.662): the
             reader turns them into percent points where the contract says so.
+        header_row: The sheet row of `header`. Sources always return row 1 and every
+            row below it; ingest moves the header down to the row that holds the
+            contract's headers when a title is typed above them (`ingest/headers.py`).
     """
 
     title: str
@@ -63,6 +66,7 @@ class RawTab:
     rows: tuple[RawRow, ...]
     gid: int | None = None
     percent_cells: frozenset[CellPosition] = frozenset()
+    header_row: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,7 +127,7 @@ class SnapshotRow(_Model):
 
 
 class SnapshotTab(_Model):
-    """One tab kept: title, Google Sheets tab id, header cells, data rows, percent cells."""
+    """One tab kept: title, tab id, header cells and row, data rows, percent cells."""
 
     title: str
     gid: int | None
@@ -136,6 +136,11 @@ class SnapshotTab(_Model):
     percent_cells: list[tuple[int, int]] = Field(
         default_factory=list,
         description="Cells formatted as a percentage: [sheet row, zero-based column], sorted.",
+    )
+    header_row: int = Field(
+        default=1,
+        ge=1,
+        description="The sheet row of the header: 1, or lower when a title is typed above it.",
     )
 
 
@@ -182,6 +187,7 @@ def snapshot_of(raw: RawTracker) -> SnapshotTracker:
                     for row in tab.rows
                 ],
                 percent_cells=sorted(tab.percent_cells),
+                header_row=tab.header_row,
             )
             for tab in raw.tabs
         ],
@@ -207,6 +213,7 @@ def raw_tracker_of(tracker: SnapshotTracker) -> RawTracker:
                     for row in tab.rows
                 ),
                 percent_cells=frozenset(tab.percent_cells),
+                header_row=tab.header_row,
             )
             for tab in tracker.tabs
         ),
