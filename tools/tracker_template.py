@@ -4,8 +4,10 @@ Run `python -m tools.tracker_template` after changing `contract.py`. The
 template has every tab and header, a dropdown for every choice column (lists kept
 on a hidden `Lists` tab, since several are longer than a dropdown formula may be),
 date, whole-number and amount validation, a frozen header row, readable column
-widths, and instruction tabs in English and Spanish. It uploads to Google Sheets
-with its dropdowns intact. The extra tabs are ignored by the reader.
+widths, and instruction tabs in English and Spanish. Every validation refuses an
+invalid entry with an alert in English and Spanish (a spreadsheet's default is to
+accept anything). It uploads to Google Sheets with its dropdowns intact. The extra
+tabs are ignored by the reader.
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ INSTRUCTIONS_EN = (
     "One tab per kind of record. Activities and Partners are required; leave out a tab you "
     "do not use.",
     "Row 1 holds the headers: do not rename them. One record per row from row 2. Blank rows "
-    "are fine.",
-    "Choose from the dropdowns where there is one. Dates: a date, 2020-03-15 or 3/15/2020.",
+    "are fine. A value in a column with no header is never read.",
+    "Choose from the dropdowns where there is one; a cell refuses a value it cannot take.",
+    "Dates: a date cell, or type year-month-day, such as 2020-03-15. Do not type 3/15/2020: "
+    "a sheet set to another language reads 3/4/2021 as 3 April.",
     "Whole numbers: digits only (12, 1,200). Leave an optional count blank rather than "
     "writing N/A.",
     "Never add names, e-mail addresses, phone numbers, street addresses or dates of birth. "
@@ -55,9 +59,12 @@ INSTRUCTIONS_ES = (
     "Una pestaña por tipo de registro. Activities y Partners son obligatorias; puede omitir "
     "las pestañas que no use.",
     "La fila 1 tiene los encabezados: no los cambie. Un registro por fila desde la fila 2. "
-    "Las filas en blanco se ignoran.",
-    "Elija de las listas desplegables cuando las haya. Fechas: una fecha, 2020-03-15 o "
-    "3/15/2020 (mes primero).",
+    "Las filas en blanco se ignoran. Un valor en una columna sin encabezado no se lee.",
+    "Elija de las listas desplegables cuando las haya; una celda rechaza un valor que no "
+    "puede tomar.",
+    "Fechas: una celda de fecha, o escriba año-mes-día, por ejemplo 2020-03-15. No escriba "
+    "3/15/2020 ni 15/3/2020: una hoja en español lee 3/4/2021 como 3 de abril, y una en "
+    "inglés como 4 de marzo.",
     "Números enteros: solo dígitos (12, 1,200). Deje en blanco un conteo opcional en lugar "
     "de escribir N/A.",
     "Nunca escriba nombres, correos electrónicos, teléfonos, direcciones ni fechas de "
@@ -116,50 +123,61 @@ def _yes_no_range(sheet: Worksheet, column_index: int) -> str:
     return f"{quote_sheetname(LISTS_TAB)}!${letter}$2:${letter}$3"
 
 
+_ALERTS: dict[Kind, tuple[str, str]] = {
+    # (title, message) of the alert that refuses an invalid entry. The data tabs serve
+    # the English and the Spanish instructions alike, so each alert says it in both.
+    # Spreadsheet programs cap a title at 32 characters and a message at 255.
+    Kind.CHOICE: (
+        "Not in the list / Fuera de lista",
+        "Choose a {header} from the list. / Elija una opción de la lista ({header}).",
+    ),
+    Kind.YES_NO: ("Yes or No / Sí o No", "Choose Yes or No. / Elija Yes (sí) o No."),
+    Kind.DATE: (
+        "Not a date / No es una fecha",
+        "Enter a date after 1990 as year-month-day, such as 2020-03-15. / Escriba una fecha "
+        "posterior a 1990 como año-mes-día, por ejemplo 2020-03-15.",
+    ),
+    Kind.WHOLE: (
+        "Whole number / Número entero",
+        "Enter a whole number, 0 or more, such as 12. / Escriba un número entero, 0 o más, "
+        "por ejemplo 12.",
+    ),
+    Kind.MONEY: (
+        "Not an amount / No es un monto",
+        "Enter an amount above 0, such as 12500. / Escriba un monto mayor que 0, por "
+        "ejemplo 12500.",
+    ),
+}
+
+
 def _validation(column: Column, ranges: dict[tuple[str, ...], str]) -> DataValidation | None:
+    """The check of a column's cells, which refuses an invalid entry with a bilingual alert."""
+    rule = _rule(column, ranges)
+    if rule is None:
+        return None
+    title, message = _ALERTS[column.kind]
+    return DataValidation(
+        **rule,
+        allow_blank=True,
+        showErrorMessage=True,  # openpyxl's default is off: anything would be accepted
+        errorStyle="stop",
+        errorTitle=title,
+        error=message.format(header=column.header),
+    )
+
+
+def _rule(column: Column, ranges: dict[tuple[str, ...], str]) -> dict[str, str] | None:
+    """What a valid entry of this column is, as a data validation rule."""
     if column.kind is Kind.CHOICE:
-        return DataValidation(
-            type="list",
-            formula1=ranges[column.choices],
-            allow_blank=True,
-            error=f"Choose a {column.header} from the list.",
-            errorTitle="Not in the list",
-        )
+        return {"type": "list", "formula1": ranges[column.choices]}
     if column.kind is Kind.YES_NO:
-        return DataValidation(
-            type="list",
-            formula1=ranges[YES_NO],
-            allow_blank=True,
-            error="Choose Yes or No.",
-            errorTitle="Yes or No",
-        )
+        return {"type": "list", "formula1": ranges[YES_NO]}
     if column.kind is Kind.DATE:
-        return DataValidation(
-            type="date",
-            operator="greaterThan",
-            formula1="DATE(1990,1,1)",
-            allow_blank=True,
-            error="Enter a date, such as 2020-03-15.",
-            errorTitle="Not a date",
-        )
+        return {"type": "date", "operator": "greaterThan", "formula1": "DATE(1990,1,1)"}
     if column.kind is Kind.WHOLE:
-        return DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            allow_blank=True,
-            error="Enter a whole number, such as 12.",
-            errorTitle="Not a whole number",
-        )
+        return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
     if column.kind is Kind.MONEY:
-        return DataValidation(
-            type="decimal",
-            operator="greaterThan",
-            formula1="0",
-            allow_blank=True,
-            error="Enter an amount above 0, such as 12500.",
-            errorTitle="Not an amount",
-        )
+        return {"type": "decimal", "operator": "greaterThan", "formula1": "0"}
     return None
 
 

@@ -33,7 +33,7 @@ SPREADSHEET_ERRORS = frozenset(
     {"#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!"}
 )
 
-DATE_HINT = "write it as 2020-03-15 or 3/15/2020, or use a date cell"
+DATE_HINT = "write it as 2020-03-15 (year-month-day), or use a date cell"
 
 # A month written without its day ("marzo 2020", "Mar 2020", "3/2020", "2020-03"): the
 # fix names the month and asks for the day, never suggests one. Trackers are kept in
