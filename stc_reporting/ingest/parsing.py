@@ -157,8 +157,8 @@ def parse_date(cell: object) -> date:
             raise CellError(
                 Rule.BAD_DATE,
                 f"gives the month but not the day: enter the full date, the day in "
-                f"{MONTH_NAMES[month.month - 1]} {month.year} it happened, as year-month-day "
-                "or month/day/year, or use a date cell.",
+                f"{MONTH_NAMES[month.month - 1]} {month.year} it happened, as year-month-day, "
+                "or use a date cell.",
             )
         raise CellError(Rule.BAD_DATE, f"is not a date: {DATE_HINT}.")
     return parsed
