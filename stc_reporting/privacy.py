@@ -98,7 +98,7 @@ _SPELLED_EMAIL = re.compile(
     rf"{_BARE_DOT}{_TLD}(?!\w))"
 )
 
-_SPELLED_AT = re.compile(r"(?i)at|arroba")
+_SPELLED_AT = re.compile(r"(?i)[\s\[({<](?:at|arroba)[\s\])}>]")
 
 # --- Phone numbers ---------------------------------------------------------------------------
 # A run of digit groups joined by spaces, dots, hyphens, dashes or slashes (or nothing after
@@ -300,17 +300,17 @@ _STREET_FIRST_WORDS = (
 )
 _NUMBER_SIGN = r"(?i:n[oº°]\.?|n\.\s?[oº°]\.?|n[uú]m\.?|n[uú]mero|#)"
 _NAME_WORD = rf"(?:(?!{_NUMBER_SIGN}\s{{0,3}}+\d)[^\W\d_][\w'.-]{{0,40}}+|\d{{1,2}}+\s(?:de|of)\b)"
+# Streets named by number take a number sign before the house number, as Colombia and
+# others number them: "Carrera 7 # 45-12".
+_ARTICLES = r"de\s{1,3}las|de\s{1,3}los|de\s{1,3}la|del|de|das|dos|da|do|della|di|des|du"
 _STREET_FIRST = re.compile(
     rf"(?<![\w/])(?i:{_STREET_FIRST_WORDS})(?:(?<=[/.])\s{{0,3}}+|\s{{1,3}}+)"
-    rf"(?:(?i:de\s{{1,3}}las|de\s{{1,3}}los|de\s{{1,3}}la|del|de|das|dos|da|do|della|di|des|du)\s{{1,3}}+)?"
+    rf"(?:(?P<grid>\d{{1,3}}+[A-Za-z]?\s{{0,3}}+{_NUMBER_SIGN}\s{{0,3}}+\d{{1,3}}+"
+    r"(?:\s?-\s?\d{1,3}+)?)"
+    rf"|(?:(?i:{_ARTICLES})\s{{1,3}}+)?"
     rf"(?P<name>(?:{_NAME_WORD}\s{{1,3}}+){{1,5}})"
     rf"(?:{_NUMBER_SIGN}\s{{0,3}}+(?P<signed>\d{{1,5}}+)|(?P<bare>\d{{1,5}}+))"
-    r"(?:\s?-?\s?[A-Za-z](?![\w]))?(?![\w])"
-)
-# Streets named by number, as Colombia and others number them: "Carrera 7 # 45-12".
-_GRID_ADDRESS = re.compile(
-    rf"(?<![\w/])(?i:{_STREET_FIRST_WORDS})\s{{0,3}}+\d{{1,3}}+[A-Za-z]?\s{{0,3}}+{_NUMBER_SIGN}"
-    r"\s{0,3}+\d{1,3}+(?:\s?-\s?\d{1,3}+)?"
+    r"(?:\s?-?\s?[A-Za-z](?![\w]))?(?![\w]))"
 )
 # German writes the street word onto the name: "Hauptstraße 5", "Bahnhofstr. 12".
 _JOINED_STREET = re.compile(
@@ -371,7 +371,6 @@ def _spans_of(kind: PersonalData, text: str) -> Iterator[_Span]:
     elif _LETTER.search(text):
         yield from _pattern_spans(_NUMBER_FIRST, kind, text)
         yield from _street_first_spans(text)
-        yield from _pattern_spans(_GRID_ADDRESS, kind, text)
         yield from _pattern_spans(_JOINED_STREET, kind, text)
         yield from _pattern_spans(_PO_BOX, kind, text)
 
