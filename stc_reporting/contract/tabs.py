@@ -28,6 +28,19 @@ class Kind(StrEnum):
     LIST = "list"
 
 
+# The largest value a cell may hold, beyond which it is a typing error (an extra digit or
+# three, a pasted ID): an error naming the cell, never a figure. The bounds also keep every
+# sum finite (a sheet's million rows at the bound are far from a float's 1.8 x 10^308),
+# and counts and dollars exact (a million rows at their bound stay under 9 x 10^15, up to
+# which a float holds every whole number).
+MAX_COUNT = 10_000_000
+"""People one row may count (Participants): more than live in Los Angeles County."""
+MAX_AMOUNT_USD = 1_000_000_000
+"""Dollars one Funding row may hold: more than the funder gives in a decade."""
+MAX_NUMBER = 1_000_000_000_000
+"""The size of a Baseline, Target or Value, in any unit (counts, dollars, percent, score)."""
+
+
 CORE_COMPONENTS = (
     "Collaborative capacity building",
     "Strategy implementation",

@@ -11,13 +11,12 @@ import math
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NoReturn
 
 from stc_reporting.contract.rules import Rule
-from stc_reporting.contract.tabs import normalise_choice
+from stc_reporting.contract.tabs import MAX_AMOUNT_USD, MAX_COUNT, MAX_NUMBER, normalise_choice
 
 SHEETS_EPOCH = date(1899, 12, 30)
-MAX_WHOLE_NUMBER = 10**12
-"""Larger counts are typing errors (and would not fit the checks' integer columns)."""
 _MAX_SERIAL = (date(9999, 12, 31) - SHEETS_EPOCH).days
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -148,7 +147,7 @@ def parse_date(cell: object) -> date:
     if isinstance(cell, date):
         return cell
     if _is_number(cell):
-        return _date_from_serial(float(cell))  # type: ignore[arg-type]
+        return _date_from_serial(cell)  # type: ignore[arg-type]
     text = clean_text(cell)
     parsed = _date_from_text(text)
     if parsed is None:
@@ -183,8 +182,9 @@ def month_without_day(text: str) -> date | None:
     return date(year, number, 1) if number is not None and 1 <= number <= 12 else None
 
 
-def _date_from_serial(serial: float) -> date:
-    if not math.isfinite(serial) or not 1 <= serial <= _MAX_SERIAL:
+def _date_from_serial(serial: int | float) -> date:
+    # Compared before any conversion: a whole number of 400 digits has no float.
+    if not 1 <= serial <= _MAX_SERIAL:  # False for nan too
         raise CellError(Rule.BAD_DATE, f"is not a date: {DATE_HINT}.")
     return SHEETS_EPOCH + timedelta(days=math.floor(serial))
 
@@ -232,16 +232,15 @@ def parse_whole_number(cell: object) -> int:
     is, so it reads the same way (docs/tracker-format.md, "Readings we chose").
 
     Raises:
-        CellError: For fractions, negatives or words (rule `bad-whole-number`).
+        CellError: For fractions, negatives or words (rule `bad-whole-number`), and for
+            a count above `MAX_COUNT`.
     """
-    if _is_number(cell):
-        number = float(cell)  # type: ignore[arg-type]
-        if math.isfinite(number) and number.is_integer() and number >= 0:
-            return _in_range(int(number))
-        raise CellError(
-            Rule.BAD_WHOLE_NUMBER,
-            "is not a whole number: enter a count such as 12 (no fractions, no negatives).",
-        )
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return _count_in_range(cell) if cell >= 0 else _not_whole()
+    if isinstance(cell, float):
+        if math.isfinite(cell) and cell.is_integer() and cell >= 0:
+            return _count_in_range(int(cell))
+        return _not_whole()
     text = clean_text(cell)
     if not _WHOLE.match(text):
         raise CellError(
@@ -249,13 +248,41 @@ def parse_whole_number(cell: object) -> int:
             "is not a whole number: enter digits only, such as 12 or 1,200.",
         )
     whole_part = text.replace(",", "").partition(".")[0]  # the fraction is zeros only
-    return _in_range(int(whole_part))
+    if _too_many_digits(whole_part, MAX_COUNT):  # before int(): 5,000 digits are refused
+        return _count_in_range(MAX_COUNT + 1)
+    return _count_in_range(int(whole_part))
 
 
-def _in_range(count: int) -> int:
-    if count > MAX_WHOLE_NUMBER:
-        raise CellError(Rule.BAD_WHOLE_NUMBER, "is too large to be a count: check the number.")
+def _not_whole() -> NoReturn:
+    raise CellError(
+        Rule.BAD_WHOLE_NUMBER,
+        "is not a whole number: enter a count such as 12 (no fractions, no negatives).",
+    )
+
+
+def _count_in_range(count: int) -> int:
+    if count > MAX_COUNT:
+        raise CellError(
+            Rule.BAD_WHOLE_NUMBER,
+            f"is too large to be a count of people (at most {MAX_COUNT:,}): check the number.",
+        )
     return count
+
+
+def _too_many_digits(digits: str, bound: int) -> bool:
+    """Whether a run of digits (leading zeros aside) has more digits than the bound."""
+    return len(digits.lstrip("0")) > len(str(bound))
+
+
+def _within(number: int | float, bound: int) -> bool:
+    """Whether a number is finite and no further from zero than the bound.
+
+    A whole number is compared as it is: one of 400 digits (a workbook or a Google Sheet
+    can hold one) has no float.
+    """
+    if isinstance(number, int):
+        return -bound <= number <= bound
+    return math.isfinite(number) and -bound <= number <= bound
 
 
 def parse_number(cell: object) -> float:
@@ -268,14 +295,29 @@ def parse_number(cell: object) -> float:
         CellError: For anything that is not a number (rule `bad-number`).
     """
     if _is_number(cell):
-        number = float(cell)  # type: ignore[arg-type]
-        if math.isfinite(number):
-            return number
+        if _within(cell, MAX_NUMBER):  # type: ignore[arg-type]
+            return float(cell)  # type: ignore[arg-type]
+        if not isinstance(cell, float) or math.isfinite(cell):
+            raise _number_too_large()
     text = clean_text(cell)
     digits = text[:-1].rstrip() if text.endswith("%") else text
     if not _DECIMAL.match(digits):
         raise CellError(Rule.BAD_NUMBER, "is not a number: enter digits only, such as 42 or 12.5.")
-    return float(digits.replace(",", ""))
+    plain = digits.replace(",", "")
+    if _too_many_digits(plain.lstrip("-").partition(".")[0], MAX_NUMBER):
+        raise _number_too_large()
+    number = float(plain)
+    if not _within(number, MAX_NUMBER):
+        raise _number_too_large()
+    return number
+
+
+def _number_too_large() -> CellError:
+    return CellError(
+        Rule.BAD_NUMBER,
+        f"is too large to be a value (at most {MAX_NUMBER:,} either side of zero): "
+        "check the number.",
+    )
 
 
 def percent_points(stored: float) -> float:
@@ -294,9 +336,10 @@ def parse_money(cell: object) -> float:
         CellError: For anything else (rule `bad-money`).
     """
     if _is_number(cell):
-        number = float(cell)  # type: ignore[arg-type]
-        if math.isfinite(number):
-            return number
+        if _within(cell, MAX_AMOUNT_USD):  # type: ignore[arg-type]
+            return float(cell)  # type: ignore[arg-type]
+        if not isinstance(cell, float) or math.isfinite(cell):
+            raise _amount_too_large()
     text = clean_text(cell)
     match = _MONEY.match(text)
     if not match or (match.group(1) and match.group(2)):
@@ -304,7 +347,20 @@ def parse_money(cell: object) -> float:
             Rule.BAD_MONEY, "is not an amount of money: enter it as 12500 or $12,500.50."
         )
     sign = -1.0 if (match.group(1) or match.group(2)) else 1.0
-    return sign * float(match.group(3).replace(",", ""))
+    amount = match.group(3).replace(",", "")
+    if _too_many_digits(amount.partition(".")[0], MAX_AMOUNT_USD):
+        raise _amount_too_large()
+    number = sign * float(amount)
+    if not _within(number, MAX_AMOUNT_USD):
+        raise _amount_too_large()
+    return number
+
+
+def _amount_too_large() -> CellError:
+    return CellError(
+        Rule.BAD_MONEY,
+        f"is too large to be an amount (at most ${MAX_AMOUNT_USD:,}): check the amount.",
+    )
 
 
 def parse_yes_no(cell: object) -> bool:

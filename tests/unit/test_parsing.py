@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stc_reporting.contract.tabs import MAX_AMOUNT_USD, MAX_COUNT, MAX_NUMBER
 from stc_reporting.ingest.parsing import (
     SHEETS_EPOCH,
     CellError,
@@ -114,7 +115,7 @@ class TestMonths:
 
 
 class TestWholeNumbers:
-    @given(st.integers(min_value=0, max_value=10**9))
+    @given(st.integers(min_value=0, max_value=MAX_COUNT))
     def test_numbers_and_comma_text_read_as_the_same_count(self, count: int) -> None:
         """12, 12.0, "12", "12.0" and "1,200" style text are all whole numbers."""
         spellings = (count, float(count), str(count), f"{count:,}", f" {count:,} ", f"{count}.0")
@@ -275,3 +276,87 @@ def test_serial_number_epoch_matches_google_sheets() -> None:
     """Serial 43831 is 2020-01-01 in Sheets (days since 1899-12-30)."""
     assert parse_date(43831) == date(2020, 1, 1)
     assert SHEETS_EPOCH + timedelta(days=43831) == date(2020, 1, 1)
+
+
+HUGE_CELLS = [
+    1e308,  # two of them add up to infinity
+    -1e308,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    10**400,  # a workbook or a Google Sheet can hold a whole number with no float
+    "9" * 400,
+    "9" * 5_000,  # more digits than Python turns into a whole number
+    "-" + "9" * 400,
+    "1e999",
+    "inf",
+    "nan",
+    "Infinity",
+]
+
+
+class TestBoundedNumbers:
+    """Every value read is finite and plausible, so no sum of them can overflow."""
+
+    @pytest.mark.parametrize("cell", HUGE_CELLS, ids=repr)
+    def test_a_huge_or_infinite_count_is_a_cell_error(self, cell: object) -> None:
+        """An error for its cell, never a crash or an infinite figure."""
+        with pytest.raises(CellError) as caught:
+            parse_whole_number(cell)
+        assert caught.value.rule == "bad-whole-number"
+
+    @pytest.mark.parametrize("cell", HUGE_CELLS, ids=repr)
+    def test_a_huge_or_infinite_value_is_a_cell_error(self, cell: object) -> None:
+        """Baseline, targets and Values alike."""
+        with pytest.raises(CellError) as caught:
+            parse_number(cell)
+        assert caught.value.rule == "bad-number"
+
+    @pytest.mark.parametrize("cell", [*HUGE_CELLS, "$" + "9" * 400], ids=repr)
+    def test_a_huge_or_infinite_amount_is_a_cell_error(self, cell: object) -> None:
+        """Funding amounts alike, with or without a dollar sign."""
+        with pytest.raises(CellError) as caught:
+            parse_money(cell)
+        assert caught.value.rule == "bad-money"
+
+    @pytest.mark.parametrize("cell", [10**400, 1e308, float("inf"), float("nan")], ids=repr)
+    def test_a_huge_number_in_a_date_column_is_not_a_date(self, cell: object) -> None:
+        """A serial date of 400 digits is refused before it is turned into a float."""
+        with pytest.raises(CellError) as caught:
+            parse_date(cell)
+        assert caught.value.rule == "bad-date"
+
+    def test_the_bounds_themselves_read_and_one_more_is_too_large(self) -> None:
+        """The bounds are inclusive; the message says what the bound is."""
+        assert parse_whole_number(MAX_COUNT) == MAX_COUNT
+        assert parse_whole_number(f"{MAX_COUNT:,}") == MAX_COUNT
+        assert parse_money(f"${MAX_AMOUNT_USD:,}") == MAX_AMOUNT_USD
+        assert parse_number(-MAX_NUMBER) == -MAX_NUMBER
+        assert parse_number(f"{MAX_NUMBER}%") == MAX_NUMBER
+        for parse, cell, bound in (
+            (parse_whole_number, MAX_COUNT + 1, "10,000,000"),
+            (parse_whole_number, f"{MAX_COUNT + 1:,}", "10,000,000"),
+            (parse_money, float(MAX_AMOUNT_USD) + 0.01, "$1,000,000,000"),
+            (parse_money, f"-${MAX_AMOUNT_USD + 1}", "$1,000,000,000"),
+            (parse_number, f"{MAX_NUMBER + 1}", "1,000,000,000,000"),
+            (parse_number, -(MAX_NUMBER + 1), "1,000,000,000,000"),
+        ):
+            with pytest.raises(CellError) as caught:
+                parse(cell)
+            assert "too large" in caught.value.message and bound in caught.value.message
+
+    @given(st.one_of(st.floats(), st.integers(), st.text(alphabet="0123456789.,-$%e ")))
+    def test_whatever_the_cell_a_value_read_is_finite_and_within_its_bound(
+        self, cell: object
+    ) -> None:
+        """Floats of any size, whole numbers of any length and numeric-looking text."""
+        for parse, bound in (
+            (parse_whole_number, MAX_COUNT),
+            (parse_number, MAX_NUMBER),
+            (parse_money, MAX_AMOUNT_USD),
+        ):
+            try:
+                value = parse(cell)
+            except CellError:
+                continue
+            assert abs(value) <= bound
