@@ -905,6 +905,13 @@ CASES: tuple[Case, ...] = (
         _found((ACT, 2, "Notes", P, "personal-data-text")),
     ),
     _case(
+        "phone-with-dots-and-spaces",
+        "privacy",
+        "Activities Notes with '559.555.0142' and '+1 (559) 555 01 42'",
+        edited(put(ACT, "K2", "call 559.555.0142 or +1 (559) 555 01 42")),
+        _found((ACT, 2, "Notes", P, "personal-data-text")),
+    ),
+    _case(
         "address-in-lesson",
         "privacy",
         "a shared Lesson with a street address",
