@@ -57,8 +57,8 @@ UNREADABLE_CONTENT = (
     "Google Sheets and save it again as Excel (.xlsx), or " + DOWNLOAD_AGAIN
 )
 UNCALCULATED_FORMULAS = (
-    "{name} has {count} formula(s) whose values were never calculated (the first in tab "
-    "'{tab}', cell {cell}), as in a workbook made by a program and never opened in a "
+    "{name} has formulas whose values were never calculated ({count} in all; the first in "
+    "tab '{tab}', cell {cell}), as in a workbook made by a program and never opened in a "
     "spreadsheet: open it in Excel, LibreOffice or Google Sheets and save it again, so "
     "the values are saved with the formulas"
 )

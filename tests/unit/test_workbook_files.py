@@ -68,3 +68,17 @@ def test_no_message_repeats_the_spreadsheet_librarys_words() -> None:
         assert "xlrd" not in message and "zip file" not in message
         if "{name}" in message:
             assert message.startswith("{name} ")
+
+
+def test_the_corpus_old_excel_file_is_a_valid_compound_file(tmp_path: Path) -> None:
+    """The `.xls` the corpus builds is a real OLE2 file with a Workbook stream, not just magic."""
+    import olefile
+
+    from tests.bad_input_corpus import ole_file
+
+    path = tmp_path / "old.xls"
+    path.write_bytes(ole_file({"Workbook": b"\x09\x08"}))
+    assert olefile.isOleFile(str(path))
+    with olefile.OleFileIO(str(path)) as ole:
+        assert ole.listdir() == [["Workbook"]]
+    assert workbook_file_problem(path) == says.OLD_EXCEL.format(name="old.xls")
