@@ -345,6 +345,20 @@ def with_formula(saved_value: bytes | None) -> Build:
     return rezipped(change)
 
 
+def date_serial(serial: bytes) -> Build:
+    """Activities B2 (a date cell) holding this serial number, its date style kept."""
+
+    def change(name: str, content: bytes) -> bytes:
+        if name != ACTIVITIES_XML:
+            return content
+        style = re.search(rb'<c r="B2" s="(\d+)"', content)
+        assert style is not None
+        new = b'<c r="B2" s="' + style.group(1) + b'"><v>' + serial + b"</v></c>"
+        return cell_xml(content, b"B2", new)
+
+    return rezipped(change)
+
+
 def damaged_sheet_xml(name: str, content: bytes) -> bytes:
     """The Activities tab's XML cut in the middle of a cell."""
     return (
@@ -636,6 +650,27 @@ CASES: tuple[Case, ...] = (
         _found((ACT, 2, "Date", E, "bad-date")),
     ),
     _case(
+        "date-us-text",
+        "dates",
+        "Activities Date '3/23/2020' as text, month first (tolerated)",
+        edited(put(ACT, "B2", "3/23/2020")),
+        _found(),
+    ),
+    _case(
+        "date-two-digit-year",
+        "dates",
+        "Activities Date '3/23/20'",
+        edited(put(ACT, "B2", "3/23/20")),
+        _found((ACT, 2, "Date", E, "bad-date")),
+    ),
+    _case(
+        "date-serial-beyond-calendar",
+        "dates",
+        "a date cell holding serial 3,000,000 (past year 9999)",
+        date_serial(b"3000000"),
+        _found((ACT, 2, "Date", E, "spreadsheet-error")),
+    ),
+    _case(
         "date-before-window",
         "dates",
         "Activities Date 2017-05-01, before the program",
@@ -804,6 +839,13 @@ CASES: tuple[Case, ...] = (
         "Activities E2:F2 merged (Status lost under Title)",
         edited(merge(ACT, "E2:F2")),
         _found((ACT, 2, "Status", E, "required")),
+    ),
+    _case(
+        "row-of-spaces",
+        "layout",
+        "a row of spaces and empty text under the last activity (skipped)",
+        edited(append(ACT, ["  ", "", " \t "])),
+        _found(),
     ),
     _case(
         "header-case-and-underscores",
