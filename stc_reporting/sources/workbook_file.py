@@ -68,7 +68,7 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP_MAGIC = b"PK"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _SNIFFED_BYTES = 64 * 1024 * 1024
-"""How much of an OLE file is searched for its encryption stream (trackers are far smaller)."""
+"""How much more of an OLE file is searched for its encryption stream (trackers are smaller)."""
 _TEXT_SAMPLE = 4096
 
 
@@ -94,7 +94,9 @@ def workbook_file_problem(path: Path) -> str | None:
         return EMPTY.format(name=name)
     try:
         with path.open("rb") as file:
-            head = file.read(_SNIFFED_BYTES)
+            head = file.read(_TEXT_SAMPLE)
+            if head.startswith(_OLE_MAGIC):  # its directory may sit anywhere in the file
+                head += file.read(_SNIFFED_BYTES)
     except OSError as error:
         return CANNOT_OPEN.format(name=name, detail=error.strerror or type(error).__name__)
     return _content_problem(path, head)
