@@ -6,6 +6,7 @@ names the file, the entry and the key (docs/configuration.md).
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -214,9 +215,22 @@ def _resolve(path: Path, folder: Path) -> Path:
     that one is taken: the contract's own example (`config/program.yaml` naming
     `data/sample/x.xlsx`) is written relative to the repository root.
     """
-    beside_config = (folder / path).resolve()
-    from_cwd = path.resolve()
+    beside_config = _absolute(folder / path)
+    from_cwd = _absolute(path)
     return from_cwd if not beside_config.exists() and from_cwd.exists() else beside_config
+
+
+def _absolute(path: Path) -> Path:
+    """The path made absolute, links followed where they lead somewhere.
+
+    A link that leads back to itself cannot be resolved (`RuntimeError`): it is kept as
+    written, made absolute, so reading it fails that collaborative alone with a plain
+    sentence instead of stopping the run while the config loads.
+    """
+    try:
+        return path.resolve()
+    except RuntimeError:
+        return Path(os.path.abspath(path))
 
 
 def _resolve_paths(config: Config, folder: Path) -> Config:

@@ -17,6 +17,7 @@ from typing import Any, cast
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import State
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectNotFound
 from prefect.futures import PrefectFuture
@@ -40,7 +41,13 @@ Create it once per server (`make sheets-reads-limit`): a limit of 60 with a slot
 
 
 READS_KEPT_FAILING = "reading kept failing after several tries; try again later"
-"""Why a collaborative failed whose read task failed for good (after its retries)."""
+"""Why a collaborative failed whose read kept meeting passing faults until its retries ran out."""
+
+READ_STOPPED = (
+    "reading stopped on an unexpected error ({error}), which was not retried; "
+    "the run's log has the details: tell the pipeline's maintainers"
+)
+"""Why a collaborative failed whose read raised something no source reports (a bug)."""
 
 
 def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
@@ -139,7 +146,22 @@ def tracker_or_unreadable(
     future.wait()
     if future.state.is_completed():
         return future.result()
-    return unreadable_tracker(collaborative.id, READS_KEPT_FAILING)
+    return unreadable_tracker(collaborative.id, failed_read_reason(future.state))
+
+
+def failed_read_reason(state: State[Any]) -> str:
+    """Why a read task failed for good, without claiming retries that never happened.
+
+    Only passing faults are retried (`_is_passing_fault`): anything else failed on its
+    first try, so "kept failing after several tries" would mislead.
+    """
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:  # the failure's result is not kept: say what is sure
+        error = None
+    if isinstance(error, TrackerTemporarilyUnavailableError):
+        return READS_KEPT_FAILING
+    return READ_STOPPED.format(error=type(error).__name__ if error is not None else "unknown")
 
 
 # Only the snapshots reach the disk (what ingest kept, never the tracker), and the task

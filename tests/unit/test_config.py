@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from stc_reporting.config import ConfigError, load_config, select_collaboratives
+from stc_reporting.ingest.reading import read_tracker
+from stc_reporting.sources.workbook_file import LINK_LOOP
+from stc_reporting.sources.xlsx import XlsxSource
 
 pytestmark = pytest.mark.unit
 
@@ -44,6 +47,20 @@ def test_a_good_config_loads_with_workbook_paths_beside_the_config(tmp_path: Pat
     assert config.collaboratives[0].workbook == (tmp_path / "trackers/fresno.xlsx").resolve()
     assert config.collaboratives[1].sheet_id == "1AbC"
     assert config.program.years == [2, 3]
+
+
+def test_a_workbook_that_is_a_link_loop_loads_and_fails_its_tracker_alone(tmp_path: Path) -> None:
+    """Resolving a looping link raises in pathlib: the config still loads, the read says why."""
+    (tmp_path / "trackers").mkdir()
+    loop = tmp_path / "trackers/fresno.xlsx"
+    loop.symlink_to(loop)
+    config = load_config(write(tmp_path, GOOD))
+    workbook = config.collaboratives[0].workbook
+    assert workbook == loop
+    assert workbook is not None
+    tracker = read_tracker(XlsxSource(workbook), "fresno")
+    assert tracker.failure is not None
+    assert tracker.failure.reason.endswith(LINK_LOOP.format(name="fresno.xlsx"))
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from stc_reporting.ingest.failure import FailureKind, TrackerFailure
 from stc_reporting.ingest.reading import ParsedTracker, parse_tracker, read_tracker
 from stc_reporting.issues import Severity
 from stc_reporting.privacy import WITHHELD_TEXT
+from stc_reporting.sources.workbook_file import SAVE_AS_XLSX
 from stc_reporting.sources.xlsx import XlsxSource
 from tests.builders import (
     ACTIVITIES_HEADER,
@@ -198,7 +199,10 @@ class TestStructuralProblems:
         tracker = read_tracker(XlsxSource(broken), "x")
         assert tracker.failure is not None
         assert tracker.failure.kind is FailureKind.UNREADABLE and tracker.failure.tabs == ()
-        assert "could not be opened" in tracker.failure.reason
+        assert tracker.failure.reason == (
+            "the tracker could not be read: broken.xlsx is a text file (such as a .csv), "
+            f"not a workbook: {SAVE_AS_XLSX}"
+        )
 
     def test_a_missing_file_fails_only_that_tracker(self, tmp_path: Path) -> None:
         """The reason names the missing file."""
