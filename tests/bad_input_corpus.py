@@ -161,6 +161,17 @@ def append(tab: str, row: list[object]) -> Edit:
     return edit
 
 
+def title_above(tab: str, *lines: str) -> Edit:
+    """Lines typed above the tab's header (a title, a note), moving the table down."""
+
+    def edit(workbook: Workbook) -> None:
+        sheet(workbook, tab).insert_rows(1, amount=len(lines))
+        for row, line in enumerate(lines, start=1):
+            sheet(workbook, tab).cell(row=row, column=1, value=line)
+
+    return edit
+
+
 def drop_tab(tab: str) -> Edit:
     """Delete a tab."""
 
@@ -996,6 +1007,110 @@ CASES: tuple[Case, ...] = (
         "Participants as =40+3 never calculated (a workbook a program wrote)",
         with_formula(None),
         _unreadable(FORMULA_ADVICE),
+    ),
+    # People's habits (tracker-format.md v1.1)
+    _case(
+        "header-currency-sign",
+        "habits",
+        "Funding header 'Amount ($)'",
+        edited(put(FUN, "E1", "Amount ($)")),
+        _found(),
+    ),
+    _case(
+        "header-us-dollar-sign",
+        "habits",
+        "Funding header 'amount (US$)'",
+        edited(put(FUN, "E1", "amount (US$)")),
+        _found(),
+    ),
+    _case(
+        "header-euro-sign",
+        "habits",
+        "Funding header 'Amount (€)': not the USD column",
+        edited(put(FUN, "E1", "Amount (€)")),
+        Fails(
+            FailureKind.MISSING_COLUMNS,
+            "tab 'Funding' has no column 'Amount (USD)'",
+        ),
+    ),
+    _case(
+        "title-row-above-header",
+        "habits",
+        "Lessons with a title typed in row 1, the header in row 2",
+        edited(title_above(LES, "Lessons learned 2019-2021")),
+        _found((LES, 2, "", W, "header-below-title")),
+    ),
+    _case(
+        "title-and-note-above-header",
+        "habits",
+        "Lessons with a title and a note above the header (header in row 3)",
+        edited(title_above(LES, "Lessons learned", "One row per lesson")),
+        _found((LES, 3, "", W, "header-below-title")),
+    ),
+    _case(
+        "values-without-header",
+        "habits",
+        "Lessons values in column H, which has no header",
+        edited(put(LES, "H2", "see binder"), put(LES, "H3", "yes")),
+        _found((LES, 1, "", W, "unnamed-column")),
+    ),
+    _case(
+        "row-filled-only-without-header",
+        "habits",
+        "a Lessons row filled only in column H, which has no header",
+        edited(put(LES, "H40", "stray note")),
+        _found((LES, 1, "", W, "unnamed-column")),
+    ),
+    # Personal data the scan must catch however it is written (privacy.md)
+    _case(
+        "address-with-letter-in-number",
+        "privacy",
+        "Title 'Visit at 221B Baker Street'",
+        edited(put(ACT, "E2", "Visit at 221B Baker Street")),
+        _found((ACT, 2, "Title", P, "personal-data-text")),
+    ),
+    _case(
+        "address-number-after-street",
+        "privacy",
+        "Lesson 'Met at Calle Mayo 123'",
+        edited(put(LES, "E2", "Met at Calle Mayo 123")),
+        _found((LES, 2, "Lesson", P, "personal-data-text")),
+    ),
+    _case(
+        "email-full-width",
+        "privacy",
+        "Milestone Description with a full-width e-mail address",
+        edited(put(MIL, "F2", "Sent to ａｎａ＠ｅｘａｍｐｌｅ．ｏｒｇ")),
+        _found((MIL, 2, "Description", P, "personal-data-text")),
+    ),
+    _case(
+        "phone-odd-groups",
+        "privacy",
+        "Notes 'call 51 05 55 01 99'",
+        edited(put(ACT, "K2", "call 51 05 55 01 99")),
+        _found((ACT, 2, "Notes", P, "personal-data-text")),
+    ),
+    # Numbers beyond any plausible value (tracker-format.md: bounded at reading)
+    _case(
+        "amounts-overflowing",
+        "types",
+        "two Amount (USD) cells of 1e308 (their sum is infinite)",
+        edited(put(FUN, "E2", 1e308), put(FUN, "E3", 1e308)),
+        _found((FUN, 2, "Amount (USD)", E, "bad-money"), (FUN, 3, "Amount (USD)", E, "bad-money")),
+    ),
+    _case(
+        "whole-number-400-digits",
+        "types",
+        "Participants as a 400-digit text",
+        edited(put(ACT, "G2", "9" * 400)),
+        _found((ACT, 2, "Participants", E, "bad-whole-number")),
+    ),
+    _case(
+        "digits-cell-32767",
+        "text",
+        "Notes of 32,767 digits",
+        edited(put(ACT, "K2", "7" * 32_767)),
+        _found(),
     ),
     # Text people paste
     _case(
