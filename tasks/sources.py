@@ -39,8 +39,8 @@ Create it once per server (`make sheets-reads-limit`): a limit of 60 with a slot
 """
 
 
-READS_KEPT_FAILING = "reading kept failing after several tries; try again later"
-"""Why a collaborative failed whose read task failed for good (after its retries)."""
+READ_TRIES = 4
+"""How many times the read task runs when its source does not answer (3 retries)."""
 
 
 def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
@@ -59,7 +59,7 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
 @task(
     name="read tracker",
     task_run_name="read {collaborative.id}",
-    retries=3,
+    retries=READ_TRIES - 1,
     retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5,
     retry_condition_fn=_is_passing_fault,
@@ -134,12 +134,23 @@ def tracker_or_unreadable(
         future: The `read_tracker` task run.
 
     Returns:
-        The tracker read, or a failed one saying reading kept failing.
+        The tracker read, or a failed one saying why, truly: "after 4 tries" only when
+        the source did not answer (the task retries only that); any other failure was
+        not retried, and is a bug whose traceback is in the run's log.
     """
     future.wait()
     if future.state.is_completed():
         return future.result()
-    return unreadable_tracker(collaborative.id, READS_KEPT_FAILING)
+    error = future.state.result(raise_on_failure=False)
+    if isinstance(error, TrackerTemporarilyUnavailableError):
+        reason = f"its source did not answer after {READ_TRIES} tries ({error}); try again later"
+    else:
+        what = type(error).__name__ if isinstance(error, BaseException) else future.state.name
+        reason = (
+            f"reading it stopped on an unexpected error ({what}), which is a fault of this "
+            "program: the run's log in the Prefect UI has the details to report"
+        )
+    return unreadable_tracker(collaborative.id, reason)
 
 
 # Only the snapshots reach the disk (what ingest kept, never the tracker), and the task

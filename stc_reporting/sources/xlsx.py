@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ class XlsxSource:
             TrackerUnreadableError: The file is missing or is not an .xlsx workbook.
         """
         if not self.path.is_file():
-            raise TrackerUnreadableError(f"the tracker file {self.path} does not exist")
+            raise TrackerUnreadableError(_not_a_file(self.path))
         try:
             workbook = load_workbook(self.path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
@@ -54,10 +56,35 @@ class XlsxSource:
                 "download the tracker again as Microsoft Excel (.xlsx)"
             ) from error
         try:
-            tabs = tuple(_raw_tab(sheet.title, sheet.iter_rows()) for sheet in workbook.worksheets)
+            tabs = tuple(self._read_tab(sheet) for sheet in workbook.worksheets)
         finally:
             workbook.close()
         return RawTracker(description=str(self.path), tabs=tabs)
+
+    def _read_tab(self, sheet: Any) -> RawTab:
+        """One worksheet; its XML is only parsed now (read-only mode streams it)."""
+        try:
+            return _raw_tab(sheet.title, sheet.iter_rows())
+        except (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as error:
+            # SyntaxError: the XML parsers' errors (ElementTree's and lxml's) derive from it.
+            raise TrackerUnreadableError(
+                f"the tab '{sheet.title}' of {self.path.name} could not be read: the file is "
+                f"damaged ({type(error).__name__}); open it in Excel and save it again as "
+                ".xlsx, or download the tracker again"
+            ) from error
+
+
+def _not_a_file(path: Path) -> str:
+    """Why there is no workbook at `path`, for the program manager."""
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return (
+                f"the tracker file {path} is a symbolic link that leads back to itself: "
+                "point the config's workbook at the .xlsx file itself"
+            )
+    return f"the tracker file {path} does not exist"
 
 
 def _raw_tab(title: str, cell_rows: Any) -> RawTab:
