@@ -7,18 +7,23 @@ deep inside the flow engine.
 Without it, Prefect starts a temporary server (uvicorn in a subprocess) and stops it
 at exit with an `atexit` hook, which never runs when the command is killed (SIGKILL,
 or SIGTERM's default action): the server would be left running, holding its port and
-its database. So the command starts that server itself, before the flow (the flow
-finds and uses the same one), and starts beside it a small watchdog process that
-holds the reading end of a pipe whose writing end only the command holds. However the
-command ends, the kernel closes that end; the watchdog reads end-of-file and stops the
-server. On a normal exit the command first tells the watchdog to stand down (one byte),
-then Prefect's own hook stops the server as before.
+its database. So the command first starts a small watchdog process, which holds the
+reading end of a pipe whose writing end only the command holds, then marks its own
+environment with a token (`LEFT_BY`) and starts the server itself, before the flow
+(the flow finds and uses the same one); the server inherits the mark. However the
+command ends, the kernel closes its end of the pipe; the watchdog reads end-of-file
+and stops every process still carrying the mark (SIGTERM, then SIGKILL after a grace),
+found through `/proc`, so a process number reused meanwhile is never hit. On a normal
+exit Prefect's own hook stops the server, then the command tells the watchdog to
+stand down (one byte). Without `/proc` (not Linux) the watchdog finds nothing to stop.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -29,10 +34,10 @@ from pathlib import Path
 from typing import IO
 
 STAND_DOWN = b"."
-"""What the command writes to the watchdog when it stops the server itself."""
+"""What the command writes to the watchdog when it has stopped the server itself."""
+LEFT_BY = "STC_REPORT_TEMPORARY_SERVER_OF"
+"""Environment variable marking the processes the command starts (the server inherits it)."""
 _GRACE_SECONDS = 5.0
-SERVER_APP = "prefect.server.api.server:create_app"
-"""What the temporary server's command line runs (uvicorn --factory ...)."""
 
 
 class PrefectApiUnreachableError(Exception):
@@ -80,23 +85,20 @@ def temporary_server() -> Iterator[None]:
     """Start Prefect's temporary server now, watched so it never outlives this process."""
     from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()  # the instance the flow engine will find and use
-    server.start()
-    process = server.server_process
-    if process is None:  # pragma: no cover - start() raises rather than leave none
-        yield
-        return
-    pipe = _watch(process.pid)
-    # atexit runs hooks last-registered first: the watchdog stands down before
-    # Prefect's own hook (registered by start()) stops the server.
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"
+    pipe = _watch(token)  # before the server: a kill while it starts leaves nothing either
+    os.environ[LEFT_BY] = token  # the server (and anything else started now) inherits it
+    # atexit runs hooks last-registered first, and start() registers Prefect's hook that
+    # stops the server: so the watchdog stands down after the server has been stopped.
     atexit.register(_stand_down, pipe)
+    SubprocessASGIServer().start()  # the instance the flow engine will find and use
     yield
 
 
-def _watch(server_pid: int) -> IO[bytes]:
-    """Start the watchdog for `server_pid`; return the pipe only this process writes to."""
+def _watch(token: str) -> IO[bytes]:
+    """Start the watchdog for processes marked `token`; return the pipe only we write to."""
     watchdog = subprocess.Popen(
-        [sys.executable, "-m", "flows.prefect_api", str(server_pid)],
+        [sys.executable, "-m", "flows.prefect_api", token],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -114,37 +116,46 @@ def _stand_down(pipe: IO[bytes]) -> None:
         pass
 
 
-def watch(server_pid: int, commands: IO[bytes]) -> None:
-    """Wait until the command ends; unless it stood down, stop the server it left.
+def watch(token: str, commands: IO[bytes]) -> None:
+    """Wait until the command ends; unless it stood down, stop what it left running.
 
     Args:
-        server_pid: The temporary server's process id.
+        token: The value of `LEFT_BY` in the environment of the processes to stop.
         commands: The pipe from the command: end-of-file when it ended, whatever way.
     """
-    if commands.read() == STAND_DOWN or not _is_prefect_server(server_pid):
+    if commands.read() == STAND_DOWN:
         return
-    try:
-        os.kill(server_pid, signal.SIGTERM)
-        deadline = time.monotonic() + _GRACE_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.1)
-            os.kill(server_pid, 0)  # raises once it is gone
-        os.kill(server_pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return
+    left = marked_processes(token)
+    for pid in left:
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + _GRACE_SECONDS
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = [pid for pid in left if pid in marked_processes(token)]
+    for pid in left:
+        _signal(pid, signal.SIGKILL)
 
 
-def _is_prefect_server(pid: int) -> bool:
-    """Whether `pid` is still the temporary server (not a new process given its number)."""
-    try:
-        command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        return Path("/proc/self").exists() is False  # no /proc here: trust the number
-    except OSError:
-        return False
-    return SERVER_APP.encode() in command_line
+def marked_processes(token: str) -> list[int]:
+    """Live processes, other than this one, whose environment holds `LEFT_BY=token`."""
+    entry = f"{LEFT_BY}={token}".encode()
+    found = []
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            marked = entry in (process / "environ").read_bytes().split(b"\0")
+            state = (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+        if marked and state != "Z" and int(process.name) != os.getpid():
+            found.append(int(process.name))
+    return found
+
+
+def _signal(pid: int, signal_number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal_number)
 
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watch(int(sys.argv[1]), sys.stdin.buffer)
+    watch(sys.argv[1], sys.stdin.buffer)
