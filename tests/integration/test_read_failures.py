@@ -11,6 +11,7 @@ import pytest
 import tasks.sources
 from flows.monthly_report import run_to_folder
 from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 
 pytestmark = pytest.mark.integration
@@ -18,13 +19,12 @@ pytestmark = pytest.mark.integration
 
 def failing_for(identifier: str, error: Exception, calls: list[str]) -> Any:
     """`fetch_tracker` that raises `error` for one collaborative and reads the others."""
-    fetch = tasks.sources.fetch_tracker
 
     def fetch_or_fail(collaborative: Any, *args: Any) -> ParsedTracker:
         calls.append(collaborative.id)
         if collaborative.id == identifier:
             raise error
-        return fetch(collaborative, *args)
+        return fetch_tracker(collaborative, *args)
 
     return fetch_or_fail
 
