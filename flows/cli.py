@@ -4,6 +4,11 @@
 and checks the trackers and prints what to fix, and which monthly submissions are
 missing or late by `--as-of`. Exit status: 0 every selected
 collaborative reported, 1 at least one failed, 2 a config or usage error.
+
+A failure of the environment (an output folder that is a file or read-only, a full
+disk, a path that loops, an unreachable Prefect API) ends in one line on stderr, no
+traceback, with status 2 when the set-up must be fixed and 1 when the run failed on the
+way (`flows/environment_failures.py`). A bug keeps its traceback.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
+from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +31,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from flows.environment_failures import EXIT_FIX_SETUP, environment_failure
+from flows.prefect_api import PrefectApiUnreachableError
 from stc_reporting.config import (
     Config,
     ConfigError,
@@ -48,12 +57,14 @@ EXIT_OK, EXIT_COLLABORATIVE_FAILED, EXIT_USAGE = 0, 1, 2
 COLLABORATIVE_ID = re.compile(r"[a-z0-9-]+")
 
 # Defaults for running Prefect in-process from a terminal; an explicit environment
-# (a worker, a Prefect profile) wins. Console logs stay quiet: progress is shown
-# by this CLI, and the full logs still reach the Prefect API and UI.
+# (a worker, a Prefect profile) wins. Prefect's console logs are silent: this CLI shows
+# the progress, the warnings and the outcome itself, each in one line (a failed task's
+# traceback is no news to a program manager); the full logs still reach the Prefect
+# API and UI.
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
 }
 
 app = typer.Typer(
@@ -97,6 +108,41 @@ OnlyOption = Annotated[
 ]
 _EXTRA_ARGS = {"allow_extra_args": True}
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def environment_failures_in_one_line(command: Callable[P, R]) -> Callable[P, R]:
+    """End the command in one line, no traceback, when the environment fails it.
+
+    Only failures of the environment are caught (`environment_failure`, an unreachable
+    Prefect API): a bug still shows its traceback.
+    """
+
+    @wraps(command)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except PrefectApiUnreachableError as error:
+            _stop(str(error), EXIT_FIX_SETUP, error)
+        except Exception as error:
+            failure = environment_failure(error, _out_dir(kwargs))
+            if failure is None:
+                raise
+            _stop(failure.line, failure.exit_code, error)
+
+    return guarded
+
+
+def _out_dir(arguments: dict[str, object]) -> Path | None:
+    out = arguments.get("out")
+    return out if isinstance(out, Path) else None
+
+
+def _stop(line: str, exit_code: int, error: Exception) -> NoReturn:
+    errors.print(f"[bold red]Stopped:[/] {escape(line)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(exit_code) from error
+
 
 def _only_ids(ctx: typer.Context, only: list[str] | None) -> list[str] | None:
     """Collect `--only a b` as well as `--only a --only b` and `--only a,b`."""
@@ -139,6 +185,7 @@ def _check_as_of(as_of: date, config: Config) -> None:
 
 
 @app.command(context_settings=_EXTRA_ARGS)
+@environment_failures_in_one_line
 def run(
     ctx: typer.Context,
     config: ConfigOption = Path("config/program.yaml"),
@@ -174,11 +221,15 @@ def run(
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     from flows.monthly_report import run_to_folder  # deferred: Prefect takes ~1 s to import
+    from flows.prefect_api import prefect_api
 
     handler = _ProgressHandler()
     logging.getLogger("prefect.flow_runs").addHandler(handler)
     try:
-        with console.status("Starting the monthly-report flow...", spinner="dots") as status:
+        with (
+            console.status("Starting the monthly-report flow...", spinner="dots") as status,
+            prefect_api(),
+        ):
             handler.status = status
             summary = run_to_folder(
                 config_path=str(config),
@@ -198,7 +249,10 @@ def run(
 
 
 class _ProgressHandler(logging.Handler):
-    """Shows the flow's progress lines under the spinner as they are logged."""
+    """Shows the flow's progress lines under the spinner, and its warnings, as they come.
+
+    Errors are not shown here: the summary (or the one line of a stopped run) says them.
+    """
 
     def __init__(self) -> None:
         super().__init__(level=logging.INFO)
@@ -210,6 +264,8 @@ class _ProgressHandler(logging.Handler):
             update = getattr(self.status, "update", None)
             if update is not None:
                 update(record.getMessage() + "...")
+        elif record.levelno == logging.WARNING:
+            errors.print(f"[yellow]Warning:[/] {escape(record.getMessage())}", highlight=False)
 
 
 def _print_run_summary(summary: object) -> None:
@@ -253,6 +309,7 @@ class OutputFormat(StrEnum):
 
 
 @app.command(context_settings=_EXTRA_ARGS)
+@environment_failures_in_one_line
 def validate(
     ctx: typer.Context,
     config: ConfigOption = Path("config/program.yaml"),
@@ -393,6 +450,7 @@ def _drive_access(loaded: Config) -> GoogleAccess | None:
 
 
 @app.command()
+@environment_failures_in_one_line
 def publish(
     run_dir: Annotated[
         Path, typer.Argument(help="The output folder of the reviewed run (its --out).")
@@ -437,6 +495,7 @@ def publish(
 
 
 @app.command("new-tracker")
+@environment_failures_in_one_line
 def new_tracker(
     identifier: Annotated[
         str, typer.Argument(metavar="ID", help="The new collaborative's id: [a-z0-9-]+.")

@@ -28,11 +28,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.approval import Drafted, approve_and_publish, recall_drafts, remember_drafts
 from flows.read_trackers import read_on_workers
-from flows.run_states import final_state, stopped
+from flows.run_states import STOPPING_ERRORS, final_state, stopped
 from flows.settings import DeploymentSettings
 from stc_reporting.config import CollaborativeConfig, Config, ConfigError, load_config
 from stc_reporting.ingest.reading import ParsedTracker
-from stc_reporting.outputs.folder import FolderBusyError
 from stc_reporting.outputs.run_page import (
     file_address,
     issues_by_rule,
@@ -130,7 +129,7 @@ def monthly_report(request: ReportForm = ReportForm()) -> State:  # noqa: B008 (
     """
     try:
         return _report(request, DeploymentSettings())
-    except (ConfigError, FolderBusyError) as error:
+    except STOPPING_ERRORS as error:
         return stopped(error)
 
 
@@ -219,8 +218,8 @@ def monthly_report_to_folder(
             google_secret=google_secret_json,
         )
         return final_state(_write_run(plan, DeploymentSettings()).summary)
-    except (ConfigError, FolderBusyError) as error:
-        return stopped(error)
+    except STOPPING_ERRORS as error:
+        return stopped(error, Path(out_dir))
 
 
 def run_to_folder(**parameters: Any) -> RunSummary:

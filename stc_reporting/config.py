@@ -80,7 +80,25 @@ class ProgramConfig(_Strict):
             raise ValueError("end is before start")
         if self.years != sorted(set(self.years)):
             raise ValueError("years must be listed once each, in increasing order")
+        beyond = [year for year in self.years if not self._starts_in_window(year)]
+        if beyond:
+            last = max(year for year in range(1, self.years[-1]) if self._starts_in_window(year))
+            raise ValueError(
+                f"years: year {beyond[0]} starts after the program window ends ({self.end}); "
+                f"the window holds years 1 to {last}"
+            )
         return self
+
+    def _starts_in_window(self, year: int) -> bool:
+        """Whether program year `year` starts on or before the window's last day."""
+        first_year = self.start.year + year - 1
+        if first_year > self.end.year:
+            return False  # also keeps far years (9000) from overflowing a date
+        try:
+            first_day = self.start.replace(year=first_year)
+        except ValueError:  # 29 February
+            first_day = self.start.replace(year=first_year, day=28)
+        return first_day <= self.end
 
 
 class CollaborativeConfig(_Strict):
@@ -170,6 +188,8 @@ def _describe(path: Path, document: dict[str, Any], error: ValidationError) -> s
         location = list(problem["loc"])
         key = str(location[-1]) if location else ""
         entry = _entry_name(document, location)
+        if problem["type"] == "value_error" and len(location) == 1:
+            entry = str(location[0])  # a rule over a whole section: `program`
         if problem["type"] == "extra_forbidden":
             what = f"unknown key '{key}'"
         elif problem["type"] == "missing":
@@ -221,15 +241,14 @@ def _resolve(path: Path, folder: Path) -> Path:
 
 
 def _absolute(path: Path) -> Path:
-    """The path made absolute, links followed where they lead somewhere.
+    """The path made absolute, its links resolved where they lead somewhere.
 
-    A link that leads back to itself cannot be resolved (`RuntimeError`): it is kept as
-    written, made absolute, so reading it fails that collaborative alone with a plain
-    sentence instead of stopping the run while the config loads.
+    A symbolic link that leads back to itself cannot be resolved: it is kept as
+    written, so the collaborative whose workbook it names fails alone, saying so.
     """
     try:
         return path.resolve()
-    except RuntimeError:
+    except (RuntimeError, OSError):  # a loop (RuntimeError before Python 3.13)
         return Path(os.path.abspath(path))
 
 

@@ -40,12 +40,15 @@ Create it once per server (`make sheets-reads-limit`): a limit of 60 with a slot
 """
 
 
-READS_KEPT_FAILING = "reading kept failing after several tries; try again later"
+READ_TRIES = 4
+"""How many times the read task runs when its source does not answer (3 retries)."""
+
+READS_KEPT_FAILING = "its source did not answer after {tries} tries ({error}); try again later"
 """Why a collaborative failed whose read kept meeting passing faults until its retries ran out."""
 
 READ_STOPPED = (
-    "reading stopped on an unexpected error ({error}), which was not retried; "
-    "the run's log has the details: tell the pipeline's maintainers"
+    "reading it stopped on an unexpected error ({error}), which was not retried; "
+    "the run's log in the Prefect UI has the details to report to the pipeline's maintainers"
 )
 """Why a collaborative failed whose read raised something no source reports (a bug)."""
 
@@ -66,7 +69,7 @@ def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
 @task(
     name="read tracker",
     task_run_name="read {collaborative.id}",
-    retries=3,
+    retries=READ_TRIES - 1,
     retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5,
     retry_condition_fn=_is_passing_fault,
@@ -141,7 +144,9 @@ def tracker_or_unreadable(
         future: The `read_tracker` task run.
 
     Returns:
-        The tracker read, or a failed one saying reading kept failing.
+        The tracker read, or a failed one saying why, truly: "after 4 tries" only when
+        the source did not answer (the task retries only that); any other failure was
+        not retried, and is a bug whose traceback is in the run's log.
     """
     future.wait()
     if future.state.is_completed():
@@ -153,15 +158,16 @@ def failed_read_reason(state: State[Any]) -> str:
     """Why a read task failed for good, without claiming retries that never happened.
 
     Only passing faults are retried (`_is_passing_fault`): anything else failed on its
-    first try, so "kept failing after several tries" would mislead.
+    first try, so "did not answer after 4 tries" would mislead.
     """
     try:
         error = state.result(raise_on_failure=False)
     except Exception:  # the failure's result is not kept: say what is sure
         error = None
     if isinstance(error, TrackerTemporarilyUnavailableError):
-        return READS_KEPT_FAILING
-    return READ_STOPPED.format(error=type(error).__name__ if error is not None else "unknown")
+        return READS_KEPT_FAILING.format(tries=READ_TRIES, error=error)
+    what = type(error).__name__ if isinstance(error, BaseException) else state.name
+    return READ_STOPPED.format(error=what)
 
 
 # Only the snapshots reach the disk (what ingest kept, never the tracker), and the task

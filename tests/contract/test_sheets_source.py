@@ -322,9 +322,45 @@ def test_a_hung_endpoint_fails_within_the_configured_time_out(
         fake_google, google_credentials_file, "fresno-sheet", timeout_seconds=1.5
     )
     started = time.monotonic()
-    with pytest.raises(TrackerUnreadableError, match=r"no answer in time.*time-out 1.5 s"):
+    with pytest.raises(
+        TrackerUnreadableError, match=r"no answer in time; 1 try in 2 s, time-out 1.5 s"
+    ):
         source.read()
     assert time.monotonic() - started < 3
+
+
+NEVER_CLEARING = {
+    "429": r"HTTP 429 RESOURCE_EXHAUSTED; 3 tries",
+    "503": r"HTTP 503 UNAVAILABLE; 3 tries",
+    "reset": r"connection failed: \w+; 3 tries",
+}
+
+
+@pytest.mark.parametrize("fault", sorted(NEVER_CLEARING))
+def test_a_fault_that_never_clears_fails_its_collaborative_alone_saying_how_often_it_tried(
+    fault: str,
+    tmp_path: Path,
+    fake_google: FakeGoogle,
+    google_accounts: GoogleAccounts,
+    google_credentials_file: Path,
+) -> None:
+    """Oakland's sheet always failing, 3 tries set: 3 requests, the count said; Fresno reads."""
+    load_samples(fake_google, google_accounts.reader.email)
+    if fault == "reset":
+        fake_google.faults.reset_connection(times=50, resource="oakland-sheet")
+    else:
+        fake_google.faults.fail(int(fault), times=50, resource="oakland-sheet")
+    extra = "attempts: 3, backoff_seconds: 0.01, backoff_cap_seconds: 0.05"
+    sources = {i: f"sheet_id: {i}-sheet" for i in ("oakland", "fresno")}
+    config = load_config(
+        write_config(tmp_path, sources, google_yaml(fake_google, google_credentials_file, extra))
+    )
+    oakland, fresno = read_all(config)
+    assert fresno.failure is None
+    assert oakland.failure is not None
+    assert re.search(NEVER_CLEARING[fault], oakland.failure.reason), oakland.failure.reason
+    assert "try the run again later" in oakland.failure.reason
+    assert fake_google.count(service="sheets", resource="oakland-sheet") == 3
 
 
 REFUSALS = {
@@ -360,7 +396,11 @@ def test_a_refused_sheet_fails_its_collaborative_alone_with_what_to_do(
     reason = failed["oakland"].reason
     assert reason.startswith("the tracker could not be read: ")
     assert re.search(REFUSALS[status], reason.removeprefix("the tracker could not be read: "))
-    assert fake_google.count(service="sheets", resource="oakland-sheet") <= 3
+    assert "tries" not in reason and "again later" not in reason
+    # Not retried by us: a 401 only makes google-auth fetch a new token and send the
+    # request again, twice at most (its AuthorizedSession), as for an expired token.
+    requests = fake_google.count(service="sheets", resource="oakland-sheet")
+    assert requests == (3 if status == 401 else 1)
 
 
 def test_a_key_google_does_not_know_fails_the_sheets_collaboratives_only(

@@ -105,6 +105,11 @@ class TokenIssuer:
         with self._lock:
             self._tokens.clear()
 
+    def issued(self) -> list[str]:
+        """Every access token handed out and not forgotten (for leak scans)."""
+        with self._lock:
+            return list(self._tokens)
+
     def grant_for(self, authorization: str | None) -> Grant | None:
         """The grant behind an `Authorization: Bearer ...` header, None if invalid."""
         if not authorization or not authorization.startswith("Bearer "):

@@ -1,49 +1,65 @@
-"""A read task that failed for good says why truthfully: retried faults, or a bug tried once."""
+"""A failed read says what happened: "after 4 tries" only when the read was tried 4 times."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
-from stc_reporting.config import load_config
-from stc_reporting.ingest.failure import FailureKind
+import tasks.sources
+from flows.monthly_report import run_to_folder
 from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
-from tasks.sources import READ_STOPPED, READS_KEPT_FAILING, tracker_or_unreadable
 
 pytestmark = pytest.mark.integration
 
 
-@task(persist_result=False, cache_policy=NO_CACHE)
-def failing_read(error: str) -> ParsedTracker:
-    """A read whose source raises a passing fault, or something no source raises."""
-    if error == "passing":
-        raise TrackerTemporarilyUnavailableError("HTTP 503 five times")
-    raise ZeroDivisionError("a bug in reading")
+def failing_for(identifier: str, error: Exception, calls: list[str]) -> Any:
+    """`fetch_tracker` that raises `error` for one collaborative and reads the others."""
+
+    def fetch_or_fail(collaborative: Any, *args: Any) -> ParsedTracker:
+        calls.append(collaborative.id)
+        if collaborative.id == identifier:
+            raise error
+        return fetch_tracker(collaborative, *args)
+
+    return fetch_or_fail
 
 
-@flow
-def read_failing(sample_config: Path, error: str) -> ParsedTracker:
-    """One collaborative's read failing for good, as the monthly flow waits for it."""
-    collaborative = load_config(sample_config).collaboratives[0]
-    return tracker_or_unreadable(collaborative, failing_read.submit(error))
+def reasons(config: Path, out: Path) -> dict[str, str]:
+    summary = run_to_folder(
+        config_path=str(config), as_of=date(2021, 10, 31), out_dir=str(out), only=None
+    )
+    return {c.id: c.reason or "" for c in summary.collaboratives}
 
 
-@pytest.mark.parametrize(
-    ("error", "reason"),
-    [
-        ("passing", READS_KEPT_FAILING),
-        ("bug", READ_STOPPED.format(error="ZeroDivisionError")),
-    ],
-)
-def test_a_failed_read_claims_retries_only_for_passing_faults(
-    sample_config: Path, error: str, reason: str
+def test_an_unexpected_error_is_not_retried_nor_called_a_passing_fault(
+    sample_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bug failed on its one try: it must not read 'kept failing after several tries'."""
-    tracker = read_failing(sample_config, error)
-    assert tracker.failure is not None
-    assert tracker.failure.kind is FailureKind.UNREADABLE
-    assert tracker.failure.reason == f"the tracker could not be read: {reason}"
+    """A bug while reading Oakland: one try, a reason naming it as such; the others report."""
+    calls: list[str] = []
+    monkeypatch.setattr(
+        tasks.sources, "fetch_tracker", failing_for("oakland", KeyError("xl/styles.xml"), calls)
+    )
+    found = reasons(sample_config, tmp_path / "out")
+    assert calls.count("oakland") == 1
+    assert "unexpected error (KeyError)" in found["oakland"]
+    assert "tries" not in found["oakland"] and "again later" not in found["oakland"]
+    assert [i for i, reason in found.items() if reason] == ["oakland"]
+
+
+def test_a_source_that_never_answers_is_tried_four_times_and_says_so(
+    sample_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Oakland's source never answering: four tries, and the reason says four."""
+    calls: list[str] = []
+    never = TrackerTemporarilyUnavailableError("HTTP 503")
+    monkeypatch.setattr(tasks.sources, "fetch_tracker", failing_for("oakland", never, calls))
+    monkeypatch.setattr(tasks.sources.read_tracker, "retry_delay_seconds", [0.01] * 3)
+    found = reasons(sample_config, tmp_path / "out")
+    assert calls.count("oakland") == tasks.sources.READ_TRIES == 4
+    assert "its source did not answer after 4 tries (HTTP 503)" in found["oakland"]
+    assert [i for i, reason in found.items() if reason] == ["oakland"]
