@@ -7,6 +7,7 @@ the corpus:
 
     python -m tests.bad_input_corpus FOLDER    # writes every case's input into FOLDER
     python -m tests.bad_input_corpus --table   # prints the case table as Markdown
+    python -m tests.bad_input_corpus --docs    # writes it into docs/reliability.md
 
 A case expects one of three outcomes (tracker-format.md, Severity):
 
@@ -1365,10 +1366,27 @@ def markdown_table(cases: tuple[Case, ...] = CASES) -> Iterator[str]:
         yield f"| `{case.id}` | {case.area} | {about} | {expected} |"
 
 
+TABLE_START = "<!-- bad-input corpus: start (python -m tests.bad_input_corpus --docs) -->"
+TABLE_END = "<!-- bad-input corpus: end -->"
+RELIABILITY_DOC = REPO / "docs" / "reliability.md"
+
+
+def with_table(document: str) -> str:
+    """`document` with the case table between its markers made anew."""
+    before, _, rest = document.partition(TABLE_START)
+    _, _, after = rest.partition(TABLE_END)
+    table = "\n".join(markdown_table())
+    return f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}"
+
+
 def main(arguments: list[str]) -> int:
-    """Write every case's input into a folder, or print the table (`--table`)."""
+    """Write every case's input into a folder, print the table (`--table`), or write it
+    into docs/reliability.md (`--docs`)."""
     if arguments == ["--table"]:
         sys.stdout.write("\n".join(markdown_table()) + "\n")
+        return 0
+    if arguments == ["--docs"]:
+        RELIABILITY_DOC.write_text(with_table(RELIABILITY_DOC.read_text()))
         return 0
     if len(arguments) != 1:
         sys.stderr.write(__doc__ or "")

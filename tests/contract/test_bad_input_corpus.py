@@ -36,7 +36,10 @@ from tests.bad_input_corpus import (
     Fails,
     Found,
     IssueKey,
+    with_table,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.contract
 
@@ -125,6 +128,12 @@ def test_the_corpus_has_sixty_distinct_cases_or_more() -> None:
     ids = [case.id for case in (*TRACKER_CASES, *CONFIG_CASES)]
     assert len(ids) == len(set(ids))
     assert len(TRACKER_CASES) >= 60
+
+
+def test_the_reliability_doc_lists_every_case_as_the_corpus_has_it() -> None:
+    """docs/reliability.md's case table is the corpus's own (`python -m tests.bad_input_corpus --docs`)."""
+    document = (REPO / "docs" / "reliability.md").read_text()
+    assert with_table(document) == document
 
 
 def test_every_sample_gives_the_same_issues_and_figures_beside_the_corpus(
