@@ -55,6 +55,7 @@ class Method(StrEnum):
     DISTINCT = "count of distinct labels"
     LABELS = "distinct labels"
     SHARE = "numerator ÷ denominator"
+    VALUE_SUM = "sum of amounts (blank: no rows)"
     MEAN = "mean of amounts"
     MAX = "largest amount"
     LATEST = "amount of the latest row"
@@ -64,7 +65,7 @@ class Method(StrEnum):
     UNION = "union over the collaboratives"
 
 
-AGGREGATION_METHODS = {"Sum": Method.SUM, "Mean": Method.MEAN, "Max": Method.MAX}
+AGGREGATION_METHODS = {"Sum": Method.VALUE_SUM, "Mean": Method.MEAN, "Max": Method.MAX}
 """Indicator aggregations and how their value is recomputed (`Latest`: `Method.LATEST`)."""
 
 
@@ -176,10 +177,9 @@ def record_id(record: Record) -> str:
     """The id a person finds the row by: its ID column, or a month as `YYYY-MM`."""
     if isinstance(record, Submission):
         return f"{record.month:%Y-%m}"
-    if isinstance(record, Measurement):
-        return record.indicator_id
-    field = _TAB_OF[type(record)].id_field
-    return str(getattr(record, field)) if field else ""
+    field = "indicator_id" if isinstance(record, Measurement) else _TAB_OF[type(record)].id_field
+    value = getattr(record, field) if field else None
+    return "" if value is None else str(value)
 
 
 class Locator(Protocol):
