@@ -27,9 +27,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
 
 from stc_reporting.contract import TRACKER_FORMAT_VERSION
 from stc_reporting.figures.build import TracedRollups
@@ -83,7 +84,16 @@ WIDTHS = {
     ABOUT_SHEET: (100,),
 }
 _NUMBER = Alignment(horizontal="left")
+_BOLD = Font(bold=True)
 _LINE_POINTS = 15
+LINES_LIMIT = 100_000
+"""Most lines listed on the Rows and Excluded sheets: a run stays seconds long even for a
+tracker of tens of thousands of rows (About says what was left off; Figures stays whole)."""
+LEFT_OFF = (
+    "The {sheet} sheet lists the first {limit:,} of {total:,} lines: the figures' rows "
+    "counted and values on the Figures sheet are whole; filter a collaborative's tracker "
+    "to see the rest."
+)
 GO_TO_ROWS = "rows"
 OPEN_CELL = "open"
 
@@ -135,20 +145,21 @@ def audit_document(traced: TracedRollups, collaborative_order: Sequence[str]) ->
 
 
 def audit_workbook(traced: TracedRollups, collaborative_order: Sequence[str]) -> bytes:
-    """The bytes of `audit.xlsx` (see the module docstring)."""
+    """The bytes of `audit.xlsx` (see the module docstring).
+
+    Written in openpyxl's write-only mode, row after row: a tracker of many thousand rows
+    gives a workbook of a million cells in seconds, not minutes.
+    """
     rollups, lineage = traced.rollups, traced.lineage
     reporting = [c for c in collaborative_order if c in lineage.collaboratives]
-    workbook = Workbook()
-    figures_sheet = workbook.active
-    assert figures_sheet is not None  # a new workbook has one sheet
-    figures_sheet.title = FIGURES_SHEET
-    rows_sheet = workbook.create_sheet(ROWS_SHEET)
-    blocks = _write_rows(rows_sheet, traced, reporting)
-    _write_figures(figures_sheet, traced, reporting, blocks)
-    excluded = workbook.create_sheet(EXCLUDED_SHEET)
-    _write_excluded(excluded, traced, reporting)
-    about = workbook.create_sheet(ABOUT_SHEET)
-    _write_about(about, rollups)
+    groups, blocks = _layout(traced, reporting)
+    workbook = Workbook(write_only=True)
+    _write_figures(workbook.create_sheet(FIGURES_SHEET), traced, reporting, blocks)
+    left_off = [
+        _write_rows(workbook.create_sheet(ROWS_SHEET), groups),
+        _write_excluded(workbook.create_sheet(EXCLUDED_SHEET), traced, reporting),
+    ]
+    _write_about(workbook.create_sheet(ABOUT_SHEET), rollups, [n for n in left_off if n])
     stamp = datetime(rollups.as_of.year, rollups.as_of.month, rollups.as_of.day)
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
@@ -158,36 +169,60 @@ def audit_workbook(traced: TracedRollups, collaborative_order: Sequence[str]) ->
 
 # --- Rows ---------------------------------------------------------------------------
 
+_Group = tuple[str, str, list[Contribution]]
+"""(period, collaborative, contributions) of one figure and key, in Rows order."""
 
-def _write_rows(
-    sheet: Worksheet, traced: TracedRollups, reporting: Sequence[str]
-) -> dict[tuple[str, str, str, str], _Block]:
-    """Write every contribution, grouped; return where each figure's block starts.
 
-    Keys are (period, figure, key, collaborative), and (period, figure, key, PROGRAM)
-    for the block of every collaborative's rows of a figure.
+def _layout(
+    traced: TracedRollups, reporting: Sequence[str]
+) -> tuple[list[_Group], dict[tuple[str, str, str, str], _Block]]:
+    """The Rows sheet's groups, and where each figure's block of rows starts.
+
+    Block keys are (period, figure, key, collaborative), and (period, figure, key,
+    PROGRAM) for the block of every collaborative's rows of a figure.
     """
-    _header(sheet, ROWS_HEADER)
+    groups: list[_Group] = []
     blocks: dict[tuple[str, str, str, str], _Block] = {}
     line = 2
     for period in traced.rollups.periods:
-        grouped = _grouped(traced, reporting, period)
-        for (figure, key), by_collaborative in grouped.items():
+        for (figure, key), by_collaborative in _grouped(traced, reporting, period).items():
             start = line
             for collaborative, contributions in by_collaborative.items():
                 blocks[(period, figure, key, collaborative)] = _Block(line, len(contributions))
-                for contribution in contributions:
-                    _write_contribution(sheet, line, period, collaborative, contribution)
-                    line += 1
+                groups.append((period, collaborative, contributions))
+                line += len(contributions)
             blocks[(period, figure, key, PROGRAM)] = _Block(start, line - start)
-    _finish(sheet, ROWS_SHEET, line - 1)
-    return blocks
+    return groups, blocks
+
+
+def _write_rows(sheet: Any, groups: list[_Group]) -> str:
+    """Write the Rows sheet; say what was left off beyond `LINES_LIMIT`, if anything."""
+    _start(sheet, ROWS_SHEET, ROWS_HEADER)
+    lines = 1
+    total = sum(len(contributions) for _, _, contributions in groups)
+    for period, collaborative, contributions in groups:
+        for contribution in contributions[: LINES_LIMIT + 1 - lines]:
+            values: list[Any] = [
+                period,
+                contribution.figure,
+                contribution.key,
+                collaborative,
+                contribution.tab,
+                contribution.row,
+                contribution.record,
+                contribution.rule,
+                contribution.amount,
+            ]
+            sheet.append([*_cells(sheet, values), _external_link(sheet, contribution.link)])
+            lines += 1
+    _finish(sheet, ROWS_HEADER, lines)
+    return _left_off(ROWS_SHEET, total)
 
 
 def _grouped(
     traced: TracedRollups, reporting: Sequence[str], period: str
 ) -> dict[tuple[str, str], dict[str, list[Contribution]]]:
-    """A period's contributions by (figure, key), then collaborative, in computing order."""
+    """A period's contributions by (figure, key), then collaborative, in the file's order."""
     grouped: dict[tuple[str, str], dict[str, list[Contribution]]] = {}
     for collaborative in reporting:
         lineage = traced.lineage.collaboratives[collaborative].periods.get(period)
@@ -201,44 +236,27 @@ def _grouped(
     return grouped
 
 
-def _write_contribution(
-    sheet: Worksheet, line: int, period: str, collaborative: str, contribution: Contribution
-) -> None:
-    values: list[Any] = [
-        period,
-        contribution.figure,
-        contribution.key,
-        collaborative,
-        contribution.tab,
-        contribution.row,
-        contribution.record,
-        contribution.rule,
-        contribution.amount,
-    ]
-    _put_line(sheet, line, values)
-    _external_link(sheet.cell(line, len(values) + 1), contribution.link)
-
-
 # --- Figures ------------------------------------------------------------------------
 
 
 def _write_figures(
-    sheet: Worksheet,
+    sheet: Any,
     traced: TracedRollups,
     reporting: Sequence[str],
     blocks: dict[tuple[str, str, str, str], _Block],
 ) -> None:
-    _header(sheet, FIGURES_HEADER)
-    line = 2
+    _start(sheet, FIGURES_SHEET, FIGURES_HEADER)
+    lines = 1
     for scope, period, figures, lineage in _scopes(traced, reporting):
         for derivation in _in_file_order(lineage.derivations):
             value = figure_value(figures, derivation.figure, derivation.key)
             block = _block_of(blocks, period, scope, derivation)
-            _put_line(sheet, line, _figure_line(scope, period, derivation, value, block))
-            if block is not None and block.count:
-                _internal_link(sheet.cell(line, len(FIGURES_HEADER)), block.first_row)
-            line += 1
-    _finish(sheet, FIGURES_SHEET, line - 1)
+            values = _figure_line(scope, period, derivation, value, block)
+            listed = block is not None and block.count and block.first_row <= LINES_LIMIT + 1
+            link = _internal_link(sheet, block.first_row) if block and listed else None
+            sheet.append([*_cells(sheet, values), link])
+            lines += 1
+    _finish(sheet, FIGURES_HEADER, lines)
 
 
 def _scopes(
@@ -304,23 +322,25 @@ def _figure_line(
         derivation.denominator if is_share else None,
         derivation.denominator_of,
         None if is_share else (block.count if block else 0),
-        GO_TO_ROWS if block is not None and block.count else None,
     ]
 
 
 # --- Excluded and About -------------------------------------------------------------
 
 
-def _write_excluded(sheet: Worksheet, traced: TracedRollups, reporting: Sequence[str]) -> None:
-    _header(sheet, EXCLUDED_HEADER)
-    line = 2
+def _write_excluded(sheet: Any, traced: TracedRollups, reporting: Sequence[str]) -> str:
+    """Write the Excluded sheet; say what was left off beyond `LINES_LIMIT`, if anything."""
+    _start(sheet, EXCLUDED_SHEET, EXCLUDED_HEADER)
+    lines = 1
+    total = 0
     for collaborative in reporting:
         entry = traced.lineage.collaboratives[collaborative]
         listed = [(ALL_PERIODS, exclusion) for exclusion in entry.rows_in_error]
         for period, lineage in entry.periods.items():
             if lineage is not None:
                 listed += [(period, exclusion) for exclusion in lineage.exclusions]
-        for period, exclusion in listed:
+        total += len(listed)
+        for period, exclusion in listed[: LINES_LIMIT + 1 - lines]:
             values = [
                 collaborative,
                 period,
@@ -329,10 +349,16 @@ def _write_excluded(sheet: Worksheet, traced: TracedRollups, reporting: Sequence
                 exclusion.record,
                 exclusion.reason,
             ]
-            _put_line(sheet, line, values)
-            _external_link(sheet.cell(line, len(values) + 1), exclusion.link)
-            line += 1
-    _finish(sheet, EXCLUDED_SHEET, line - 1)
+            sheet.append([*_cells(sheet, values), _external_link(sheet, exclusion.link)])
+            lines += 1
+    _finish(sheet, EXCLUDED_HEADER, lines)
+    return _left_off(EXCLUDED_SHEET, total)
+
+
+def _left_off(sheet: str, total: int) -> str:
+    return (
+        LEFT_OFF.format(sheet=sheet, limit=LINES_LIMIT, total=total) if total > LINES_LIMIT else ""
+    )
 
 
 def code_version() -> str:
@@ -343,7 +369,7 @@ def code_version() -> str:
         return "unknown"
 
 
-def _write_about(sheet: Worksheet, rollups: Rollups) -> None:
+def _write_about(sheet: Any, rollups: Rollups, left_off: Sequence[str]) -> None:
     facts = (
         f"Program: {rollups.program}",
         f"Data as of: {rollups.as_of.isoformat()}",
@@ -354,65 +380,81 @@ def _write_about(sheet: Worksheet, rollups: Rollups) -> None:
         f"rollups.json schema {SCHEMA_VERSION}",
     )
     width = WIDTHS[ABOUT_SHEET][0]
-    for line, text in enumerate((*ABOUT, *facts), start=1):
-        cell = sheet.cell(line, 1)
+    sheet.column_dimensions["A"].width = width
+    _print_setup(sheet)
+    for line, text in enumerate((*ABOUT, *left_off, *facts), start=1):
+        cell = WriteOnlyCell(sheet)
         put_text(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if line == 1:
+            cell.font = Font(bold=True, size=13)
         # Spreadsheets do not grow a wrapped row on opening: give it its lines' height.
         sheet.row_dimensions[line].height = _LINE_POINTS * (1 + len(text) * 6 // (width * 5))
-    sheet.cell(1, 1).font = Font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.append([cell])
 
 
 # --- Cells --------------------------------------------------------------------------
 
 
-def _header(sheet: Worksheet, header: Sequence[str]) -> None:
-    for column, title in enumerate(header, start=1):
-        cell = sheet.cell(1, column)
-        put_text(cell, title)
-        cell.font = Font(bold=True)
+def _start(sheet: Any, name: str, header: Sequence[str]) -> None:
+    """Widths, frozen header, print setup, then the bold header row."""
+    for column, width in enumerate(WIDTHS[name], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
+    _print_setup(sheet)
+    sheet.print_title_rows = "1:1"
+    titles = []
+    for title in header:
+        cell = WriteOnlyCell(sheet)
+        put_text(cell, title)
+        cell.font = _BOLD
+        titles.append(cell)
+    sheet.append(titles)
 
 
-def _put_line(sheet: Worksheet, line: int, values: Sequence[Any]) -> None:
-    for column, value in enumerate(values, start=1):
+def _print_setup(sheet: Any) -> None:
+    """Printed or saved as PDF: landscape, every column on the page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _cells(sheet: Any, values: Sequence[Any]) -> list[Any]:
+    """A line's cells: text always as text, numbers left-aligned, blanks empty."""
+    cells: list[Any] = []
+    for value in values:
         if value is None or value == "":
+            cells.append(None)
             continue
-        cell = sheet.cell(line, column)
+        cell = WriteOnlyCell(sheet)
         if isinstance(value, str):
             put_text(cell, value)
         else:
             cell.value = value
             cell.alignment = _NUMBER  # beside text columns, a right-aligned number runs into them
+        cells.append(cell)
+    return cells
 
 
-def _internal_link(cell: Any, target_row: int) -> None:
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{ROWS_SHEET}'!A{target_row}")
+def _internal_link(sheet: Any, target_row: int) -> Any:
+    cell = WriteOnlyCell(sheet)
+    put_text(cell, GO_TO_ROWS)
+    cell.hyperlink = Hyperlink(ref="", location=f"'{ROWS_SHEET}'!A{target_row}")
     cell.style = "Hyperlink"
+    return cell
 
 
-def _external_link(cell: Any, address: str) -> None:
+def _external_link(sheet: Any, address: str) -> Any:
     if not address:
-        return
+        return None
+    cell = WriteOnlyCell(sheet)
     put_text(cell, OPEN_CELL)
     cell.hyperlink = address
     cell.style = "Hyperlink"
+    return cell
 
 
-def _finish(sheet: Worksheet, name: str, last_line: int) -> None:
-    widths = WIDTHS[name]
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(1, column).column_letter].width = width
-    last_column = sheet.cell(1, len(widths)).column_letter
+def _finish(sheet: Any, header: Sequence[str], last_line: int) -> None:
+    last_column = get_column_letter(len(header))
     sheet.auto_filter.ref = f"A1:{last_column}{max(last_line, 1)}"
-    # Printed or saved as PDF: landscape, all columns on the page, the header on each page.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"

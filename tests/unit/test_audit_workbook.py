@@ -19,6 +19,7 @@ from hypothesis import given
 from openpyxl import load_workbook
 
 from stc_reporting.contract.tabs import INDICATORS, headers
+from stc_reporting.outputs import audit
 from stc_reporting.outputs.audit import audit_workbook
 from stc_reporting.outputs.spreadsheet_safety import is_formula_like
 from stc_reporting.privacy import find_personal_data
@@ -208,3 +209,24 @@ def test_personal_data_planted_in_a_tracker_never_reaches_the_audit_workbook() -
     for planted in PLANTED.values():
         assert not [text for text in texts if planted in text], planted
     assert not [text for text in texts if find_personal_data(text)]
+
+
+def test_a_huge_tracker_lists_rows_up_to_the_limit_and_says_what_was_left_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond the limit, Rows stops, Figures stays whole, About says how many were left off."""
+    monkeypatch.setattr(audit, "LINES_LIMIT", 10)
+    tabs = minimal_tabs([activity(f"A{n}") for n in range(20)], [partner()])
+    traced, _ = roll_up({"alpha": tabs}, date(2021, 10, 31))
+    read = read_audit(audit_workbook(traced, ["alpha"]))
+    assert len(read.rows) == 10
+    completed = {
+        f.scope: (f.value, f.rows_counted)
+        for f in read.figures
+        if f.figure == "activities_completed" and f.period == "Y2"
+    }
+    assert completed == {"alpha": (20, 20), "(program)": (20, 20)}
+    total = sum(
+        len(p.contributions) for p in traced.lineage.collaboratives["alpha"].periods.values() if p
+    )
+    assert f"The Rows sheet lists the first 10 of {total:,} lines" in " ".join(read.about)
