@@ -11,10 +11,12 @@ and marked "quote prefix", so editing it keeps it text.
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 """What a formula-like value starts with (after leading spaces)."""
+UNPRINTABLE = "\ufffd"
+"""What a control character an XLSX cannot hold is written as."""
 
 
 def is_formula_like(value: str) -> bool:
@@ -28,7 +30,11 @@ def escape_formula(value: str) -> str:
 
 
 def put_text(cell: Cell, value: str) -> None:
-    """Write text into an XLSX cell as a string, never a formula, whatever it starts with."""
+    """Write text into an XLSX cell as a string, never a formula, whatever it starts with.
+
+    Control characters an XLSX file cannot hold (a tracker cell may) become `�`.
+    """
+    value = ILLEGAL_CHARACTERS_RE.sub(UNPRINTABLE, value)
     cell.value = value
     cell.data_type = "s"  # openpyxl makes any value starting with "=" a formula
     if is_formula_like(value):

@@ -230,3 +230,11 @@ def test_a_huge_tracker_lists_rows_up_to_the_limit_and_says_what_was_left_off(
         len(p.contributions) for p in traced.lineage.collaboratives["alpha"].periods.values() if p
     )
     assert f"The Rows sheet lists the first 10 of {total:,} lines" in " ".join(read.about)
+
+
+def test_control_characters_in_an_id_are_written_as_a_replacement_mark() -> None:
+    """An XLSX cannot hold most control characters: the workbook is still made."""
+    tabs = minimal_tabs([activity("A\x01\x1b1")], [partner()])
+    traced, _ = roll_up({"alpha": tabs}, date(2021, 10, 31))
+    read = read_audit(audit_workbook(traced, ["alpha"]))
+    assert "A\ufffd\ufffd1" in {row["Record ID"] for row in read.rows}
