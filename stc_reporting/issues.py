@@ -70,17 +70,28 @@ class Issue:
         `https://docs.google.com/spreadsheets/d/<id>/edit#gid=<gid>&range=<A1>`; an issue
         about a whole tab links to the tab, one about the whole tracker to the sheet.
         """
-        if not self.spreadsheet_id:
-            return ""
-        address = f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
-        if self.gid is None:
-            return address
-        return f"{address}#gid={self.gid}" + (f"&range={self.cell}" if self.cell else "")
+        return sheet_link(self.spreadsheet_id, self.gid, self.cell)
 
     @property
     def excludes_row(self) -> bool:
         """Whether this issue keeps its row out of every rollup."""
         return self.severity is Severity.ERROR and self.row is not None
+
+
+def sheet_link(spreadsheet_id: str | None, gid: int | None, cell: str = "") -> str:
+    """The address of a cell (or tab, or sheet) in a Google Sheet; '' for an .xlsx tracker.
+
+    Args:
+        spreadsheet_id: The Google Sheets id, None for an .xlsx tracker.
+        gid: The tab's id, None for the whole sheet.
+        cell: An A1 reference (`C14`), "" for the whole tab.
+    """
+    if not spreadsheet_id:
+        return ""
+    address = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"
+    if gid is None:
+        return address
+    return f"{address}#gid={gid}" + (f"&range={cell}" if cell else "")
 
 
 def cell_reference(column_index: int | None, row: int | None) -> str:

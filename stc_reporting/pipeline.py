@@ -27,13 +27,14 @@ from stc_reporting.config import (
     load_config,
     select_collaboratives,
 )
-from stc_reporting.figures.build import RunSelection, build_rollups
+from stc_reporting.figures.build import RunSelection, build_rollups, build_traced_rollups
 from stc_reporting.figures.document import Rollups
 from stc_reporting.figures.periods import as_of_problem, last_day_of_previous_month
 from stc_reporting.google_access import GoogleAccess
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.issues import Issue, sort_issues
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.outputs.audit import audit_document
 from stc_reporting.outputs.folder import OutputFolder, OutputFolderError, Transaction
 from stc_reporting.outputs.publish_run import PublishResult, PublishRunError, publish_run
 from stc_reporting.outputs.publisher_factory import publisher_for
@@ -492,12 +493,26 @@ def write_outputs(
     rendered: Sequence[RenderedDocument],
     trackers: Sequence[ParsedTracker],
 ) -> list[WrittenFile]:
-    """Write the run: rollups, issues, follow-up, reports, snapshots, then the manifest.
+    """Write the run: rollups, issues, follow-up, audit, reports, snapshots, then the manifest.
 
     A damaged follow-up file of this folder is kept under a dated name, never lost.
+    `audit.xlsx` is made from the lineage the figures stage records while computing
+    the figures again from the same trackers; they must be the figures given.
+
+    Raises:
+        RuntimeError: The figures computed again differ from `rollups` (a bug).
     """
+    traced = build_traced_rollups(plan.config, plan.selection, trackers, issues)
+    if traced.rollups != rollups:
+        raise RuntimeError("the audit workbook's figures differ from rollups.json; nothing written")
+    order = [c.id for c in plan.config.collaboratives]
     snapshots = snapshot_documents(trackers, plan.selection.as_of, plan.run_date)
-    documents = [*data_documents(rollups, issues, followup_json(followup)), *rendered, *snapshots]
+    documents = [
+        *data_documents(rollups, issues, followup_json(followup)),
+        audit_document(traced, order),
+        *rendered,
+        *snapshots,
+    ]
     damaged = [FOLLOWUP_FILE] if followup.history_problem and plan.compare_to is None else []
     return write_run(transaction, documents, damaged)
 

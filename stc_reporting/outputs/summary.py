@@ -118,7 +118,7 @@ def run_notes(
         )
     if partial:
         notes.append(
-            f"This run covers only {', '.join(entries)}: rollups.json, issues.csv, the "
+            f"This run covers only {', '.join(entries)}: rollups.json, audit.xlsx, issues.csv, the "
             "data-quality report and manifest.json are about them alone. The program report, "
             "the other collaboratives' report drafts and their issue follow-up were left as "
             "they were."

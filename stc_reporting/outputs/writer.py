@@ -26,6 +26,7 @@ from stc_reporting.figures.document import Rollups, rollups_json
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.folder import Transaction, aside_name
+from stc_reporting.outputs.spreadsheet_safety import escape_formula
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 from stc_reporting.sources.snapshot import Snapshot, snapshot_json, snapshot_of, snapshot_path
 
@@ -41,7 +42,6 @@ ISSUE_COLUMNS = (
     "link",
 )
 MANIFEST = "manifest.json"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,6 @@ def json_bytes(document: Any) -> bytes:
     """Serialise a document as stable, readable JSON (no NaN, UTF-8, trailing newline)."""
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
-
-
-def escape_formula(value: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with `'`."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def issues_csv_bytes(issues: Iterable[Issue]) -> bytes:

@@ -28,6 +28,7 @@ class DocumentKind(StrEnum):
     SNAPSHOT = "snapshot"
     MANIFEST = "manifest"
     SET_ASIDE = "set-aside"
+    AUDIT = "audit"
 
 
 @dataclass(frozen=True)

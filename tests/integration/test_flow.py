@@ -45,6 +45,7 @@ def test_every_sample_collaborative_reports(sample_config: Path, tmp_path: Path)
     assert {i["collaborative"] for i in issues} == set(SAMPLE_IDS)
     manifest = json.loads((out / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == [
+        "audit.xlsx",
         "data-quality-report.docx",
         "data-quality-report.html",
         *(f"data-quality/{c}.{ext}" for c in sorted(SAMPLE_IDS) for ext in ("docx", "html")),

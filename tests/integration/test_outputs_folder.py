@@ -72,6 +72,7 @@ def test_a_partial_run_leaves_the_other_collaboratives_outputs_alone(
     assert {path: after[path] for path in kept} == {path: before[path] for path in kept}
     assert set(after) == set(before)  # nothing removed, nothing new beside the outputs
     assert sorted(manifest_matches_the_folder(out)) == [
+        "audit.xlsx",
         "data-quality-report.docx",
         "data-quality-report.html",
         "data-quality/fresno.docx",

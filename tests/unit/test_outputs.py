@@ -16,12 +16,12 @@ from stc_reporting.figures.document import FailedCollaborative, ReportingCollabo
 from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.issues import DataQualityCounts, Issue, Severity
 from stc_reporting.outputs.folder import OutputFolder
+from stc_reporting.outputs.spreadsheet_safety import escape_formula
 from stc_reporting.outputs.summary import run_notes
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
     WrittenFile,
     data_documents,
-    escape_formula,
     issues_csv_bytes,
     write_run,
 )
@@ -47,9 +47,12 @@ def issue(value: str, message: str = "m") -> Issue:
     return Issue("fresno", "Activities", 3, "Title", value, Severity.ERROR, "required", message)
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-2", "@SUM(A1)", "\t=x"])
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-2", "@SUM(A1)", "\t=x", "\r=cmd", "\n=1", "  =1+1", "＝1+1", "＠SUM(1)"],
+)
 def test_cells_a_spreadsheet_would_run_are_escaped(value: str) -> None:
-    """A leading = + - @ (or tab) gets a leading apostrophe."""
+    """A leading = + - @, tab, CR or LF (after spaces, or full-width) gets an apostrophe."""
     assert escape_formula(value) == "'" + value
 
 
