@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs benchmark sheets-reads-limit server deploy notifications worker clean
+.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs corpus-docs benchmark sheets-reads-limit server deploy notifications worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -101,6 +101,10 @@ report-templates: $(VENV)
 ## template-docs: regenerate docs/template-variables.md from the report context's models
 template-docs: $(VENV)
 	$(BIN)/python -m tools.make_template_docs
+
+## corpus-docs: rewrite the bad-input corpus's table in docs/reliability.md from tests/bad_input_corpus.py
+corpus-docs: $(VENV)
+	$(BIN)/python -m tests.bad_input_corpus --docs
 
 ## benchmark: time and measure a run on scaled-up trackers, rendering, and 40 Sheets within the read quota
 benchmark: $(VENV)

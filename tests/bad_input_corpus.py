@@ -1380,8 +1380,10 @@ def with_table(document: str) -> str:
 
 
 def main(arguments: list[str]) -> int:
-    """Write every case's input into a folder, print the table (`--table`), or write it
-    into docs/reliability.md (`--docs`)."""
+    """Write every case's input into a folder, or print (`--table`) or document the table.
+
+    `--docs` writes the table into docs/reliability.md between its markers.
+    """
     if arguments == ["--table"]:
         sys.stdout.write("\n".join(markdown_table()) + "\n")
         return 0

@@ -131,7 +131,7 @@ def test_the_corpus_has_sixty_distinct_cases_or_more() -> None:
 
 
 def test_the_reliability_doc_lists_every_case_as_the_corpus_has_it() -> None:
-    """docs/reliability.md's case table is the corpus's own (`python -m tests.bad_input_corpus --docs`)."""
+    """docs/reliability.md's case table is the corpus's own (`make corpus-docs` rewrites it)."""
     document = (REPO / "docs" / "reliability.md").read_text()
     assert with_table(document) == document
 

@@ -194,7 +194,7 @@ def test_a_looping_or_damaged_workbook_fails_its_collaborative_alone(
     if workbook == "symlink-loop":
         (tmp_path / "other.xlsx").symlink_to(oakland)
         oakland.symlink_to(tmp_path / "other.xlsx")
-        says = "is a symbolic link that leads back to itself"
+        says = "is a shortcut (symbolic link) that leads back to itself"
     else:
         damaged_copy(REPO / "data/sample/oakland.xlsx", oakland)
         says = "oakland.xlsx is damaged and cannot be read"
