@@ -69,6 +69,13 @@ def test_a_name_no_longer_configured_says_to_redeploy() -> None:
         ReportRequest(collaboratives=["Somewhere Else (Nowhere)"]).collaborative_ids(CONFIG)
 
 
+@pytest.mark.parametrize("choice", ["../../etc", "oakland/../fresno", "/tmp", "oakland\n"])
+def test_a_path_typed_as_a_collaborative_in_the_form_is_refused(choice: str) -> None:
+    """The form's only free text maps to configured ids: no path reaches the output folder."""
+    with pytest.raises(ConfigError, match="no collaborative"):
+        ReportRequest(collaboratives=[choice]).collaborative_ids(CONFIG)
+
+
 def test_the_form_offers_only_configured_collaboratives() -> None:
     """A mistyped name is refused when the run is asked for, before anything runs."""
     form = request_form(CONFIG)
