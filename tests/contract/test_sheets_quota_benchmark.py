@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_quick_benchmark_reads_every_tracker_through_the_injected_429s(
     tmp_path: Path,
 ) -> None:
-    """Six trackers, two injected 429s: every tracker read, the quota kept, figures written."""
+    """Six trackers, two injected 429s: every tracker read, the quota kept, the B3 table written."""
     figures_file = tmp_path / "figures.json"
     finished = subprocess.run(
         [
@@ -39,3 +39,9 @@ def test_the_quick_benchmark_reads_every_tracker_through_the_injected_429s(
     assert figures["injected_429s"] == 2
     assert figures["sheets_requests"] == 14
     assert figures["quota_429s"] == 0
+    rows = {row["figure"]: row for row in figures["rows"]}
+    assert rows["read time / quota bound (requests made)"]["target"] == 1.1
+    assert rows["read time / quota bound (one read per tracker)"]["target"] == 1.1
+    assert rows["failed collaboratives"]["measured"] == 0
+    assert rows["failed collaboratives"]["met"] is True
+    assert "B3 quota-bound pull" in finished.stdout
