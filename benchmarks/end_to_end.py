@@ -72,7 +72,8 @@ class Measured:
         cpu_seconds: User plus system time of the run and its children.
         peak_memory_mb: The largest resident set of the run or any of its children.
         exit_code: The run's exit status (1 means a collaborative failed: expected here).
-        server_cpu_seconds: The Prefect server's CPU time during the run (flow runs only).
+        server_cpu_seconds: The Prefect server's CPU time during the run (flow runs against
+            a server started here only).
         reports_written: Word documents in the output folder when it ended.
         stages: For domain runs, each step's wall and CPU seconds.
     """
@@ -149,7 +150,7 @@ def measure_runs(config: Path, scratch: Path, server: Server) -> dict[str, Measu
         out = scratch / kind
         before = server.cpu_seconds()
         measured = measure([*command, *run_arguments(config, out)], env, scratch / f"{kind}.log")
-        if kind.startswith("flow"):
+        if kind.startswith("flow") and server.group is not None:
             measured.server_cpu_seconds = round(server.cpu_seconds() - before, 2)
         measured.reports_written = sum(1 for _ in out.rglob("*.docx"))
         stages_file = out.parent / f"{out.name}.stages.json"
@@ -203,8 +204,12 @@ def _cpu_so_far() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def domain_run(with_reports: bool, config: Path, out: Path) -> dict[str, dict[str, float]]:
-    """The run's steps from `stc_reporting.pipeline`, no Prefect, as `run_monthly_report`."""
+def domain_run(with_reports: bool, config: Path, out: Path) -> tuple[dict[str, Any], int]:
+    """The run's steps from `stc_reporting.pipeline`, no Prefect, as `run_monthly_report`.
+
+    Returns:
+        Each step's wall and CPU seconds, and the exit status `stc-report run` would give.
+    """
     from stc_reporting import pipeline
     from stc_reporting.reports.document import RenderedReports
 
@@ -230,8 +235,8 @@ def domain_run(with_reports: bool, config: Path, out: Path) -> dict[str, dict[st
             files = pipeline.write_outputs(
                 plan, transaction, rollups, issues, followup, rendered, trackers
             )
-    pipeline.summarise(plan, rollups, files, reports, followup)
-    return clock.stages
+    summary = pipeline.summarise(plan, rollups, files, reports, followup)
+    return clock.stages, summary.exit_code
 
 
 def domain_main(which: str, arguments: Sequence[str]) -> None:
@@ -242,8 +247,9 @@ def domain_main(which: str, arguments: Sequence[str]) -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--as-of")
     parsed = parser.parse_args(arguments)
-    stages = domain_run(which == "reports", parsed.config, parsed.out)
+    stages, exit_code = domain_run(which == "reports", parsed.config, parsed.out)
     (parsed.out.parent / f"{parsed.out.name}.stages.json").write_text(json.dumps(stages))
+    sys.exit(exit_code)
 
 
 # --- The Prefect server ---------------------------------------------------------------
@@ -398,8 +404,22 @@ def machine() -> dict[str, Any]:
     }
 
 
-def benchmark(sizes: Sequence[int], seed: int, api: str | None, scratch: Path) -> dict[str, Any]:
-    """Write each portfolio and measure its four runs against one Prefect server."""
+def benchmark(
+    sizes: Sequence[int],
+    seed: int,
+    api: str | None,
+    scratch: Path,
+    on_size: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Write each portfolio and measure its four runs against one Prefect server.
+
+    Args:
+        sizes: How many collaboratives in each portfolio, smallest first.
+        seed: The portfolios' seed.
+        api: A running Prefect server's API (None: start one).
+        scratch: The folder for the portfolios, the runs' outputs and their logs.
+        on_size: Given the report so far after each size (a long run keeps what it has).
+    """
     from portfolio import write_portfolio  # beside this file
 
     report: dict[str, Any] = {"machine": machine(), "seed": seed, "sizes": list(sizes)}
@@ -418,9 +438,10 @@ def benchmark(sizes: Sequence[int], seed: int, api: str | None, scratch: Path) -
                 "same_rollups": same_rollups(scratch / f"runs-{size}"),
             }
             print(f"measured {size} collaboratives", flush=True)
-    report["results"] = results
-    report["ratios"] = scaling(results)
-    report["targets"] = targets(results, report["ratios"])
+            report["results"] = results
+            report["ratios"] = scaling(results)
+            report["targets"] = targets(results, report["ratios"])
+            on_size(report)
     return report
 
 
@@ -444,11 +465,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stc-b2-") as temporary:
         scratch = arguments.keep or Path(temporary)
         scratch.mkdir(parents=True, exist_ok=True)
-        report = benchmark(sorted(set(sizes)), arguments.seed, arguments.api, scratch)
+        report = benchmark(
+            sorted(set(sizes)), arguments.seed, arguments.api, scratch, write(arguments.json)
+        )
     print(table(report))
-    if arguments.json:
-        arguments.json.parent.mkdir(parents=True, exist_ok=True)
-        arguments.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def write(path: Path | None) -> Callable[[dict[str, Any]], None]:
+    """Something that writes the report as JSON at `path` (None: nowhere)."""
+
+    def writer(report: dict[str, Any]) -> None:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+    return writer
 
 
 if __name__ == "__main__":

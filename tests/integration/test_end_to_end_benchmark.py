@@ -73,6 +73,7 @@ def test_the_quick_end_to_end_benchmark_writes_every_figure(tmp_path: Path) -> N
             assert set(run) == RUN_FIELDS, kind
             assert run["exit_code"] == 1, kind  # the unusable trackers failed, the rest ran
             assert run["wall_seconds"] > 0 and run["peak_memory_mb"] > 0, kind
+            assert run["server_cpu_seconds"] is None, kind  # the server is not its own
         runs = result["runs"]
         assert list(runs["domain_with_reports"]["stages"]) == STEPS
         assert "render" not in runs["domain_without_reports"]["stages"]
