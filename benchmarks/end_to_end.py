@@ -321,7 +321,9 @@ def _ratio(top: float, bottom: float) -> float | None:
 
 
 def scaling(results: dict[int, dict[str, Any]]) -> dict[str, float | None]:
-    """time(largest N) / time(smallest N) for each kind of run."""
+    """time(largest N) / time(smallest N) for each kind of run (None until two sizes ran)."""
+    if len(results) < 2:
+        return dict.fromkeys(RUN_KINDS)
     small, large = results[min(results)]["runs"], results[max(results)]["runs"]
     return {
         kind: _ratio(large[kind]["wall_seconds"], small[kind]["wall_seconds"]) for kind in RUN_KINDS
@@ -383,9 +385,10 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"  steps, no Prefect (wall/CPU s): {steps}")
         lines.append(f"  derived: {result['derived']}")
         lines.append(f"  the four runs wrote the same rollups.json: {result['same_rollups']}")
-    lines.append(f"\nratios time({max(report['sizes'])}) / time({min(report['sizes'])}):")
+    measured = [int(size) for size in report["results"]]
+    lines.append(f"\nratios time({max(measured)}) / time({min(measured)}):")
     lines += [f"  {kind:<24}{ratio}" for kind, ratio in report["ratios"].items()]
-    lines.append(f"\ntargets (for 500; measured at {max(report['sizes'])}):")
+    lines.append(f"\ntargets (for 500; measured at {max(measured)}):")
     for row in report["targets"]:
         verdict = {True: "met", False: "NOT met", None: "-"}[row["met"]]
         lines.append(f"  {row['name']:<42}{row['target']:>10}{row['measured']!s:>10}  {verdict}")
