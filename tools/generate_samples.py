@@ -61,6 +61,12 @@ class Profile:
     indicators: tuple[tuple[str, str, str, str, str, float, float, float], ...]
     activities: int = 70
     spelling: dict[str, str] = field(default_factory=dict)
+    family: str = ""
+
+    @property
+    def quirks(self) -> str:
+        """Which sample's planted problems and extra columns this tracker has (its own id's)."""
+        return self.family or self.id
 
 
 ENGLISH_TITLES = {
@@ -748,28 +754,28 @@ HEADERS = {tab.name: headers(tab) for tab in TABS}
 def plant_problems(profile: Profile, tabs: dict[str, list[list[object]]]) -> None:
     """Plant the realistic mistakes each sample shows in `stc-report validate`."""
     acts = tabs[ACTIVITIES.name]
-    if profile.id == "mckinleyville":
+    if profile.quirks == "mckinleyville":
         acts[4][7] = 70  # more lived-experience participants than participants
         acts[4][6] = 12
         acts[9][10] = "Follow up with the facilitator at jo.smith@example.org"
-    elif profile.id == "oakland":
+    elif profile.quirks == "oakland":
         acts[12][0] = acts[11][0]  # a copied row kept its Activity ID
         acts[20][8] = "P03; P99"  # P99 is not in Partners
-    elif profile.id == "fresno":
+    elif profile.quirks == "fresno":
         acts[7][1] = "marzo 2020"  # not a date
         tabs[LESSONS.name][3][4] = "Llamar a la promotora al (559) 555-0142 para el taller."
-    elif profile.id == "los-angeles":
+    elif profile.quirks == "los-angeles":
         acts[3][5], acts[3][6] = "Completed", "about 30"
         acts[30][5], acts[30][6] = "Completed", 640  # an extra digit: an outlier warning
         tabs[PARTNERS.name][2][2] = "Labor"  # not one of the sector labels
-    elif profile.id == "san-diego":
+    elif profile.quirks == "san-diego":
         tabs[MEASUREMENTS.name].append(["SD-9", datetime(2021, 3, 31), 12, None])
         acts[15][3] = None  # strategy missing on a strategy-implementation row
         acts[15][2] = "Strategy implementation"
 
 
-def build_workbook(profile: Profile, scale: int) -> Workbook:
-    """Build one collaborative's tracker workbook."""
+def build_tabs(profile: Profile, scale: int) -> dict[str, list[list[object]]]:
+    """Build one collaborative's rows, tab by tab, with its planted problems."""
     rng = random.Random(profile.seed)
     tabs: dict[str, list[list[object]]] = {
         ACTIVITIES.name: activities(profile, rng, scale),
@@ -782,15 +788,25 @@ def build_workbook(profile: Profile, scale: int) -> Workbook:
         SUBMISSIONS.name: submissions(profile, rng),
     }
     plant_problems(profile, tabs)
+    return tabs
+
+
+def build_workbook(profile: Profile, scale: int) -> Workbook:
+    """Build one collaborative's tracker workbook."""
+    return write_workbook(profile, build_tabs(profile, scale))
+
+
+def write_workbook(profile: Profile, tabs: dict[str, list[list[object]]]) -> Workbook:
+    """Lay the tabs' rows out as a workbook, headers spelled the way this tracker spells them."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, rows in tabs.items():
         sheet = workbook.create_sheet(_tab_title(profile, name))
         headers = [_header(profile, h) for h in HEADERS[name]]
-        if profile.id == "mckinleyville" and name == ACTIVITIES.name:
+        if profile.quirks == "mckinleyville" and name == ACTIVITIES.name:
             headers.append("Room booked")  # not in the format: a warning, then ignored
             rows = [[*row, "Yes" if i % 3 else None] for i, row in enumerate(rows)]
-        if profile.id == "san-diego" and name == PARTNERS.name:
+        if profile.quirks == "san-diego" and name == PARTNERS.name:
             headers.append("Phone")  # a personal-data column: dropped at ingest
             rows = [[*row, f"619-555-01{i:02d}"] for i, row in enumerate(rows)]
         sheet.append(headers)
