@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MAKEFLAGS += --warn-undefined-variables
 .DEFAULT_GOAL := help
-.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs corpus-docs benchmark sheets-reads-limit server deploy notifications worker clean
+.PHONY: help install system-packages hooks lock check fmt test test-unit test-all coverage validate-sample run-sample samples suites tracker-template report-templates template-docs corpus-docs benchmark benchmark-steps sheets-reads-limit server deploy notifications worker clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -106,11 +106,18 @@ template-docs: $(VENV)
 corpus-docs: $(VENV)
 	$(BIN)/python -m tests.bad_input_corpus --docs
 
-## benchmark: time and measure a run on scaled-up trackers, rendering, and 40 Sheets within the read quota
+## benchmark: issue 13's B1-B5 (docs/performance.md; B2 at 500 takes many minutes), JSON in out/benchmarks/
 benchmark: $(VENV)
+	$(BIN)/python benchmarks/sheets_requests.py --json out/benchmarks/sheets_requests.json
+	$(BIN)/python benchmarks/end_to_end.py --sizes 50 500 --json out/benchmarks/end_to_end.json
+	$(BIN)/python benchmarks/sheets_quota.py --trackers 500 --quota 60 --faults 5 --json out/benchmarks/sheets_quota.json
+	$(BIN)/python benchmarks/checks_gx_vs_pandas.py --trackers 500 --json out/benchmarks/checks_gx_vs_pandas.json
+	$(BIN)/python benchmarks/quick_start.py --runs 3 --json out/benchmarks/quick_start.json
+
+## benchmark-steps: time each domain step on scaled-up samples, and rendering alone
+benchmark-steps: $(VENV)
 	$(BIN)/python benchmarks/run_pipeline.py
 	$(BIN)/python benchmarks/render_reports.py
-	$(BIN)/python benchmarks/sheets_quota.py
 
 ## server: start the Prefect server and UI on http://127.0.0.1:4200 (notifications link there)
 server: $(VENV)
