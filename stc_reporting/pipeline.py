@@ -10,6 +10,8 @@ that the flow and this function write identical `rollups.json` and `issues.csv`.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,6 +121,19 @@ class CheckedTrackers:
     issues: list[Issue]
 
 
+def refuse_a_file_as_folder(out_dir: Path) -> None:
+    """Stop before any tracker is read when the output folder, or a folder above it, is a file.
+
+    Found only when writing, it would cost the whole run's reading and checking first.
+
+    Raises:
+        NotADirectoryError: Naming the file in the way.
+    """
+    for path in (out_dir, *out_dir.parents):
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+
+
 def plan_run(
     config_path: Path,
     out_dir: Path,
@@ -145,10 +160,12 @@ def plan_run(
             only when a collaborative of the run has a `sheet_id` (and no replay).
 
     Raises:
+        NotADirectoryError: `out_dir`, or a folder above it, is a file.
         ConfigError: The config cannot be used, `only` names an unknown id, `as_of` is
             in the future or before the program started, or the snapshots replayed come
             from runs with different dates.
     """
+    refuse_a_file_as_folder(out_dir)
     config = load_config(config_path)
     collaboratives = select_collaboratives(config, list(only) if only else None)
     if from_snapshots is not None:

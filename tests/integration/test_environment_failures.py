@@ -87,13 +87,26 @@ def rerun_arguments(config: Path, out: Path) -> list[str]:
 def test_output_folder_that_is_a_file_exits_two_naming_it(
     previous_run: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    """`--out` naming a file: one line naming it, exit 2, the file untouched."""
+    """`--out` naming a file: one line naming it, exit 2, the file untouched, nothing read."""
     config, _ = previous_run
     a_file = tmp_path / "out.txt"
     a_file.write_bytes(b"notes")
     result = stc_report(rerun_arguments(config, a_file))
     assert_one_line(result, 2, f"{a_file} is a file, not a folder")
     assert a_file.read_bytes() == b"notes"
+    assert "Reading" not in result.stdout  # refused before any tracker is read
+
+
+def test_output_folder_below_a_file_exits_two_naming_the_file(
+    previous_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`--out FILE/reports`: the file in the way is named, before any tracker is read."""
+    config, _ = previous_run
+    a_file = tmp_path / "out.txt"
+    a_file.write_bytes(b"notes")
+    result = stc_report(rerun_arguments(config, a_file / "reports"))
+    assert_one_line(result, 2, f"{a_file} is a file, not a folder")
+    assert "Reading" not in result.stdout
 
 
 @pytest.mark.parametrize(
