@@ -37,12 +37,15 @@ from stc_reporting.privacy import is_withheld_id, mask_if_personal
 
 _SEVERITIES = {"critical": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.WARNING}
 _KEY_SEPARATOR = "\x1f"
+# Plain float64 and datetime64[ns] columns, not pandas' nullable Float64 or datetime64[s]:
+# GX checks "between" on them in one vectorised step; on the others, one cell at a time.
 _DTYPES: dict[Kind, Any] = {
     Kind.WHOLE: "Int64",
-    Kind.MONEY: "Float64",
-    Kind.NUMBER: "Float64",
+    Kind.MONEY: "float64",
+    Kind.NUMBER: "float64",
     Kind.YES_NO: "boolean",
 }
+_NANOSECOND_DATES = (pd.Timestamp.min, pd.Timestamp.max)
 
 
 class SuiteError(RuntimeError):
@@ -87,6 +90,11 @@ def load_suite_json(tab: Tab, directory: Path = SUITES_DIR) -> dict[str, Any]:
     return loaded
 
 
+def import_great_expectations() -> None:
+    """Import Great Expectations now (2-3 s), for a caller with time to spare before checks."""
+    import great_expectations  # noqa: F401
+
+
 def validate_trackers(
     trackers: Sequence[ParsedTracker], window: CheckWindow, suites_dir: Path = SUITES_DIR
 ) -> list[Issue]:
@@ -129,10 +137,11 @@ def validate_trackers(
         suite_json = load_suite_json(tab, suites_dir)
         suite = ExpectationSuite(**suite_json)
         _check_complete(tab, suite_json, len(suite.expectations))
-        suite = context.suites.add(suite)
-        definition = gx.ValidationDefinition(data=whole_frame, suite=suite, name=tab.slug)
-        result = definition.run(
-            batch_parameters={"dataframe": _frame(tab, located)},
+        # Validating the batch directly, not through a ValidationDefinition, skips
+        # serialising every result into the context's store: a third of GX's time.
+        tab_batch = whole_frame.get_batch(batch_parameters={"dataframe": _frame(tab, located)})
+        result = tab_batch.validate(
+            suite,
             expectation_parameters=parameters,
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_id"]},
         )
@@ -174,7 +183,7 @@ def _frame(tab: Tab, located: list[_Located]) -> pd.DataFrame:
         if column.field not in frame:
             continue
         if column.kind in (Kind.DATE, Kind.MONTH):
-            frame[column.field] = pd.to_datetime(frame[column.field].astype(object))
+            frame[column.field] = _dates(frame[column.field])
         elif column.kind in _DTYPES:
             frame[column.field] = frame[column.field].astype(_DTYPES[column.kind])
         elif column.kind is Kind.LIST:
@@ -193,6 +202,15 @@ def _frame(tab: Tab, located: list[_Located]) -> pd.DataFrame:
             for item in located
         ]
     return frame
+
+
+def _dates(cells: pd.Series[Any]) -> pd.Series[Any]:
+    """The column as datetimes, in nanoseconds when every date fits (years 1678 to 2261)."""
+    dates = pd.to_datetime(cells.astype(object))
+    earliest, latest = _NANOSECOND_DATES
+    if dates.isna().all() or (dates.min() >= earliest and dates.max() <= latest):
+        return dates.astype("datetime64[ns]")
+    return dates
 
 
 def _partner_ids(tracker: ParsedTracker) -> set[object]:
