@@ -222,13 +222,14 @@ def run(
         os.environ.setdefault(key, value)
     from flows.monthly_report import run_to_folder  # deferred: Prefect takes ~1 s to import
     from flows.prefect_api import prefect_api
+    from stc_reporting.checks.validation import import_great_expectations
 
     handler = _ProgressHandler()
     logging.getLogger("prefect.flow_runs").addHandler(handler)
     try:
         with (
             console.status("Starting the monthly-report flow...", spinner="dots") as status,
-            prefect_api(),
+            prefect_api(meanwhile=import_great_expectations),
         ):
             handler.status = status
             summary = run_to_folder(

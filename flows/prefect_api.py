@@ -27,8 +27,9 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -45,8 +46,13 @@ class PrefectApiUnreachableError(Exception):
 
 
 @contextmanager
-def prefect_api() -> Iterator[None]:
+def prefect_api(meanwhile: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Make sure the flow has a Prefect API: the configured one answers, or a temporary one.
+
+    Args:
+        meanwhile: Work to do while a temporary server starts (seconds, on a fresh
+            Prefect home), in a thread joined before the flow begins; done before
+            checking a configured API otherwise.
 
     Raises:
         PrefectApiUnreachableError: `PREFECT_API_URL` is set and nothing answers there.
@@ -55,10 +61,11 @@ def prefect_api() -> Iterator[None]:
 
     url = PREFECT_API_URL.value()
     if url:
+        meanwhile()
         check_api(url)
         yield
         return
-    with temporary_server():
+    with temporary_server(meanwhile):
         yield
 
 
@@ -81,8 +88,12 @@ def check_api(url: str) -> None:
 
 
 @contextmanager
-def temporary_server() -> Iterator[None]:
-    """Start Prefect's temporary server now, watched so it never outlives this process."""
+def temporary_server(meanwhile: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Start Prefect's temporary server now, watched so it never outlives this process.
+
+    Args:
+        meanwhile: Run in a thread while the server starts, and finished before the flow.
+    """
     from prefect.server.api.server import SubprocessASGIServer
 
     token = f"{os.getpid()}-{secrets.token_hex(8)}"
@@ -91,7 +102,12 @@ def temporary_server() -> Iterator[None]:
     # atexit runs hooks last-registered first, and start() registers Prefect's hook that
     # stops the server: so the watchdog stands down after the server has been stopped.
     atexit.register(_stand_down, pipe)
+    # The server starts in its own process; this one only polls it meanwhile, so work
+    # such as importing the libraries the run needs goes on in parallel, on the other core.
+    helper = threading.Thread(target=meanwhile, name="while-the-server-starts", daemon=True)
+    helper.start()
     SubprocessASGIServer().start()  # the instance the flow engine will find and use
+    helper.join()
     yield
 
 
