@@ -167,6 +167,7 @@ class LoggedRequest:
         duration: Seconds spent answering it.
         fault: The injected fault that shaped the answer (`status`, `slow`, `reset`,
             `quota`), or None.
+        response_bytes: The length of the answer's body (before any cut-off).
     """
 
     method: str
@@ -179,6 +180,7 @@ class LoggedRequest:
     started: float
     duration: float
     fault: str | None = None
+    response_bytes: int = 0
 
 
 class RequestLog:

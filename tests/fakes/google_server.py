@@ -420,6 +420,8 @@ class _Handler(BaseHTTPRequestHandler):
         kind, service = (route.kind, route.service) if route else ("unknown", "unknown")
         fault = fake.faults.take(service, kind, resource) if route else None
         answer, fault_name = self._answer(fake, route, match, request, fault, abandon)
+        if answer is not None and request.param("prettyPrint", "true") == "false":
+            answer = answer.compact()  # a system parameter of every Google API
         if abandon.is_set():
             self.close_connection = True
             return  # a request of a test that has ended, or the server is stopping
@@ -430,7 +432,7 @@ class _Handler(BaseHTTPRequestHandler):
             LoggedRequest(
                 self.command, parts.path, kind, service, resource or None,
                 request.account or None, status, started, time.monotonic() - started,
-                fault_name,
+                fault_name, len(answer.body) if answer is not None else 0,
             )
         )  # fmt: skip
         if answer is not None and reset:
