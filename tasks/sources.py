@@ -83,7 +83,7 @@ def read_tracker(
 ) -> ParsedTracker:
     """Read one collaborative's tracker from its workbook or Google Sheet, or its snapshot.
 
-    A Google Sheet is read in two requests with its own bounded retries, within
+    A Google Sheet is read in one request with its own bounded retries, within
     `google.timeout_seconds`, and every read of this run shares one read limiter
     (`google.reads_per_minute`); with a `SHEETS_READS_LIMIT` on the server, each request
     also takes one of its slots (see `share_sheets_quota`).

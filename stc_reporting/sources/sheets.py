@@ -1,12 +1,17 @@
-"""Reading a tracker from a Google Sheet: two requests, typed cells, bounded retries.
+"""Reading a tracker from a Google Sheet: one request, typed cells, bounded retries.
 
-One `spreadsheets.get` gives the tabs (titles, gids, order) and the cells' number
-formats (which numbers are dates, which are percentages); one `values:batchGet` gives
-every tab's values, unformatted, dates as serial numbers. Both go through gspread's
-low-level `http_client`, never `get_all_records`, which "numericises" text (`'01234'`
-becomes 1234). The cells come out as `XlsxSource` gives the same workbook downloaded as
-`.xlsx`: date cells as `datetime`, whole numbers as `int`, blanks as `None`, error
-cells as their code (`#REF!`), rows padded to the tab's width.
+One `spreadsheets.get` with grid data gives everything: the tabs (titles, gids, order)
+and, for each cell, its effective value (`effectiveValue`: the number, text, boolean or
+error a formula or a typed value comes to; dates as serial numbers) and the type of its
+effective number format (which numbers are dates, which are percentages). A field mask
+keeps the answer to those fields alone, so one tracker is one read of Google's
+per-minute quota; the answer comes unindented and gzipped. The request goes through
+gspread's low-level `http_client`, never `get_all_records`, which "numericises" text
+(`'01234'` becomes 1234). The cells come out as `XlsxSource` gives the same workbook
+downloaded as `.xlsx`: date cells as `datetime`, whole numbers as `int`, blanks as
+`None`, error cells as their code (`#REF!`), rows padded to the tab's width; cells that
+hold only formatting (a column formatted as dates down to row 1000) neither add rows
+nor widen the tab.
 
 Faults (docs/google.md): 429, 5xx, connection resets and time-outs are tried again
 with exponential backoff and jitter, a bounded number of times and within the
@@ -44,17 +49,27 @@ from stc_reporting.sources import (
     rows_from_grid,
 )
 
-METADATA_FIELDS = (
+TRACKER_FIELDS = (
     "properties.title,"
     "sheets(properties(sheetId,title,index,sheetType),"
-    "data.rowData.values.effectiveFormat.numberFormat)"
+    "data(startRow,startColumn,rowData.values(effectiveValue,effectiveFormat.numberFormat.type)))"
 )
-"""Titles, gids, order, and each cell's number format (dates, percentages): nothing else."""
-VALUE_PARAMETERS = {
-    "valueRenderOption": "UNFORMATTED_VALUE",
-    "dateTimeRenderOption": "SERIAL_NUMBER",
-    "majorDimension": "ROWS",
+"""Titles, gids, order, and each cell's effective value and number-format type: nothing else."""
+TRACKER_PARAMETERS = {"includeGridData": "true", "fields": TRACKER_FIELDS, "prettyPrint": "false"}
+"""`includeGridData` says what is meant (Google ignores it when a field mask is set);
+`prettyPrint=false` drops the indentation Google adds by default: a third as many bytes."""
+ERROR_CODES = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "Loading...",
 }
+"""An `errorValue.type` as the sheet shows it (and the `.xlsx` download holds it)."""
 DATE_FORMATS = frozenset({"DATE", "DATE_TIME", "TIME"})
 PERCENT_FORMAT = "PERCENT"
 SERIAL_EPOCH = datetime(1899, 12, 30)
@@ -174,7 +189,7 @@ def sheets_reading(
 
 
 class SheetsSource:
-    """A tracker kept as a Google Sheet, read in two requests."""
+    """A tracker kept as a Google Sheet, read in one request."""
 
     def __init__(
         self,
@@ -201,46 +216,28 @@ class SheetsSource:
         self._before_read = before_read
 
     def read(self) -> RawTracker:
-        """Fetch every tab's cells: one metadata request and one batch of values.
+        """Fetch every tab's cells in one request: `spreadsheets.get` with grid data.
 
         Raises:
             TrackerUnreadableError: The sheet cannot be read (not shared, wrong id, key
                 refused), or Google kept failing until the tries or the time-out ran out.
         """
         http = self.access.sheets_client().http_client
+        _ask_for_gzip(http)
         deadline = _Deadline(self.access.timeout)
-        metadata = self._call(
+        spreadsheet = self._call(
             http,
             deadline,
-            lambda: http.fetch_sheet_metadata(
-                self.spreadsheet_id, params={"fields": METADATA_FIELDS}
-            ),
+            lambda: http.fetch_sheet_metadata(self.spreadsheet_id, params=dict(TRACKER_PARAMETERS)),
         )
         sheets = sorted(
-            (s for s in metadata.get("sheets", []) if _is_grid(s)),
+            (s for s in spreadsheet.get("sheets", []) if _is_grid(s)),
             key=lambda s: int(s["properties"].get("index", 0)),
         )
-        ranges = [_quoted(s["properties"]["title"]) for s in sheets]
-        answer = (
-            self._call(
-                http,
-                deadline,
-                lambda: http.values_batch_get(
-                    self.spreadsheet_id, ranges, params=dict(VALUE_PARAMETERS)
-                ),
-            )
-            if ranges
-            else {}
-        )
-        value_ranges = answer.get("valueRanges", [])
-        tabs = tuple(
-            _raw_tab(sheet, value_range.get("values", []))
-            for sheet, value_range in zip(sheets, value_ranges, strict=True)
-        )
-        title = metadata.get("properties", {}).get("title", "")
+        title = spreadsheet.get("properties", {}).get("title", "")
         return RawTracker(
             description=f"Google Sheet '{title}' ({self.spreadsheet_id})",
-            tabs=tabs,
+            tabs=tuple(_raw_tab(sheet) for sheet in sheets),
             spreadsheet_id=self.spreadsheet_id,
         )
 
@@ -328,6 +325,17 @@ class _Deadline:
         self.ends += seconds
 
 
+def _ask_for_gzip(http: HTTPClient) -> None:
+    """Have Google gzip its answers: it does when the User-Agent says "gzip" too.
+
+    requests already sends `Accept-Encoding: gzip` and unzips the answer; a tracker's
+    answer is about 20 times smaller on the wire (docs/google.md, "How a tracker is read").
+    """
+    agent = str(http.session.headers.get("User-Agent", ""))
+    if "gzip" not in agent:
+        http.session.headers["User-Agent"] = f"{agent} stc-reporting (gzip)".strip()
+
+
 def _key_refused(email: str, error: Exception) -> str:
     detail = error.args[0] if error.args and isinstance(error.args[0], str) else ""
     if isinstance(error, APIError):
@@ -353,25 +361,21 @@ def _is_grid(sheet: Mapping[str, Any]) -> bool:
     return bool(sheet.get("properties", {}).get("sheetType", "GRID") == "GRID")
 
 
-def _quoted(title: str) -> str:
-    """A whole tab as an A1 range: its title in single quotes, quotes doubled."""
-    return "'" + title.replace("'", "''") + "'"
-
-
-def _raw_tab(sheet: Mapping[str, Any], values: list[list[object]]) -> RawTab:
-    formats = _number_formats(sheet)
-    width = max((len(row) for row in values), default=0)
+def _raw_tab(sheet: Mapping[str, Any]) -> RawTab:
+    """A tab's cells, typed, from its grid data: as many rows and columns as hold a value."""
+    cells = _grid_cells(sheet)
+    height = max((row for row, _ in cells), default=-1) + 1
+    width = max((column for _, column in cells), default=-1) + 1
     grid: list[tuple[object, ...]] = []
     percent: set[CellPosition] = set()
-    for row_index, row in enumerate(values):
-        cells = []
+    for row_index in range(height):
+        row = []
         for column in range(width):
-            value = row[column] if column < len(row) else None
-            kind = formats.get((row_index, column))
+            value, kind = cells.get((row_index, column), ("", None))
             if kind == PERCENT_FORMAT and _is_number(value):
                 percent.add((row_index + 1, column))
-            cells.append(_typed(value, kind))
-        grid.append(tuple(cells))
+            row.append(_typed(value, kind))
+        grid.append(tuple(row))
     return RawTab(
         title=sheet["properties"]["title"],
         header=grid[0] if grid else (),
@@ -381,17 +385,37 @@ def _raw_tab(sheet: Mapping[str, Any], values: list[list[object]]) -> RawTab:
     )
 
 
-def _number_formats(sheet: Mapping[str, Any]) -> dict[tuple[int, int], str]:
-    """Zero-based (row, column) → number-format type, for the types that change a reading."""
-    formats = {}
+def _grid_cells(sheet: Mapping[str, Any]) -> dict[tuple[int, int], tuple[object, str | None]]:
+    """Zero-based (row, column) → (effective value, number-format type), for cells with a value.
+
+    A cell with formatting and no value (`{}` once the mask has dropped the rest) is
+    left out, so such cells past the last value do not count, as in the `.xlsx` reading.
+    """
+    cells: dict[tuple[int, int], tuple[object, str | None]] = {}
     for block in sheet.get("data", []):
         top, left = block.get("startRow", 0), block.get("startColumn", 0)
         for row_offset, row in enumerate(block.get("rowData", [])):
             for column_offset, cell in enumerate(row.get("values", [])):
+                value = _effective_value(cell.get("effectiveValue"))
+                if value == "":
+                    continue
                 kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
-                if kind == PERCENT_FORMAT or kind in DATE_FORMATS:
-                    formats[(top + row_offset, left + column_offset)] = kind
-    return formats
+                if kind != PERCENT_FORMAT and kind not in DATE_FORMATS:
+                    kind = None
+                cells[(top + row_offset, left + column_offset)] = (value, kind)
+    return cells
+
+
+def _effective_value(value: Mapping[str, Any] | None) -> object:
+    """An `ExtendedValue` as a plain value: a number, text, boolean, error code; "" if blank."""
+    if not value:
+        return ""
+    for key in ("numberValue", "stringValue", "boolValue"):
+        if key in value:
+            return value[key]
+    if "errorValue" in value:
+        return ERROR_CODES.get(str(value["errorValue"].get("type", "")), "#ERROR!")
+    return ""
 
 
 def _is_number(value: object) -> bool:

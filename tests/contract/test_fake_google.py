@@ -200,6 +200,87 @@ def test_percent_cells_are_found_with_one_spreadsheets_get(
     assert block["rowData"] == [{"values": [{}, date_format, {}]}, {"values": [{}, {}, percent]}]
 
 
+GRID_FIELDS = (
+    "sheets(properties(title,index),data(startRow,startColumn,"
+    "rowData.values(effectiveValue,effectiveFormat.numberFormat.type)))"
+)
+
+
+def test_grid_data_gives_effective_values_and_format_types_in_one_get(
+    fake_google: FakeGoogle, google_accounts: GoogleAccounts
+) -> None:
+    """Values typed as Google types them, blanks `{}`, formatted blanks kept, trailing trimmed."""
+    reader = google_accounts.reader
+    fake_google.add_spreadsheet(
+        spreadsheet_from_rows(
+            "grid",
+            "Grid",
+            {
+                "Tab": [
+                    ["ID", "Date", "Share", "Done", "Broken"],
+                    [],
+                    ["A-1", Cell(date(2021, 1, 1), "yyyy-mm-dd"), Cell(0.7, "0%"), True],
+                    ["A-2", Cell("", "yyyy-mm-dd"), None, None, CellError("#DIV/0!")],
+                    [None, Cell("", "yyyy-mm-dd")],
+                ],
+                "Empty": [],
+            },
+        ),
+        readers=[reader.email],
+    )
+    client = reader_sheets(fake_google, reader)
+
+    masked = client.fetch_sheet_metadata(
+        "grid", params={"includeGridData": "true", "fields": GRID_FIELDS}
+    )
+    whole = client.fetch_sheet_metadata("grid", params={"includeGridData": "true"})
+    without = client.fetch_sheet_metadata("grid", params={"includeGridData": "false"})
+
+    tab, empty = masked["sheets"]
+    date_type = {"numberFormat": {"type": "DATE"}}
+    error = tab["data"][0]["rowData"][3]["values"][4]["effectiveValue"]["errorValue"]
+    assert error["type"] == "DIVIDE_BY_ZERO" and error["message"]
+    assert tab["data"] == [
+        {
+            "rowData": [
+                {"values": [{"effectiveValue": {"stringValue": t}} for t in tab_header()]},
+                {},
+                {
+                    "values": [
+                        {"effectiveValue": {"stringValue": "A-1"}},
+                        {"effectiveValue": {"numberValue": 44197}, "effectiveFormat": date_type},
+                        {
+                            "effectiveValue": {"numberValue": 0.7},
+                            "effectiveFormat": {"numberFormat": {"type": "PERCENT"}},
+                        },
+                        {"effectiveValue": {"boolValue": True}},
+                    ]
+                },
+                {
+                    "values": [
+                        {"effectiveValue": {"stringValue": "A-2"}},
+                        {"effectiveFormat": date_type},
+                        {},
+                        {},
+                        {"effectiveValue": {"errorValue": error}},
+                    ]
+                },
+                {"values": [{}, {"effectiveFormat": date_type}]},
+            ]
+        }
+    ]
+    assert empty == {"properties": {"title": "Empty", "index": 1}, "data": [{}]}
+    first_cell = whole["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert first_cell["formattedValue"] == "ID"
+    assert len(whole["sheets"][0]["data"][0]["rowMetadata"]) == 1000
+    assert "data" not in without["sheets"][0]
+    assert fake_google.count(kind="sheets.spreadsheets.get") == 3
+
+
+def tab_header() -> list[str]:
+    return ["ID", "Date", "Share", "Done", "Broken"]
+
+
 def test_spreadsheet_metadata_has_titles_gids_and_grid_size(
     fake_google: FakeGoogle, google_accounts: GoogleAccounts
 ) -> None:

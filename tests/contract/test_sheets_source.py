@@ -7,12 +7,12 @@ import io
 import re
 import time
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from stc_reporting.config import Config, GoogleConfig, load_config
 from stc_reporting.google_access import GoogleAccess, RetryPolicy, google_access
@@ -20,7 +20,7 @@ from stc_reporting.ingest.reading import ParsedTracker, parse_tracker
 from stc_reporting.ingest.records import build_records
 from stc_reporting.outputs.writer import issues_csv_bytes
 from stc_reporting.pipeline import connect_sheets, plan_run, read_trackers, run_monthly_report
-from stc_reporting.sources import TrackerUnreadableError
+from stc_reporting.sources import RawTab, TrackerUnreadableError
 from stc_reporting.sources.sheets import ReadLimiter, SheetsSource
 from stc_reporting.sources.xlsx import XlsxSource
 from tests.fakes.google import Cell, FakeGoogle, GoogleAccounts, spreadsheet_from_rows
@@ -80,13 +80,13 @@ def access_for(fake: FakeGoogle, key: Path, **settings: Any) -> GoogleAccess:
     return google_access(config, environment={})
 
 
-def test_the_samples_as_google_sheets_give_the_xlsx_figures_and_issues_in_two_requests(
+def test_the_samples_as_google_sheets_give_the_xlsx_figures_and_issues_in_one_request_each(
     tmp_path: Path,
     fake_google: FakeGoogle,
     google_accounts: GoogleAccounts,
     google_credentials_file: Path,
 ) -> None:
-    """rollups.json byte for byte, issues.csv but the link column, ≤ 2 Sheets requests each."""
+    """rollups.json byte for byte, issues.csv but the link column, one Sheets request each."""
     load_samples(fake_google, google_accounts.reader.email)
     xlsx = write_config(
         tmp_path,
@@ -107,7 +107,7 @@ def test_the_samples_as_google_sheets_give_the_xlsx_figures_and_issues_in_two_re
     assert without_link(sheet_issues) == without_link((tmp_path / "x/issues.csv").read_bytes())
     assert by_sheets.summary.collaboratives == by_xlsx.summary.collaboratives
     for identifier in SAMPLES:
-        assert fake_google.count(service="sheets", resource=f"{identifier}-sheet") == 2
+        assert fake_google.count(service="sheets", resource=f"{identifier}-sheet") == 1
     links = [row[-1] for row in csv.reader(io.StringIO(sheet_issues.decode()))][1:]
     assert all(link.startswith("https://docs.google.com/spreadsheets/d/") for link in links)
     assert any("#gid=" in link and "&range=" in link for link in links)
@@ -146,7 +146,7 @@ def assert_page_links_to_its_own_sheet(run: Path, identifier: str) -> None:
 def test_each_tab_reads_as_the_xlsx_source_reads_it(
     fake_google: FakeGoogle, google_accounts: GoogleAccounts, google_credentials_file: Path
 ) -> None:
-    """Titles, headers, row numbers, typed cells (dates, ints, errors); gids and id set."""
+    """Titles, headers, row numbers, typed cells (dates, ints, errors); gids, id; gzipped."""
     load_samples(fake_google, google_accounts.reader.email)
     access = access_for(fake_google, google_credentials_file)
     for identifier in SAMPLES:
@@ -157,8 +157,69 @@ def test_each_tab_reads_as_the_xlsx_source_reads_it(
         assert got.tabs[0].gid == 0 and all(t.gid for t in got.tabs[1:])
         for mine, theirs in zip(got.tabs, expected.tabs, strict=True):
             assert mine.header == theirs.header
+            assert mine.percent_cells == theirs.percent_cells
             filled = [r for r in theirs.rows if any(c is not None for c in r.cells)]
             assert [r for r in mine.rows if any(c is not None for c in r.cells)] == filled
+    answers = fake_google.requests(service="sheets")
+    assert len(answers) == len(SAMPLES)
+    assert all(0 < answer.sent_bytes * 5 < answer.response_bytes for answer in answers)
+
+
+def trimmed(tab: RawTab) -> tuple[list[object], list[tuple[int, list[object]]], set[object]]:
+    """A tab's header and rows without trailing blank cells and rows, and its percent cells."""
+
+    def cut(cells: tuple[object, ...]) -> list[object]:
+        kept = list(cells)
+        while kept and kept[-1] is None:
+            kept.pop()
+        return kept
+
+    rows = [(row.number, cut(row.cells)) for row in tab.rows]
+    while rows and not rows[-1][1]:
+        rows.pop()
+    return cut(tab.header), rows, set(tab.percent_cells)
+
+
+def test_formatted_blanks_errors_and_booleans_read_as_the_xlsx_source_reads_them(
+    tmp_path: Path,
+    fake_google: FakeGoogle,
+    google_accounts: GoogleAccounts,
+    google_credentials_file: Path,
+) -> None:
+    """A date column formatted to row 1000 adds no rows; #REF!, #N/A, TRUE, 45 % as in .xlsx."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Measurements"
+    sheet.append(["Indicator ID", "Date", "Value", "Checked"])
+    sheet.append(["I-1", datetime(2021, 3, 31), 0.45, True])
+    sheet.append([])
+    sheet.append(["I-2", "2021-04-30", "#REF!", False])
+    sheet.append(["I-3", datetime(2021, 5, 31, 12), "#N/A", None])
+    sheet["C2"].number_format = "0%"
+    for row in range(2, 1001):
+        sheet.cell(row, 2).number_format = "yyyy-mm-dd"
+        sheet.cell(row, 6).number_format = "0.0%"  # a formatted column right of the table
+    path = tmp_path / "formatted.xlsx"
+    workbook.save(path)
+    fake_google.load_xlsx(path, "formatted-sheet", readers=[google_accounts.reader.email])
+
+    (tab,) = (
+        SheetsSource("formatted-sheet", access_for(fake_google, google_credentials_file))
+        .read()
+        .tabs
+    )
+    (expected,) = XlsxSource(path).read().tabs
+
+    assert sum(len(t.blank_formats) for t in fake_google.spreadsheets["formatted-sheet"].tabs)
+    assert tab.header == ("Indicator ID", "Date", "Value", "Checked")
+    assert [row.number for row in tab.rows] == [2, 3, 4, 5]  # nothing past the last value
+    assert trimmed(tab) == trimmed(expected)
+    assert tab.rows[0].cells == ("I-1", datetime(2021, 3, 31), 0.45, True)
+    assert tab.rows[2].cells[2:] == ("#REF!", False)
+    assert tab.rows[3].cells == ("I-3", datetime(2021, 5, 31, 12), "#N/A", None)
+    assert tab.percent_cells == expected.percent_cells == {(2, 2)}
+    assert fake_google.count(service="sheets") == 1
 
 
 def percent_tracker(fresno: Path, folder: Path) -> Path:
@@ -273,17 +334,17 @@ def test_passing_faults_are_tried_again_until_the_tracker_reads(
     raw = sheets_source(fake_google, google_credentials_file, "fresno-sheet").read()
     assert [t.title for t in raw.tabs][:2] == ["Activities", "Partners"]
     assert fake_google.faults.pending == 0
-    assert fake_google.count(service="sheets", status=200) == 2
+    assert fake_google.count(service="sheets", status=200) == 1
 
 
 def test_the_shared_gate_is_passed_before_every_request_and_its_wait_is_not_google_time(
     fake_google: FakeGoogle, google_accounts: GoogleAccounts, google_credentials_file: Path
 ) -> None:
-    """A gate that holds each request 0.4 s, a 1 s time-out: three requests, three passes."""
+    """A gate that holds each request 0.4 s, a 1 s time-out: two requests, two passes."""
     fake_google.load_xlsx(
         REPO / "data/sample/fresno.xlsx", "fresno-sheet", readers=[google_accounts.reader.email]
     )
-    fake_google.faults.fail(429, times=1, kind="sheets.spreadsheets.values.batchGet")
+    fake_google.faults.fail(429, times=1, kind="sheets.spreadsheets.get")
     seen_before_gate: list[int] = []
 
     def gate() -> None:
@@ -293,8 +354,8 @@ def test_the_shared_gate_is_passed_before_every_request_and_its_wait_is_not_goog
     access = access_for(fake_google, google_credentials_file, timeout_seconds=1)
     policy = RetryPolicy(attempts=5, first_delay=0.01, max_delay=0.05)
     SheetsSource("fresno-sheet", access, ReadLimiter(), policy, before_read=gate).read()
-    assert seen_before_gate == [0, 1, 2]
-    assert fake_google.count(service="sheets") == 3
+    assert seen_before_gate == [0, 1]
+    assert fake_google.count(service="sheets") == 2
 
 
 def test_a_fault_that_never_clears_ends_after_the_tries_with_a_message(

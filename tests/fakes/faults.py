@@ -167,6 +167,9 @@ class LoggedRequest:
         duration: Seconds spent answering it.
         fault: The injected fault that shaped the answer (`status`, `slow`, `reset`,
             `quota`), or None.
+        response_bytes: The length of the answer's body before any gzip (and cut-off).
+        sent_bytes: The length of the body as sent: gzipped when the client asked for
+            it (`Accept-Encoding: gzip` and "gzip" in its User-Agent).
     """
 
     method: str
@@ -179,6 +182,8 @@ class LoggedRequest:
     started: float
     duration: float
     fault: str | None = None
+    response_bytes: int = 0
+    sent_bytes: int = 0
 
 
 class RequestLog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,8 +64,22 @@ class ApiResponse:
 
     @classmethod
     def of_json(cls, value: Any, status: int = 200) -> ApiResponse:
-        """A JSON response."""
-        return cls(status, json.dumps(value, indent=1).encode())
+        """A JSON response, indented as Google's (`prettyPrint` is true by default)."""
+        return cls(status, json.dumps(value, indent=2).encode())
+
+    def gzipped(self) -> ApiResponse:
+        """The same JSON answer gzip-encoded (`Content-Encoding: gzip`)."""
+        if self.content_type != JSON_TYPE or not self.body:
+            return self
+        headers = {**self.headers, "Content-Encoding": "gzip"}
+        return ApiResponse(self.status, gzip.compress(self.body), self.content_type, headers)
+
+    def compact(self) -> ApiResponse:
+        """The same JSON answer without indentation or line breaks (`prettyPrint=false`)."""
+        if self.content_type != JSON_TYPE or not self.body:
+            return self
+        body = json.dumps(json.loads(self.body), separators=(",", ":")).encode()
+        return ApiResponse(self.status, body, self.content_type, dict(self.headers))
 
 
 # Google's status names for the HTTP codes the fake answers.

@@ -420,6 +420,9 @@ class _Handler(BaseHTTPRequestHandler):
         kind, service = (route.kind, route.service) if route else ("unknown", "unknown")
         fault = fake.faults.take(service, kind, resource) if route else None
         answer, fault_name = self._answer(fake, route, match, request, fault, abandon)
+        json_bytes = 0
+        if answer is not None:
+            answer, json_bytes = _as_asked(answer, request)
         if abandon.is_set():
             self.close_connection = True
             return  # a request of a test that has ended, or the server is stopping
@@ -430,7 +433,7 @@ class _Handler(BaseHTTPRequestHandler):
             LoggedRequest(
                 self.command, parts.path, kind, service, resource or None,
                 request.account or None, status, started, time.monotonic() - started,
-                fault_name,
+                fault_name, json_bytes, len(answer.body) if answer is not None else 0,
             )
         )  # fmt: skip
         if answer is not None and reset:
@@ -505,6 +508,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
         except OSError:
             pass
+
+
+def _as_asked(answer: ApiResponse, request: ApiRequest) -> tuple[ApiResponse, int]:
+    """The answer shaped as Google shapes it for this request, and its length before gzip.
+
+    `prettyPrint=false` (a system parameter of every Google API) drops the indentation;
+    a JSON answer is gzipped when the client accepts gzip and its User-Agent contains
+    "gzip", the two things Google's performance guides ask for.
+    """
+    if request.param("prettyPrint", "true") == "false":
+        answer = answer.compact()
+    json_bytes = len(answer.body)
+    accepts = "gzip" in request.headers.get("accept-encoding", "")
+    if accepts and "gzip" in request.headers.get("user-agent", ""):
+        answer = answer.gzipped()
+    return answer, json_bytes
 
 
 def _encode(answer: ApiResponse | ApiError) -> ApiResponse:

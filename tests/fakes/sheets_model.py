@@ -49,11 +49,15 @@ class Tab:
         title: The tab's name.
         gid: Its `sheetId` (the `#gid=` in links).
         cells: The non-empty cells by 0-based (row, column).
+        blank_formats: Empty cells that have a number format (a template's date column
+            formatted down to row 1000), by 0-based (row, column): their format pattern.
+            Only grid data shows them; the values API and `used_rows` ignore them.
     """
 
     title: str
     gid: int
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    blank_formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def used_rows(self) -> int:
@@ -66,14 +70,24 @@ class Tab:
         return max((column for _, column in self.cells), default=-1) + 1
 
     @property
+    def formatted_rows(self) -> int:
+        """How many rows hold a value or a formatted blank (what grid data covers)."""
+        return max((row for row, _ in self.blank_formats), default=-1) + 1
+
+    @property
+    def formatted_columns(self) -> int:
+        """How many columns hold a value or a formatted blank (what grid data covers)."""
+        return max((column for _, column in self.blank_formats), default=-1) + 1
+
+    @property
     def row_count(self) -> int:
         """The grid's rows (`gridProperties.rowCount`)."""
-        return max(MIN_ROWS, self.used_rows)
+        return max(MIN_ROWS, self.used_rows, self.formatted_rows)
 
     @property
     def column_count(self) -> int:
         """The grid's columns (`gridProperties.columnCount`)."""
-        return max(MIN_COLUMNS, self.used_columns)
+        return max(MIN_COLUMNS, self.used_columns, self.formatted_columns)
 
 
 @dataclass
@@ -108,24 +122,27 @@ def gid_for(spreadsheet_id: str, index: int, title: str) -> int:
 def spreadsheet_from_xlsx(source: Path | bytes, spreadsheet_id: str, title: str) -> Spreadsheet:
     """Convert a workbook the way Google converts an uploaded `.xlsx`: values and formats.
 
-    Cached formula results are used (`data_only`); an error cell becomes a `CellError`.
+    Cached formula results are used (`data_only`); an error cell becomes a `CellError`;
+    an empty cell with a number format is kept as a formatted blank.
     """
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
         tabs = []
         for index, sheet in enumerate(workbook.worksheets):
-            cells: dict[tuple[int, int], Cell] = {}
+            tab = Tab(sheet.title, gid_for(spreadsheet_id, index, sheet.title))
             for row_index, row in enumerate(sheet.iter_rows()):
                 for column_index, xl_cell in enumerate(row):
                     value = getattr(xl_cell, "value", None)
+                    number_format = getattr(xl_cell, "number_format", None) or "General"
                     if value is None or value == "":
+                        if number_format != "General":
+                            tab.blank_formats[(row_index, column_index)] = number_format
                         continue
                     if getattr(xl_cell, "data_type", "") == "e":
                         value = CellError(str(value))
-                    number_format = getattr(xl_cell, "number_format", None) or "General"
-                    cells[(row_index, column_index)] = Cell(value, number_format)
-            tabs.append(Tab(sheet.title, gid_for(spreadsheet_id, index, sheet.title), cells))
+                    tab.cells[(row_index, column_index)] = Cell(value, number_format)
+            tabs.append(tab)
     finally:
         workbook.close()
     return Spreadsheet(spreadsheet_id, title, tabs)
@@ -138,17 +155,22 @@ def spreadsheet_from_rows(
 ) -> Spreadsheet:
     """A spreadsheet written in a test: tab title → rows of values (None = blank).
 
-    Give a `Cell` to set a number format: `Cell(0.7, "0%")` is a typed `70%`.
+    Give a `Cell` to set a number format: `Cell(0.7, "0%")` is a typed `70%`, and
+    `Cell("", "yyyy-mm-dd")` an empty cell formatted as a date.
     """
     made = []
     for index, (tab_title, rows) in enumerate(tabs.items()):
-        cells = {
-            (row_index, column_index): value if isinstance(value, Cell) else Cell(value)
-            for row_index, row in enumerate(rows)
-            for column_index, value in enumerate(row)
-            if value is not None and value != ""
-        }
-        made.append(Tab(tab_title, gid_for(spreadsheet_id, index, tab_title), cells))
+        tab = Tab(tab_title, gid_for(spreadsheet_id, index, tab_title))
+        for row_index, row in enumerate(rows):
+            for column_index, value in enumerate(row):
+                if not isinstance(value, Cell):
+                    value = Cell("" if value is None else value)
+                cell = value
+                if cell.value != "":
+                    tab.cells[(row_index, column_index)] = cell
+                elif cell.number_format != "General":
+                    tab.blank_formats[(row_index, column_index)] = cell.number_format
+        made.append(tab)
     return Spreadsheet(spreadsheet_id, title, made)
 
 

@@ -227,10 +227,19 @@ def extended_value(cell: Cell) -> dict[str, Any]:
     return {"numberValue": serial_number(value)}
 
 
-def cell_data(cell: Cell | None) -> dict[str, Any]:
-    """A `CellData`: values, formatted value and formats ({} for a blank cell)."""
+def cell_data(cell: Cell | None, blank_format: str | None = None) -> dict[str, Any]:
+    """A `CellData`: values, formatted value and formats ({} for a blank cell).
+
+    A blank cell with a number format has its formats and no value, as Google gives it.
+    """
     if cell is None:
-        return {}
+        pattern = None if blank_format is None else number_format(Cell("", blank_format))
+        if pattern is None:
+            return {}
+        return {
+            "userEnteredFormat": {"numberFormat": pattern},
+            "effectiveFormat": {**_DEFAULT_FORMAT, "numberFormat": pattern},
+        }
     value = extended_value(cell)
     entered = (
         {"formulaValue": f"={cell.value.code}"} if isinstance(cell.value, CellError) else value
@@ -249,18 +258,24 @@ def cell_data(cell: Cell | None) -> dict[str, Any]:
 
 
 def grid_data(grid: GridRange) -> dict[str, Any]:
-    """A `GridData` block for the range: row data trimmed, metadata for every row/column."""
+    """A `GridData` block for the range: row data trimmed, metadata for every row/column.
+
+    Row data reaches the last cell with a value or a format (formatted blanks count),
+    each row to its last such cell; a blank middle cell is `{}`, a blank row `{}`.
+    """
     block: dict[str, Any] = {}
     if grid.start_row:
         block["startRow"] = grid.start_row
     if grid.start_column:
         block["startColumn"] = grid.start_column
-    last_row = min(grid.end_row, grid.tab.used_rows)
-    last_column = min(grid.end_column, grid.tab.used_columns)
+    tab = grid.tab
+    last_row = min(grid.end_row, max(tab.used_rows, tab.formatted_rows))
+    last_column = min(grid.end_column, max(tab.used_columns, tab.formatted_columns))
     row_data: list[dict[str, Any]] = []
     for row in range(grid.start_row, last_row):
         values = [
-            cell_data(grid.tab.cells.get((row, c))) for c in range(grid.start_column, last_column)
+            cell_data(tab.cells.get((row, c)), tab.blank_formats.get((row, c)))
+            for c in range(grid.start_column, last_column)
         ]
         while values and not values[-1]:
             values.pop()

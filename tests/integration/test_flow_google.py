@@ -66,6 +66,6 @@ def test_the_secret_block_key_reads_the_sheet_and_its_absence_fails_that_sheet_o
     finally:
         Secret.delete(SECRET_BLOCK)
     assert [c.status for c in with_key.collaboratives] == ["ok", "ok"]
-    assert fake_google.count(service="sheets", resource="oakland-sheet", status=200) == 2
+    assert fake_google.count(service="sheets", resource="oakland-sheet", status=200) == 1
     issues = (tmp_path / "with" / "issues.csv").read_text()
     assert "https://docs.google.com/spreadsheets/d/oakland-sheet/edit#gid=" in issues

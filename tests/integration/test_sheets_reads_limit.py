@@ -88,12 +88,12 @@ def test_every_sheets_request_takes_one_slot_of_the_global_limit(
 ) -> None:
     """With `sheets-reads` on the server, each request the fake saw took one slot of it."""
     before = active_slots()
-    fake_google.faults.fail(429, times=1, kind="sheets.spreadsheets.values.batchGet")
+    fake_google.faults.fail(429, times=1, kind="sheets.spreadsheets.get")
 
     assert run(sheets_config, tmp_path / "out") == ["ok"] * len(SHEETS)
 
     requests = fake_google.count(service="sheets")
-    assert requests == 2 * len(SHEETS) + 1  # two per tracker, and the retried 429
+    assert requests == len(SHEETS) + 1  # one per tracker, and the retried 429
     assert active_slots() - before == requests
 
 
@@ -108,4 +108,4 @@ def test_without_the_limit_the_local_limiter_alone_keeps_the_quota(
         client.read_global_concurrency_limit_by_name(SHEETS_READS_LIMIT)
 
     assert run(sheets_config, tmp_path / "out") == ["ok"] * len(SHEETS)
-    assert fake_google.count(service="sheets", status=200) == 2 * len(SHEETS)
+    assert fake_google.count(service="sheets", status=200) == len(SHEETS)

@@ -14,7 +14,7 @@ from stc_reporting.ingest.parsing import percent_points
 from stc_reporting.ingest.reading import parse_tracker
 from stc_reporting.issues import Issue, Severity
 from stc_reporting.sources import RawTracker
-from stc_reporting.sources.sheets import ReadLimiter, _from_serial, _typed
+from stc_reporting.sources.sheets import ReadLimiter, _from_serial, _raw_tab, _typed
 from stc_reporting.sources.xlsx import XlsxSource, is_percent_format
 from tests.builders import minimal_tabs, raw_tracker
 
@@ -115,6 +115,66 @@ def test_sheets_cells_are_typed_as_openpyxl_types_the_same_workbook() -> None:
     assert _typed(12.0, None) == 12 and isinstance(_typed(12.0, None), int)
     assert _typed(0.7, "PERCENT") == 0.7
     assert (_typed("", None), _typed(True, None), _typed("#REF!", None)) == (None, True, "#REF!")
+
+
+def test_grid_data_cells_are_typed_placed_and_trimmed_to_the_last_value() -> None:
+    """Errors as their code, "" blank, a block placed by startRow/startColumn, formats ignored."""
+    date = {"numberFormat": {"type": "DATE"}}
+    percent = {"numberFormat": {"type": "PERCENT"}}
+    sheet = {
+        "properties": {"sheetId": 7, "title": "Measurements", "index": 1},
+        "data": [
+            {
+                "rowData": [
+                    {"values": [{"effectiveValue": {"stringValue": t}} for t in ("ID", "Date")]},
+                    {
+                        "values": [
+                            {"effectiveValue": {"stringValue": "I-1"}},
+                            {"effectiveValue": {"numberValue": 44197}, "effectiveFormat": date},
+                            {"effectiveValue": {"numberValue": 0.25}, "effectiveFormat": percent},
+                            {"effectiveValue": {"errorValue": {"type": "N_A", "message": "x"}}},
+                        ]
+                    },
+                    {
+                        "values": [
+                            {"effectiveValue": {"stringValue": ""}},
+                            {"effectiveFormat": date},
+                        ]
+                    },
+                    {"values": [{}, {"effectiveFormat": date}, {"effectiveFormat": percent}]},
+                ]
+            },
+            {
+                "startRow": 3,
+                "startColumn": 1,
+                "rowData": [
+                    {"values": [{"effectiveValue": {"boolValue": False}}]},
+                    {"values": [{"effectiveValue": {"errorValue": {"type": "SOMETHING_NEW"}}}]},
+                    {"values": [{"effectiveFormat": date}, {}, {}, {"effectiveFormat": date}]},
+                ],
+            },
+        ],
+    }
+    tab = _raw_tab(sheet)
+    assert (tab.title, tab.gid, tab.header) == ("Measurements", 7, ("ID", "Date", None, None))
+    assert [row.cells for row in tab.rows] == [
+        ("I-1", datetime(2021, 1, 1), 0.25, "#N/A"),
+        (None, None, None, None),
+        (None, False, None, None),
+        (None, "#ERROR!", None, None),
+    ]
+    assert [row.number for row in tab.rows] == [2, 3, 4, 5]
+    assert tab.percent_cells == {(2, 2)}
+
+
+def test_a_tab_without_grid_data_has_no_header_and_no_rows() -> None:
+    """An empty tab (`data: [{}]`, or no `data`) reads as no cells at all."""
+    for sheet in (
+        {"properties": {"title": "Lessons"}, "data": [{}]},
+        {"properties": {"title": "X"}},
+    ):
+        tab = _raw_tab(sheet)
+        assert (tab.header, tab.rows, tab.percent_cells) == ((), (), frozenset())
 
 
 def test_a_google_sheets_issue_carries_its_cell_link() -> None:
