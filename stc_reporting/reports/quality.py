@@ -25,11 +25,13 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from docxtpl import DocxTemplate, RichText
-from jinja2 import FileSystemLoader
+from jinja2 import FileSystemLoader, Template
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
@@ -486,19 +488,24 @@ def render_dq_report(
     Arguments as `build_dq_context`; without `wording`, the English labels beside
     the templates are used for the report. Each collaborative's page is in its
     language in `languages` (collaborative id to language code; English when absent).
+    Each language's labels are read, and each template compiled, once for all pages.
     """
     wording = wording or load_labels(templates=templates)
     context = build_dq_context(
         rollups, collaboratives, trackers, followup, program, made_on, wording
     )
     kind = DocumentKind.DATA_QUALITY_REPORT
+    word = WordRenderer(templates)
     documents = [
         RenderedDocument(f"{REPORT_NAME}.html", kind, None, render_dq_html(context, templates)),
-        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, render_dq_docx(context, templates)),
+        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, word.render(context)),
     ]
     tracker_of = {t.collaborative: t for t in trackers}
+    labels: dict[str, ReportLabels] = {}
     for collaborative in collaboratives:
         language = (languages or {}).get(collaborative.id, DEFAULT_LANGUAGE)
+        if language not in labels:
+            labels[language] = load_labels(language, templates)
         page = build_page_context(
             rollups,
             collaborative,
@@ -506,18 +513,22 @@ def render_dq_report(
             followup,
             program,
             made_on,
-            load_labels(language, templates),
+            labels[language],
         )
-        documents += _page_documents(collaborative.id, page, language, templates)
+        documents += _page_documents(collaborative.id, page, language, templates, word)
     return documents
 
 
 def _page_documents(
-    collaborative: str, page: DataQualityContext, language: str, templates: Path
+    collaborative: str,
+    page: DataQualityContext,
+    language: str,
+    templates: Path,
+    word: WordRenderer,
 ) -> list[RenderedDocument]:
     path, kind = f"{PAGES_FOLDER}/{collaborative}", DocumentKind.DATA_QUALITY_PAGE
     html = render_dq_html(page, templates, language)
-    docx = render_dq_docx(page, templates, language)
+    docx = word.render(page, language)
     return [
         RenderedDocument(f"{path}.html", kind, collaborative, html),
         RenderedDocument(f"{path}.docx", kind, collaborative, docx),
@@ -541,10 +552,105 @@ def render_dq_html(
     language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """Render the self-contained HTML page."""
-    environment = SandboxedEnvironment(loader=FileSystemLoader(templates), autoescape=True)
-    template = environment.get_template(template_for(HTML_TEMPLATE, language, templates))
+    template = _html_environment(templates).get_template(
+        template_for(HTML_TEMPLATE, language, templates)
+    )
     page = template.render(language=language, **context.model_dump())
     return page.encode("utf-8")
+
+
+@lru_cache(maxsize=8)
+def _html_environment(templates: Path) -> SandboxedEnvironment:
+    """One environment per templates folder: it compiles each page template once.
+
+    Jinja's loader checks the file's modification time on every use, so an edited
+    template is compiled again; 500 pages no longer parse the same template 500 times.
+    """
+    return SandboxedEnvironment(loader=FileSystemLoader(templates), autoescape=True)
+
+
+class _CompiledOnceEnvironment(SandboxedEnvironment):
+    """The reports' Jinja environment, compiling each distinct template source once.
+
+    docxtpl hands the environment a document part's whole XML as a string for each
+    document; every page of one Word template has the same XML, so it is compiled once.
+    """
+
+    def __init__(self) -> None:
+        base = template_environment()
+        super().__init__(autoescape=base.autoescape, undefined=base.undefined)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        """The compiled template of `source`: compiled on first use, then reused."""
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+class _PatchedOnceTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl is untyped
+    """A Word template whose XML docxtpl cleans for Jinja once per render of many pages.
+
+    `patch_xml` is a pure function of the XML (a long chain of regular expressions),
+    so its result is shared by every document made from the same template.
+    """
+
+    def __init__(self, path: Path, patched: dict[str, str]) -> None:
+        super().__init__(path)
+        self._patched = patched
+
+    def patch_xml(self, src_xml: str) -> str:
+        """`src_xml` cleaned for Jinja by docxtpl, once per distinct XML."""
+        if src_xml not in self._patched:
+            self._patched[src_xml] = super().patch_xml(src_xml)
+        return self._patched[src_xml]
+
+
+class WordRenderer:
+    """Renders the report and many pages from the same Word templates, preparing them once.
+
+    Args:
+        templates: The folder of the Word templates.
+    """
+
+    def __init__(self, templates: Path = TEMPLATES_DIR) -> None:
+        self.templates = templates
+        self._environment = _CompiledOnceEnvironment()
+        self._patched: dict[str, str] = {}
+
+    def render(self, context: DataQualityContext, language: str = DEFAULT_LANGUAGE) -> bytes:
+        """Render the Word version of `context`; Google Sheets cells become links."""
+        path = self.templates / template_for(DOCX_TEMPLATE, language, self.templates)
+        document = _PatchedOnceTemplate(path, self._patched)
+        data = context.model_dump()
+        for section in data["collaboratives"]:
+            for tab in section["tabs"]:
+                for line in tab["issues"]:
+                    line["cell"] = _cell_text(document, line)
+        document.render(data, jinja_env=self._environment, autoescape=True)
+        buffer = io.BytesIO()
+        document.docx.core_properties.title = context.title
+        make_accessible(document.docx, context.document_language)
+        document.save(buffer)
+        return reproducible_zip(buffer.getvalue())
+
+
+def _cell_text(document: DocxTemplate, line: dict[str, str]) -> RichText:
+    # The template prints the cell with `{{r }}`, so a link is a run of its own (a
+    # hyperlink inside a run's text is no hyperlink in Word); the size is the
+    # template's for that table (9 pt).
+    cell = line["cell"] or "—"
+    if not line["link"]:
+        return RichText(cell, size=CELL_SIZE)
+    return RichText(
+        cell,
+        url_id=document.build_url_id(line["link"]),
+        color="2E75B6",
+        underline=True,
+        size=CELL_SIZE,
+    )
 
 
 def render_dq_docx(
@@ -552,30 +658,5 @@ def render_dq_docx(
     templates: Path = TEMPLATES_DIR,
     language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """Render the Word version; Google Sheets cells become links."""
-    document = DocxTemplate(templates / template_for(DOCX_TEMPLATE, language, templates))
-    data = context.model_dump()
-    for section in data["collaboratives"]:
-        for tab in section["tabs"]:
-            for line in tab["issues"]:
-                # The template prints the cell with `{{r }}`, so a link is a run of its own
-                # (a hyperlink inside a run's text is no hyperlink in Word); the size is
-                # the template's for that table (9 pt).
-                cell = line["cell"] or "—"
-                line["cell"] = (
-                    RichText(
-                        cell,
-                        url_id=document.build_url_id(line["link"]),
-                        color="2E75B6",
-                        underline=True,
-                        size=CELL_SIZE,
-                    )
-                    if line["link"]
-                    else RichText(cell, size=CELL_SIZE)
-                )
-    document.render(data, jinja_env=template_environment(), autoescape=True)
-    buffer = io.BytesIO()
-    document.docx.core_properties.title = context.title
-    make_accessible(document.docx, context.document_language)
-    document.save(buffer)
-    return reproducible_zip(buffer.getvalue())
+    """Render the Word version of one report or page (`WordRenderer` for many)."""
+    return WordRenderer(templates).render(context, language)
