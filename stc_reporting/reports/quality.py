@@ -8,6 +8,12 @@ a month-by-month grid of tracker submissions and every issue grouped by tab,
 most serious first, each with its cell, value (masked for privacy) and fix.
 Issues in a Google Sheet link to their cell.
 
+A run of more than `DETAILED_AT_MOST` collaboratives gets a program summary
+instead, short at 500 collaboratives: the overview lists the collaboratives that
+could not report, then those with the most errors, and counts the others; the
+open issues are counted by rule; the changes since the last run are capped; and
+each collaborative's issues are on its own page only.
+
 Beside it, each collaborative of the run gets its own data-quality page
 (`data-quality/<id>.html` and `.docx`): the same report, from the same templates,
 scoped to that collaborative alone (its issues, fixes, month grid and follow-up,
@@ -63,6 +69,10 @@ REPORT_NAME = "data-quality-report"
 PAGES_FOLDER = "data-quality"
 """Each collaborative's page: `data-quality/<collaborative id>.html` and `.docx`."""
 CELL_SIZE = 18  # half-points: the issue tables' 9 pt
+DETAILED_AT_MOST = 25
+"""The most collaboratives the internal report details one by one (and lists in full)."""
+CHANGES_AT_MOST = 50
+"""The most new (and fixed) issues the internal report lists; the others are counted."""
 
 
 class IssueLine(BaseModel):
@@ -131,6 +141,34 @@ class CollaborativeSection(BaseModel):
     issue_count: int
 
 
+class OverviewRow(BaseModel):
+    """A collaborative's line in the internal report's overview.
+
+    `link` goes to its section of the report (`#collaborative-3`) or, in a program
+    summary, to its own page (`data-quality/<id>.html`).
+    """
+
+    name: str
+    status: str
+    errors: int
+    warnings: int
+    privacy: int
+    rows_excluded: int
+    completeness: str
+    timeliness: str
+    link: str
+
+
+class RuleCount(BaseModel):
+    """How many open issues break one rule, in how many collaboratives."""
+
+    severity: str
+    severity_label: str
+    rule: str
+    issues: int
+    collaboratives: int
+
+
 class ChangeLine(BaseModel):
     """An issue that appeared or was fixed since the last run."""
 
@@ -147,6 +185,11 @@ class DataQualityContext(BaseModel):
     `scope` is empty for the internal report of every collaborative of the run, and
     the collaborative's name on its page: the templates leave out the overview of
     all collaboratives and the collaborative columns there.
+
+    `detailed` is False for a program summary (more than `DETAILED_AT_MOST`
+    collaboratives): `collaboratives` is then empty, `overview` holds the worst
+    first, `overview_more` counts the others, `by_rule` counts the open issues by
+    rule, and `new_more`/`fixed_more` count the changes not listed.
     """
 
     scope: str
@@ -165,6 +208,12 @@ class DataQualityContext(BaseModel):
     structural: list[ChangeLine]
     collaboratives: list[CollaborativeSection]
     document_language: str
+    detailed: bool = True
+    overview: list[OverviewRow] = []
+    overview_more: list[str] = []
+    by_rule: list[RuleCount] = []
+    new_more: str = ""
+    fixed_more: str = ""
 
 
 def cell_link(issue: Issue) -> str:
@@ -357,6 +406,7 @@ def build_dq_context(
     """
     as_of = rollups.as_of
     words = wording.quality
+    detailed = bool(scope) or len(collaboratives) <= DETAILED_AT_MOST
     names = {c.id: c.name for c in collaboratives}
     by_collaborative: dict[str, list[TrackedIssue]] = {c.id: [] for c in collaboratives}
     for tracked in followup.tracked:
@@ -364,6 +414,30 @@ def build_dq_context(
     tracker_of = {t.collaborative: t for t in trackers}
     combined_label = list(rollups.periods)[-1]  # years first, the combined period last
     data_as_of = long_date(as_of, wording.dates, wording.locale)
+    rows = _overview_rows(rollups, collaboratives, combined_label, detailed, wording)
+    shown = rows if detailed else _worst_first(rows)[:DETAILED_AT_MOST]
+    new_issues = [
+        ChangeLine(
+            collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
+            tab=t.issue.tab,
+            column=t.issue.column,
+            rule=t.issue.rule,
+            detail=words.row.format(row=t.issue.row) if t.issue.row else "",
+        )
+        for t in followup.tracked
+        if t.status == "new" and t.issue.collaborative in followup.compared
+    ]
+    fixed_issues = [
+        ChangeLine(
+            collaborative=names.get(f.collaborative, f.collaborative),
+            tab=f.tab,
+            column=f.column,
+            rule=f.rule,
+            detail=words.status_open.format(month=f.since),
+        )
+        for f in followup.fixed
+    ]
+    cap = None if detailed else CHANGES_AT_MOST
     return DataQualityContext(
         scope=scope,
         title=(
@@ -379,27 +453,10 @@ def build_dq_context(
         open_count=followup.count("open"),
         fixed_count=followup.count("fixed"),
         acknowledged_count=followup.count("acknowledged"),
-        new_issues=[
-            ChangeLine(
-                collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
-                tab=t.issue.tab,
-                column=t.issue.column,
-                rule=t.issue.rule,
-                detail=words.row.format(row=t.issue.row) if t.issue.row else "",
-            )
-            for t in followup.tracked
-            if t.status == "new" and t.issue.collaborative in followup.compared
-        ],
-        fixed_issues=[
-            ChangeLine(
-                collaborative=names.get(f.collaborative, f.collaborative),
-                tab=f.tab,
-                column=f.column,
-                rule=f.rule,
-                detail=words.status_open.format(month=f.since),
-            )
-            for f in followup.fixed
-        ],
+        new_issues=new_issues[:cap],
+        fixed_issues=fixed_issues[:cap],
+        new_more=_more(words.more_changes, len(new_issues) - len(new_issues[:cap])),
+        fixed_more=_more(words.more_changes, len(fixed_issues) - len(fixed_issues[:cap])),
         acknowledgement_problems=followup.acknowledgement_problems,
         document_language=wording.report.document_language,
         structural=[
@@ -424,9 +481,107 @@ def build_dq_context(
                 as_of,
                 wording,
             )
-            for c in collaboratives
+            for c in (collaboratives if detailed else ())
         ],
+        detailed=detailed,
+        overview=[row for _, row in shown],
+        overview_more=[] if detailed else _overview_more(rows, shown, words),
+        by_rule=[] if detailed else _by_rule(followup.tracked, words),
     )
+
+
+def _overview_rows(
+    rollups: Rollups,
+    collaboratives: Sequence[CollaborativeConfig],
+    combined_label: str,
+    detailed: bool,
+    wording: ReportLabels,
+) -> list[tuple[CollaborativeEntry, OverviewRow]]:
+    """Each collaborative's overview line, config order, with its rollups entry."""
+    rate = NumberFormat(wording.locale).rate
+    rows = []
+    for number, collaborative in enumerate(collaboratives, start=1):
+        entry = rollups.collaboratives[collaborative.id]
+        combined = (entry.periods or {}).get(combined_label)
+        quality = entry.data_quality
+        link = f"#collaborative-{number}" if detailed else f"{PAGES_FOLDER}/{collaborative.id}.html"
+        row = OverviewRow(
+            name=collaborative.name,
+            status=entry.status,
+            errors=quality.errors,
+            warnings=quality.warnings,
+            privacy=quality.privacy,
+            rows_excluded=quality.rows_excluded,
+            completeness=rate(combined.reporting_completeness if combined else None),
+            timeliness=rate(combined.reporting_timeliness if combined else None),
+            link=link,
+        )
+        rows.append((entry, row))
+    return rows
+
+
+def _worst_first(
+    rows: Sequence[tuple[CollaborativeEntry, OverviewRow]],
+) -> list[tuple[CollaborativeEntry, OverviewRow]]:
+    """Those that could not report, then the most errors, privacy issues and warnings."""
+    return sorted(
+        rows,
+        key=lambda pair: (
+            pair[1].status == "ok",
+            -pair[1].errors,
+            -pair[1].privacy,
+            -pair[1].warnings,
+        ),
+    )
+
+
+def _open_issues(row: OverviewRow) -> bool:
+    return bool(row.errors or row.warnings or row.privacy)
+
+
+def _overview_more(
+    rows: Sequence[tuple[CollaborativeEntry, OverviewRow]],
+    shown: Sequence[tuple[CollaborativeEntry, OverviewRow]],
+    words: QualityWords,
+) -> list[str]:
+    """The collaboratives the overview leaves out, counted: failed, with issues, without."""
+    listed = {id(row) for _, row in shown}
+    rest = [row for _, row in rows if id(row) not in listed]
+    failed = [row for row in rest if row.status != "ok"]
+    with_issues = [row for row in rest if row.status == "ok" and _open_issues(row)]
+    counts = (
+        (words.more_failed, len(failed)),
+        (words.more_with_issues, len(with_issues)),
+        (words.more_without_issues, len(rest) - len(failed) - len(with_issues)),
+    )
+    return [_more(sentence, count) for sentence, count in counts if count]
+
+
+def _more(sentence: str, count: int) -> str:
+    return sentence.format(count=f"{count:,}") if count else ""
+
+
+def _by_rule(tracked: Sequence[TrackedIssue], words: QualityWords) -> list[RuleCount]:
+    """The open issues counted by rule: most serious first, then the most frequent."""
+    issues: dict[tuple[Severity, str], int] = {}
+    where: dict[tuple[Severity, str], set[str]] = {}
+    for item in tracked:
+        if item.status == "acknowledged":
+            continue
+        key = (item.issue.severity, item.issue.rule)
+        issues[key] = issues.get(key, 0) + 1
+        where.setdefault(key, set()).add(item.issue.collaborative)
+    ranked = sorted(issues, key=lambda key: (SEVERITY_ORDER[key[0]], -issues[key], key[1]))
+    return [
+        RuleCount(
+            severity=severity.value,
+            severity_label=str(getattr(words.severities, severity.value)),
+            rule=rule,
+            issues=issues[(severity, rule)],
+            collaboratives=len(where[(severity, rule)]),
+        )
+        for severity, rule in ranked
+    ]
 
 
 def followup_of(followup: FollowUp, collaborative: str) -> FollowUp:
