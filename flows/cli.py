@@ -270,7 +270,12 @@ class _ProgressHandler(logging.Handler):
 
 
 def _print_run_summary(summary: object) -> None:
-    from stc_reporting.outputs.summary import RunSummary
+    from stc_reporting.outputs.summary import (
+        SHOWN_AT_MOST,
+        RunSummary,
+        files_written,
+        rows_to_show,
+    )
 
     assert isinstance(summary, RunSummary)
     table = Table(title=f"Data as of {summary.as_of}", title_justify="left")
@@ -278,13 +283,16 @@ def _print_run_summary(summary: object) -> None:
         table.add_column(
             header, justify="left" if header in ("Collaborative", "Status") else "right"
         )
-    for c in summary.collaboratives:
+    rows = rows_to_show(summary.collaboratives)
+    for c in rows.shown:
         status = "[green]ok[/]" if c.status == "ok" else f"[red]failed[/]: {escape(c.reason or '')}"
         counts = (str(c.errors), str(c.warnings), str(c.privacy), str(c.rows_excluded))
         table.add_row(Text(c.name), status, *counts)
     console.print(table)
+    for line in rows.more:
+        console.print(f"… {escape(line)}.", highlight=False)
     reports = [f for f in summary.files if f.startswith("reports/")]
-    others = [f for f in summary.files if not f.startswith("reports/")]
+    others = files_written([f for f in summary.files if not f.startswith("reports/")])
     console.print(f"Wrote to [bold]{escape(summary.out_dir)}[/]: {', '.join(others)}")
     console.print(f"Report drafts for review: {len(reports)} in {escape(summary.out_dir)}/reports/")
     for failure in summary.report_failures:
@@ -292,7 +300,10 @@ def _print_run_summary(summary: object) -> None:
     for note in summary.notes:
         console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
     if summary.failed:
-        names = ", ".join(c.id for c in summary.failed)
+        failed = [c.id for c in summary.failed]
+        names = ", ".join(failed[:SHOWN_AT_MOST])
+        if len(failed) > SHOWN_AT_MOST:
+            names += f" and {len(failed) - SHOWN_AT_MOST:,} more"
         console.print(f"[bold red]{len(summary.failed)} collaborative(s) failed:[/] {names}")
     elif summary.report_failures:
         count = len(summary.report_failures)

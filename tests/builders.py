@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from stc_reporting.contract.tabs import ACTIVITIES, PARTNERS, TABS, headers
 from stc_reporting.outputs.folder import OutputFolder
+from stc_reporting.outputs.summary import CollaborativeSummary, RunSummary
 from stc_reporting.outputs.writer import WrittenFile, write_run
 from stc_reporting.reports.document import RenderedDocument
 from stc_reporting.sources import RawTab, RawTracker, rows_from_grid
@@ -148,3 +149,37 @@ def write_documents(out: Path, documents: Sequence[RenderedDocument]) -> list[Wr
     """Write documents into `out` as a run does: a locked transaction of the folder."""
     with OutputFolder(out).open() as session, session.transaction() as transaction:
         return write_run(transaction, documents)
+
+
+def portfolio_summary(
+    size: int, failed: Sequence[int] = (), with_problems: Sequence[int] = (), out_dir: str = "out"
+) -> RunSummary:
+    """The summary of a run of `size` collaboratives `c001`…: a few failed, some with problems.
+
+    Collaborative `i` (from 1) failed when `i` is in `failed`; it has `i` errors and
+    one warning when in `with_problems`; the others reported with no problem. Each
+    wrote its draft and its data-quality pages.
+    """
+    entries = []
+    for number in range(1, size + 1):
+        identifier = f"c{number:03d}"
+        if number in failed:
+            entry = CollaborativeSummary(
+                id=identifier, name=f"Group {number}", status="failed", reason="no Partners tab"
+            )
+        else:
+            problems = number in with_problems
+            entry = CollaborativeSummary(
+                id=identifier,
+                name=f"Group {number}",
+                status="ok",
+                errors=number if problems else 0,
+                warnings=int(problems),
+            )
+        entries.append(entry)
+    files = ["rollups.json", "issues.csv", "data-quality-report.html", "manifest.json"]
+    for entry in entries:
+        files += [f"data-quality/{entry.id}.html", f"data-quality/{entry.id}.docx"]
+        if entry.status == "ok":
+            files.append(f"reports/collaborative-{entry.id}.docx")
+    return RunSummary(out_dir=out_dir, as_of="2021-10-31", collaboratives=entries, files=files)

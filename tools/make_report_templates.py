@@ -1135,19 +1135,19 @@ SEVERITY_COLOURS = (
 )
 
 
-def _severity_cell(table: Table, row: int) -> None:
-    """Colour the severity in its own colour, as the HTML page does."""
+def _severity_cell(table: Table, row: int, item: str = "i") -> None:
+    """Colour the severity of the loop's `item` in its own colour, as the HTML page does."""
     cell = table.rows[row].cells[0]
     paragraph = cell.paragraphs[0]
     for run in list(paragraph.runs):
         run._r.getparent().remove(run._r)
     for index, (severity, colour) in enumerate(SEVERITY_COLOURS):
         keyword = "if" if index == 0 else "elif"
-        paragraph.add_run(f"{{%r {keyword} i.severity == '{severity}' %}}")
-        run = paragraph.add_run("{{ i.severity_label }}")
+        paragraph.add_run(f"{{%r {keyword} {item}.severity == '{severity}' %}}")
+        run = paragraph.add_run(f"{{{{ {item}.severity_label }}}}")
         run.bold, run.font.size, run.font.color.rgb = True, Pt(9), colour
     paragraph.add_run("{%r else %}")
-    paragraph.add_run("{{ i.severity_label }}").font.size = Pt(9)
+    paragraph.add_run(f"{{{{ {item}.severity_label }}}}").font.size = Pt(9)
     paragraph.add_run("{%r endif %}")
 
 
@@ -1181,6 +1181,9 @@ def _change_tables(document: DocumentType, collaborative_column: bool) -> None:
         [4.2, 2.6, 3.4, 2.2, 4.5] if collaborative_column else [3.5, 4.2, 2.8, 6.4],
         aligns="LLLLL"[: 4 + collaborative_column],
     )
+    _tag(document, "{%p if new_more %}")
+    _paragraph(document, "{{ new_more }}.", colour=GREY, size=9.5)
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p endif %}")
     _tag(document, "{%p if fixed_issues %}")
     document.add_heading("Fixed since the last check", level=2)
@@ -1192,17 +1195,30 @@ def _change_tables(document: DocumentType, collaborative_column: bool) -> None:
         [4.2, 2.6, 3.4, 4.2, 2.5] if collaborative_column else [3.5, 4.2, 5.4, 3.8],
         aligns="LLLLL"[: 4 + collaborative_column],
     )
+    _tag(document, "{%p if fixed_more %}")
+    _paragraph(document, "{{ fixed_more }}.", colour=GREY, size=9.5)
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p endif %}")
 
 
 def _dq_overview(document: DocumentType) -> None:
     """The internal report's table of every collaborative (not on a collaborative's page)."""
     document.add_heading("Overview", level=1)
+    _tag(document, "{%p if detailed %}")
     _intro(
         document,
         "Open issues by collaborative, and how complete and timely its monthly tracker "
         "updates were. Each collaborative's issues follow, one collaborative per page.",
     )
+    _tag(document, "{%p else %}")
+    _intro(
+        document,
+        "Open issues by collaborative, and how complete and timely its monthly tracker "
+        "updates were: those that could not report first, then those with the most errors. "
+        "Each collaborative's issues, cell by cell, are on its own page in the run's "
+        "data-quality folder.",
+    )
+    _tag(document, "{%p endif %}")
     table = _loop_table(
         document,
         [
@@ -1223,9 +1239,10 @@ def _dq_overview(document: DocumentType) -> None:
             "{{ s.completeness }}",
             "{{ s.timeliness }}",
         ],
-        "s in collaboratives",
+        "s in overview",
         [5.1, 1.3, 1.6, 1.4, 2.1, 2.3, 2.1],
     )
+    _may_split(table)
     paragraph = table.rows[2].cells[0].paragraphs[0]
     paragraph.add_run("{%r if s.status == 'failed' %}")
     run = paragraph.add_run()
@@ -1234,6 +1251,43 @@ def _dq_overview(document: DocumentType) -> None:
     run.bold, run.font.size = True, Pt(8)
     run.font.color.rgb = RGBColor(0xB4, 0x26, 0x1A)
     paragraph.add_run("{%r endif %}")
+    _tag(document, "{%p for line in overview_more %}")
+    _paragraph(document, "{{ line }}.", colour=GREY, size=9.5)
+    _tag(document, "{%p endfor %}")
+    _dq_by_rule(document)
+
+
+def _dq_by_rule(document: DocumentType) -> None:
+    """A program summary's open issues counted by rule (not in a detailed report)."""
+    _tag(document, "{%p if by_rule %}")
+    document.add_heading("Issues by rule", level=1)
+    _intro(
+        document,
+        "Every open issue of the run, counted by the rule it breaks. Each collaborative's "
+        "page says which cells to fix.",
+    )
+    table = _loop_table(
+        document,
+        ["Severity", "Rule", "Issues", "Collaboratives"],
+        ["{{ r.severity_label }}", "{{ r.rule }}", "{{ r.issues }}", "{{ r.collaboratives }}"],
+        "r in by_rule",
+        [SEVERITY_WIDTH, 8.0, 2.4, 3.2],
+        aligns="LLRR",
+    )
+    _severity_cell(table, 2, "r")
+    _may_split(table)
+    _tag(document, "{%p endif %}")
+
+
+def _may_split(table: Table) -> None:
+    """Let a long table run on to the next page (its header repeats), not jump there whole.
+
+    Every cell's text keeps with the next by default, which holds a small table
+    together; a table of 25 collaboratives would then leave a page blank before it.
+    """
+    for cell in table.rows[2].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = False
 
 
 def _dq_changes(document: DocumentType) -> None:

@@ -14,7 +14,12 @@ from urllib.parse import quote
 
 from stc_reporting.figures.document import Rollups
 from stc_reporting.issues import Issue, Severity
-from stc_reporting.outputs.summary import CollaborativeSummary, RunSummary
+from stc_reporting.outputs.summary import (
+    SHOWN_AT_MOST,
+    CollaborativeSummary,
+    RunSummary,
+    rows_to_show,
+)
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.reports.document import DocumentKind
 from stc_reporting.reports.formatting import fmt_money
@@ -181,13 +186,15 @@ def summary_markdown(
         if failed
         else "**Every collaborative reported.**"
     )
+    rows = rows_to_show(summary.collaboratives)
     lines = [
         f"# {run_name}",
         f"Data as of {summary.as_of}. {verdict}",
         "| Collaborative | Status | Errors | Warnings | Privacy |",
         "|---|---|---:|---:|---:|",
-        *(_status_line(entry) for entry in summary.collaboratives),
+        *(_status_line(entry) for entry in rows.shown),
         "",
+        *(f"… {line}.\n" for line in rows.more),
         *(f"**Report not made:** {failure}" for failure in summary.report_failures),
         *headline_figures(rollups),
         "",
@@ -197,19 +204,28 @@ def summary_markdown(
             for link in links
             if link.kind is not DocumentKind.DATA_QUALITY_PAGE
         ),
-        *_pages_line(links),
+        *_pages_line(links, {entry.name for entry in rows.shown}),
         f"- Every file of this run: `{summary.out_dir}`",
         *(f"\n> {note}" for note in summary.notes),
     ]
     return "\n".join(lines)
 
 
-def _pages_line(links: Sequence[RunLink]) -> list[str]:
-    """The collaboratives' data-quality pages in one line, not one line each."""
+def _pages_line(links: Sequence[RunLink], shown: set[str]) -> list[str]:
+    """The collaboratives' data-quality pages in one line, not one line each.
+
+    Beyond `SHOWN_AT_MOST` pages, only those of the collaboratives the summary table
+    lists (`shown`, by name) are linked, and the others counted: they are all in the
+    run's `data-quality/` folder.
+    """
     pages = [link for link in links if link.kind is DocumentKind.DATA_QUALITY_PAGE]
     if not pages:
         return []
-    listed = " · ".join(f"[{link.name or link.text}]({link.url})" for link in pages)
+    linked = pages if len(pages) <= SHOWN_AT_MOST else [p for p in pages if p.name in shown]
+    listed = " · ".join(f"[{link.name or link.text}]({link.url})" for link in linked)
+    more = len(pages) - len(linked)
+    if more:
+        listed += f" · and {more:,} more in the run's `data-quality/` folder"
     return [f"- Data-quality page of each collaborative, to forward to it: {listed}"]
 
 
@@ -230,7 +246,8 @@ def review_markdown(
         "",
         "### What to look at before approving",
     ]
-    for entry in summary.collaboratives:
+    rows = rows_to_show(summary.collaboratives)
+    for entry in rows.shown:
         if entry.status != "ok":
             lines.append(f"- **{entry.name}** failed and has no report: {entry.reason}")
             continue
@@ -245,6 +262,7 @@ def review_markdown(
             )
         )
         lines.append(f"- **{entry.name}**: {counts}" + (f" ({detail})" if detail else ""))
+    lines += [f"- … {line}." for line in rows.more]
     quality = [link for link in links if link.kind is DocumentKind.DATA_QUALITY_REPORT]
     lines += [
         *(f"\nEvery issue, cell by cell: [{link.text}]({link.url})." for link in quality),

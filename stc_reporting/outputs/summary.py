@@ -1,4 +1,9 @@
-"""What a run produced, for the CLI's closing lines and the flow's return value."""
+"""What a run produced, for the CLI's closing lines and the flow's return value.
+
+At scale (hundreds of collaboratives) a table of every collaborative is not read:
+`rows_to_show` keeps a short table (failures first, then those with problems) and
+counts the rest in a line or two, whose words are here, for the CLI and the run page.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,19 @@ class CollaborativeSummary(BaseModel):
     warnings: int = 0
     privacy: int = 0
     rows_excluded: int = 0
+
+
+SHOWN_AT_MOST = 25
+"""The most collaboratives a run's summary table lists; the others are counted."""
+
+MORE_FAILED = "and {count} more {collaboratives} failed: the data-quality report says why"
+MORE_WITH_PROBLEMS = (
+    "and {count} more {collaboratives} reported with errors, warnings or privacy issues: "
+    "the data-quality report counts them"
+)
+MORE_WITH_NO_PROBLEM = "and {count} more {collaboratives} reported with no problem"
+COLLABORATIVE, COLLABORATIVES = "collaborative", "collaboratives"
+FILES_IN_FOLDER = "{folder}/ ({count} files)"
 
 
 class RunSummary(BaseModel):
@@ -55,6 +73,80 @@ class RunSummary(BaseModel):
     def exit_code(self) -> int:
         """0 when every selected collaborative reported, 1 when any failed or lost its report."""
         return 1 if self.failed or self.report_failures else 0
+
+
+class SummaryRows(BaseModel):
+    """The rows a summary table lists, and the collaboratives it only counts.
+
+    Attributes:
+        shown: The rows to list, in the order to list them.
+        more: One line per group of collaboratives left out, with their number.
+    """
+
+    shown: list[CollaborativeSummary]
+    more: list[str] = []
+
+
+def has_problem(entry: CollaborativeSummary) -> bool:
+    """Whether a collaborative failed or has an open error, warning or privacy issue."""
+    return entry.status != "ok" or bool(entry.errors or entry.warnings or entry.privacy)
+
+
+def rows_to_show(
+    collaboratives: Sequence[CollaborativeSummary], at_most: int = SHOWN_AT_MOST
+) -> SummaryRows:
+    """The summary table's rows: every collaborative when they fit, else the worst first.
+
+    Up to `at_most` collaboratives are listed as they are, in config order (a run of a
+    few collaboratives looks as it always did). Beyond, the table lists failures first,
+    then the collaboratives with the most errors, privacy issues and warnings, at most
+    `at_most` in all, and counts the rest by what happened to them: more failures, more
+    with problems, and those that reported with no problem.
+    """
+    if len(collaboratives) <= at_most:
+        return SummaryRows(shown=list(collaboratives))
+    ranked = sorted(
+        (c for c in collaboratives if has_problem(c)),
+        key=lambda c: (c.status == "ok", -c.errors, -c.privacy, -c.warnings),
+    )
+    shown, rest = ranked[:at_most], ranked[at_most:]
+    failed = sum(1 for c in rest if c.status != "ok")
+    counts = (
+        (MORE_FAILED, failed),
+        (MORE_WITH_PROBLEMS, len(rest) - failed),
+        (MORE_WITH_NO_PROBLEM, len(collaboratives) - len(ranked)),
+    )
+    return SummaryRows(
+        shown=shown,
+        more=[_counted(sentence, count) for sentence, count in counts if count],
+    )
+
+
+def _counted(sentence: str, count: int) -> str:
+    noun = COLLABORATIVE if count == 1 else COLLABORATIVES
+    return sentence.format(count=f"{count:,}", collaboratives=noun)
+
+
+def files_written(files: Sequence[str], at_most: int = SHOWN_AT_MOST) -> list[str]:
+    """The files to name in a run's closing line: each, or per folder when there are many.
+
+    Up to `at_most` files are named one by one; beyond, the files at the top of the run
+    folder are named and each subfolder's counted (`data-quality/ (1,000 files)`).
+    """
+    if len(files) <= at_most:
+        return list(files)
+    folders: dict[str, int] = {}
+    named = []
+    for path in files:
+        folder, slash, _ = path.partition("/")
+        if slash:
+            folders[folder] = folders.get(folder, 0) + 1
+        else:
+            named.append(path)
+    return named + [
+        FILES_IN_FOLDER.format(folder=folder, count=f"{count:,}")
+        for folder, count in folders.items()
+    ]
 
 
 def summarise_run(

@@ -446,6 +446,10 @@ class QualityWords(_Labels):
     status_open: Annotated[str, _placeholders("month")]
     status_acknowledged: Annotated[str, _placeholders("reason")]
     severities: SeverityWords
+    more_failed: Annotated[str, _placeholders("count")]
+    more_with_issues: Annotated[str, _placeholders("count")]
+    more_without_issues: Annotated[str, _placeholders("count")]
+    more_changes: Annotated[str, _placeholders("count")]
 
 
 class ReportLabels(_Labels):

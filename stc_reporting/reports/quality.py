@@ -8,6 +8,12 @@ a month-by-month grid of tracker submissions and every issue grouped by tab,
 most serious first, each with its cell, value (masked for privacy) and fix.
 Issues in a Google Sheet link to their cell.
 
+A run of more than `DETAILED_AT_MOST` collaboratives gets a program summary
+instead, short at 500 collaboratives: the overview lists the collaboratives that
+could not report, then those with the most errors, and counts the others; the
+open issues are counted by rule; the changes since the last run are capped; and
+each collaborative's issues are on its own page only.
+
 Beside it, each collaborative of the run gets its own data-quality page
 (`data-quality/<id>.html` and `.docx`): the same report, from the same templates,
 scoped to that collaborative alone (its issues, fixes, month grid and follow-up,
@@ -25,11 +31,13 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from docxtpl import DocxTemplate, RichText
-from jinja2 import FileSystemLoader
+from jinja2 import FileSystemLoader, Template
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
@@ -61,6 +69,10 @@ REPORT_NAME = "data-quality-report"
 PAGES_FOLDER = "data-quality"
 """Each collaborative's page: `data-quality/<collaborative id>.html` and `.docx`."""
 CELL_SIZE = 18  # half-points: the issue tables' 9 pt
+DETAILED_AT_MOST = 25
+"""The most collaboratives the internal report details one by one (and lists in full)."""
+CHANGES_AT_MOST = 50
+"""The most new (and fixed) issues the internal report lists; the others are counted."""
 
 
 class IssueLine(BaseModel):
@@ -129,6 +141,34 @@ class CollaborativeSection(BaseModel):
     issue_count: int
 
 
+class OverviewRow(BaseModel):
+    """A collaborative's line in the internal report's overview.
+
+    `link` goes to its section of the report (`#collaborative-3`) or, in a program
+    summary, to its own page (`data-quality/<id>.html`).
+    """
+
+    name: str
+    status: str
+    errors: int
+    warnings: int
+    privacy: int
+    rows_excluded: int
+    completeness: str
+    timeliness: str
+    link: str
+
+
+class RuleCount(BaseModel):
+    """How many open issues break one rule, in how many collaboratives."""
+
+    severity: str
+    severity_label: str
+    rule: str
+    issues: int
+    collaboratives: int
+
+
 class ChangeLine(BaseModel):
     """An issue that appeared or was fixed since the last run."""
 
@@ -145,6 +185,11 @@ class DataQualityContext(BaseModel):
     `scope` is empty for the internal report of every collaborative of the run, and
     the collaborative's name on its page: the templates leave out the overview of
     all collaboratives and the collaborative columns there.
+
+    `detailed` is False for a program summary (more than `DETAILED_AT_MOST`
+    collaboratives): `collaboratives` is then empty, `overview` holds the worst
+    first, `overview_more` counts the others, `by_rule` counts the open issues by
+    rule, and `new_more`/`fixed_more` count the changes not listed.
     """
 
     scope: str
@@ -163,6 +208,12 @@ class DataQualityContext(BaseModel):
     structural: list[ChangeLine]
     collaboratives: list[CollaborativeSection]
     document_language: str
+    detailed: bool = True
+    overview: list[OverviewRow] = []
+    overview_more: list[str] = []
+    by_rule: list[RuleCount] = []
+    new_more: str = ""
+    fixed_more: str = ""
 
 
 def cell_link(issue: Issue) -> str:
@@ -355,6 +406,7 @@ def build_dq_context(
     """
     as_of = rollups.as_of
     words = wording.quality
+    detailed = bool(scope) or len(collaboratives) <= DETAILED_AT_MOST
     names = {c.id: c.name for c in collaboratives}
     by_collaborative: dict[str, list[TrackedIssue]] = {c.id: [] for c in collaboratives}
     for tracked in followup.tracked:
@@ -362,6 +414,30 @@ def build_dq_context(
     tracker_of = {t.collaborative: t for t in trackers}
     combined_label = list(rollups.periods)[-1]  # years first, the combined period last
     data_as_of = long_date(as_of, wording.dates, wording.locale)
+    rows = _overview_rows(rollups, collaboratives, combined_label, detailed, wording)
+    shown = rows if detailed else _worst_first(rows)[:DETAILED_AT_MOST]
+    new_issues = [
+        ChangeLine(
+            collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
+            tab=t.issue.tab,
+            column=t.issue.column,
+            rule=t.issue.rule,
+            detail=words.row.format(row=t.issue.row) if t.issue.row else "",
+        )
+        for t in followup.tracked
+        if t.status == "new" and t.issue.collaborative in followup.compared
+    ]
+    fixed_issues = [
+        ChangeLine(
+            collaborative=names.get(f.collaborative, f.collaborative),
+            tab=f.tab,
+            column=f.column,
+            rule=f.rule,
+            detail=words.status_open.format(month=f.since),
+        )
+        for f in followup.fixed
+    ]
+    cap = None if detailed else CHANGES_AT_MOST
     return DataQualityContext(
         scope=scope,
         title=(
@@ -377,27 +453,10 @@ def build_dq_context(
         open_count=followup.count("open"),
         fixed_count=followup.count("fixed"),
         acknowledged_count=followup.count("acknowledged"),
-        new_issues=[
-            ChangeLine(
-                collaborative=names.get(t.issue.collaborative, t.issue.collaborative),
-                tab=t.issue.tab,
-                column=t.issue.column,
-                rule=t.issue.rule,
-                detail=words.row.format(row=t.issue.row) if t.issue.row else "",
-            )
-            for t in followup.tracked
-            if t.status == "new" and t.issue.collaborative in followup.compared
-        ],
-        fixed_issues=[
-            ChangeLine(
-                collaborative=names.get(f.collaborative, f.collaborative),
-                tab=f.tab,
-                column=f.column,
-                rule=f.rule,
-                detail=words.status_open.format(month=f.since),
-            )
-            for f in followup.fixed
-        ],
+        new_issues=new_issues[:cap],
+        fixed_issues=fixed_issues[:cap],
+        new_more=_more(words.more_changes, len(new_issues) - len(new_issues[:cap])),
+        fixed_more=_more(words.more_changes, len(fixed_issues) - len(fixed_issues[:cap])),
         acknowledgement_problems=followup.acknowledgement_problems,
         document_language=wording.report.document_language,
         structural=[
@@ -422,9 +481,107 @@ def build_dq_context(
                 as_of,
                 wording,
             )
-            for c in collaboratives
+            for c in (collaboratives if detailed else ())
         ],
+        detailed=detailed,
+        overview=[row for _, row in shown],
+        overview_more=[] if detailed else _overview_more(rows, shown, words),
+        by_rule=[] if detailed else _by_rule(followup.tracked, words),
     )
+
+
+def _overview_rows(
+    rollups: Rollups,
+    collaboratives: Sequence[CollaborativeConfig],
+    combined_label: str,
+    detailed: bool,
+    wording: ReportLabels,
+) -> list[tuple[CollaborativeEntry, OverviewRow]]:
+    """Each collaborative's overview line, config order, with its rollups entry."""
+    rate = NumberFormat(wording.locale).rate
+    rows = []
+    for number, collaborative in enumerate(collaboratives, start=1):
+        entry = rollups.collaboratives[collaborative.id]
+        combined = (entry.periods or {}).get(combined_label)
+        quality = entry.data_quality
+        link = f"#collaborative-{number}" if detailed else f"{PAGES_FOLDER}/{collaborative.id}.html"
+        row = OverviewRow(
+            name=collaborative.name,
+            status=entry.status,
+            errors=quality.errors,
+            warnings=quality.warnings,
+            privacy=quality.privacy,
+            rows_excluded=quality.rows_excluded,
+            completeness=rate(combined.reporting_completeness if combined else None),
+            timeliness=rate(combined.reporting_timeliness if combined else None),
+            link=link,
+        )
+        rows.append((entry, row))
+    return rows
+
+
+def _worst_first(
+    rows: Sequence[tuple[CollaborativeEntry, OverviewRow]],
+) -> list[tuple[CollaborativeEntry, OverviewRow]]:
+    """Those that could not report, then the most errors, privacy issues and warnings."""
+    return sorted(
+        rows,
+        key=lambda pair: (
+            pair[1].status == "ok",
+            -pair[1].errors,
+            -pair[1].privacy,
+            -pair[1].warnings,
+        ),
+    )
+
+
+def _open_issues(row: OverviewRow) -> bool:
+    return bool(row.errors or row.warnings or row.privacy)
+
+
+def _overview_more(
+    rows: Sequence[tuple[CollaborativeEntry, OverviewRow]],
+    shown: Sequence[tuple[CollaborativeEntry, OverviewRow]],
+    words: QualityWords,
+) -> list[str]:
+    """The collaboratives the overview leaves out, counted: failed, with issues, without."""
+    listed = {id(row) for _, row in shown}
+    rest = [row for _, row in rows if id(row) not in listed]
+    failed = [row for row in rest if row.status != "ok"]
+    with_issues = [row for row in rest if row.status == "ok" and _open_issues(row)]
+    counts = (
+        (words.more_failed, len(failed)),
+        (words.more_with_issues, len(with_issues)),
+        (words.more_without_issues, len(rest) - len(failed) - len(with_issues)),
+    )
+    return [_more(sentence, count) for sentence, count in counts if count]
+
+
+def _more(sentence: str, count: int) -> str:
+    return sentence.format(count=f"{count:,}") if count else ""
+
+
+def _by_rule(tracked: Sequence[TrackedIssue], words: QualityWords) -> list[RuleCount]:
+    """The open issues counted by rule: most serious first, then the most frequent."""
+    issues: dict[tuple[Severity, str], int] = {}
+    where: dict[tuple[Severity, str], set[str]] = {}
+    for item in tracked:
+        if item.status == "acknowledged":
+            continue
+        key = (item.issue.severity, item.issue.rule)
+        issues[key] = issues.get(key, 0) + 1
+        where.setdefault(key, set()).add(item.issue.collaborative)
+    ranked = sorted(issues, key=lambda key: (SEVERITY_ORDER[key[0]], -issues[key], key[1]))
+    return [
+        RuleCount(
+            severity=severity.value,
+            severity_label=str(getattr(words.severities, severity.value)),
+            rule=rule,
+            issues=issues[(severity, rule)],
+            collaboratives=len(where[(severity, rule)]),
+        )
+        for severity, rule in ranked
+    ]
 
 
 def followup_of(followup: FollowUp, collaborative: str) -> FollowUp:
@@ -486,19 +643,24 @@ def render_dq_report(
     Arguments as `build_dq_context`; without `wording`, the English labels beside
     the templates are used for the report. Each collaborative's page is in its
     language in `languages` (collaborative id to language code; English when absent).
+    Each language's labels are read, and each template compiled, once for all pages.
     """
     wording = wording or load_labels(templates=templates)
     context = build_dq_context(
         rollups, collaboratives, trackers, followup, program, made_on, wording
     )
     kind = DocumentKind.DATA_QUALITY_REPORT
+    word = WordRenderer(templates)
     documents = [
         RenderedDocument(f"{REPORT_NAME}.html", kind, None, render_dq_html(context, templates)),
-        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, render_dq_docx(context, templates)),
+        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, word.render(context)),
     ]
     tracker_of = {t.collaborative: t for t in trackers}
+    labels: dict[str, ReportLabels] = {}
     for collaborative in collaboratives:
         language = (languages or {}).get(collaborative.id, DEFAULT_LANGUAGE)
+        if language not in labels:
+            labels[language] = load_labels(language, templates)
         page = build_page_context(
             rollups,
             collaborative,
@@ -506,18 +668,22 @@ def render_dq_report(
             followup,
             program,
             made_on,
-            load_labels(language, templates),
+            labels[language],
         )
-        documents += _page_documents(collaborative.id, page, language, templates)
+        documents += _page_documents(collaborative.id, page, language, templates, word)
     return documents
 
 
 def _page_documents(
-    collaborative: str, page: DataQualityContext, language: str, templates: Path
+    collaborative: str,
+    page: DataQualityContext,
+    language: str,
+    templates: Path,
+    word: WordRenderer,
 ) -> list[RenderedDocument]:
     path, kind = f"{PAGES_FOLDER}/{collaborative}", DocumentKind.DATA_QUALITY_PAGE
     html = render_dq_html(page, templates, language)
-    docx = render_dq_docx(page, templates, language)
+    docx = word.render(page, language)
     return [
         RenderedDocument(f"{path}.html", kind, collaborative, html),
         RenderedDocument(f"{path}.docx", kind, collaborative, docx),
@@ -541,10 +707,105 @@ def render_dq_html(
     language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """Render the self-contained HTML page."""
-    environment = SandboxedEnvironment(loader=FileSystemLoader(templates), autoescape=True)
-    template = environment.get_template(template_for(HTML_TEMPLATE, language, templates))
+    template = _html_environment(templates).get_template(
+        template_for(HTML_TEMPLATE, language, templates)
+    )
     page = template.render(language=language, **context.model_dump())
     return page.encode("utf-8")
+
+
+@lru_cache(maxsize=8)
+def _html_environment(templates: Path) -> SandboxedEnvironment:
+    """One environment per templates folder: it compiles each page template once.
+
+    Jinja's loader checks the file's modification time on every use, so an edited
+    template is compiled again; 500 pages no longer parse the same template 500 times.
+    """
+    return SandboxedEnvironment(loader=FileSystemLoader(templates), autoescape=True)
+
+
+class _CompiledOnceEnvironment(SandboxedEnvironment):
+    """The reports' Jinja environment, compiling each distinct template source once.
+
+    docxtpl hands the environment a document part's whole XML as a string for each
+    document; every page of one Word template has the same XML, so it is compiled once.
+    """
+
+    def __init__(self) -> None:
+        base = template_environment()
+        super().__init__(autoescape=base.autoescape, undefined=base.undefined)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        """The compiled template of `source`: compiled on first use, then reused."""
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+class _PatchedOnceTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl is untyped
+    """A Word template whose XML docxtpl cleans for Jinja once per render of many pages.
+
+    `patch_xml` is a pure function of the XML (a long chain of regular expressions),
+    so its result is shared by every document made from the same template.
+    """
+
+    def __init__(self, path: Path, patched: dict[str, str]) -> None:
+        super().__init__(path)
+        self._patched = patched
+
+    def patch_xml(self, src_xml: str) -> str:
+        """`src_xml` cleaned for Jinja by docxtpl, once per distinct XML."""
+        if src_xml not in self._patched:
+            self._patched[src_xml] = super().patch_xml(src_xml)
+        return self._patched[src_xml]
+
+
+class WordRenderer:
+    """Renders the report and many pages from the same Word templates, preparing them once.
+
+    Args:
+        templates: The folder of the Word templates.
+    """
+
+    def __init__(self, templates: Path = TEMPLATES_DIR) -> None:
+        self.templates = templates
+        self._environment = _CompiledOnceEnvironment()
+        self._patched: dict[str, str] = {}
+
+    def render(self, context: DataQualityContext, language: str = DEFAULT_LANGUAGE) -> bytes:
+        """Render the Word version of `context`; Google Sheets cells become links."""
+        path = self.templates / template_for(DOCX_TEMPLATE, language, self.templates)
+        document = _PatchedOnceTemplate(path, self._patched)
+        data = context.model_dump()
+        for section in data["collaboratives"]:
+            for tab in section["tabs"]:
+                for line in tab["issues"]:
+                    line["cell"] = _cell_text(document, line)
+        document.render(data, jinja_env=self._environment, autoescape=True)
+        buffer = io.BytesIO()
+        document.docx.core_properties.title = context.title
+        make_accessible(document.docx, context.document_language)
+        document.save(buffer)
+        return reproducible_zip(buffer.getvalue())
+
+
+def _cell_text(document: DocxTemplate, line: dict[str, str]) -> RichText:
+    # The template prints the cell with `{{r }}`, so a link is a run of its own (a
+    # hyperlink inside a run's text is no hyperlink in Word); the size is the
+    # template's for that table (9 pt).
+    cell = line["cell"] or "—"
+    if not line["link"]:
+        return RichText(cell, size=CELL_SIZE)
+    return RichText(
+        cell,
+        url_id=document.build_url_id(line["link"]),
+        color="2E75B6",
+        underline=True,
+        size=CELL_SIZE,
+    )
 
 
 def render_dq_docx(
@@ -552,30 +813,5 @@ def render_dq_docx(
     templates: Path = TEMPLATES_DIR,
     language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """Render the Word version; Google Sheets cells become links."""
-    document = DocxTemplate(templates / template_for(DOCX_TEMPLATE, language, templates))
-    data = context.model_dump()
-    for section in data["collaboratives"]:
-        for tab in section["tabs"]:
-            for line in tab["issues"]:
-                # The template prints the cell with `{{r }}`, so a link is a run of its own
-                # (a hyperlink inside a run's text is no hyperlink in Word); the size is
-                # the template's for that table (9 pt).
-                cell = line["cell"] or "—"
-                line["cell"] = (
-                    RichText(
-                        cell,
-                        url_id=document.build_url_id(line["link"]),
-                        color="2E75B6",
-                        underline=True,
-                        size=CELL_SIZE,
-                    )
-                    if line["link"]
-                    else RichText(cell, size=CELL_SIZE)
-                )
-    document.render(data, jinja_env=template_environment(), autoescape=True)
-    buffer = io.BytesIO()
-    document.docx.core_properties.title = context.title
-    make_accessible(document.docx, context.document_language)
-    document.save(buffer)
-    return reproducible_zip(buffer.getvalue())
+    """Render the Word version of one report or page (`WordRenderer` for many)."""
+    return WordRenderer(templates).render(context, language)

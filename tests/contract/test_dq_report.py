@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docxtpl import DocxTemplate
@@ -14,8 +15,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from stc_reporting.checks.followup import Acknowledgement, follow_up, issue_keys
 from stc_reporting.config import ProgramConfig
 from stc_reporting.ingest.records import Submission
-from stc_reporting.issues import Issue, Severity
+from stc_reporting.issues import SEVERITY_ORDER, Issue, Severity
 from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.reports import quality
 from stc_reporting.reports.labels import load_labels
 from stc_reporting.reports.quality import (
     DOCX_TEMPLATE,
@@ -72,10 +74,8 @@ def test_a_google_sheets_issue_links_to_its_cell() -> None:
     assert cell_link(Issue("x", "Activities", 3, "Date", "", Severity.ERROR, "r", "m")) == ""
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def _two_trackers(tmp: Path) -> dict[str, Any]:
     """Two trackers (one failing), a previous run, and an acknowledged warning."""
-    tmp = tmp_path_factory.mktemp("dq")
     good = minimal_tabs(
         [
             activity("A1", partners="P9"),
@@ -96,19 +96,84 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     warning = next(k for k in keys if k.endswith("unknown-partner"))
     ack = Acknowledgement(key=warning, reason="partner joins next month", date=date(2021, 11, 1))
     followup = follow_up(run.issues, trackers, date(2021, 10, 31), None, [ack])
-    context = build_dq_context(
-        run.rollups,
-        config.collaboratives,
-        trackers,
-        followup,
-        PROGRAM,
-        date(2021, 11, 5),
-        load_labels(),
-    )
+    return {
+        "rollups": run.rollups,
+        "collaboratives": config.collaboratives,
+        "trackers": trackers,
+        "followup": followup,
+        "program": PROGRAM,
+        "made_on": date(2021, 11, 5),
+        "wording": load_labels(),
+    }
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What `build_dq_context` takes, for the two trackers."""
+    return _two_trackers(tmp_path_factory.mktemp("dq"))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory, inputs: dict[str, Any]) -> tuple[str, Path]:
+    """The report of the two trackers, every collaborative detailed."""
+    context = build_dq_context(**inputs)
     html = render_dq_html(context).decode()
-    docx = tmp / "dq.docx"
+    docx = tmp_path_factory.mktemp("dq-docx") / "dq.docx"
     docx.write_bytes(render_dq_docx(context))
     return html, docx
+
+
+@pytest.fixture(scope="module")
+def program_summary(
+    tmp_path_factory: pytest.TempPathFactory, inputs: dict[str, Any]
+) -> tuple[DataQualityContext, str, str]:
+    """The same run as a program summary: as if it had more collaboratives than detailed.
+
+    With at most one collaborative detailed, two make a summary that lists one.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(quality, "DETAILED_AT_MOST", 1)
+        context = build_dq_context(**inputs)
+    docx = tmp_path_factory.mktemp("dq-summary") / "dq.docx"
+    docx.write_bytes(render_dq_docx(context))
+    return context, render_dq_html(context).decode(), docx_text(docx)
+
+
+def test_a_program_summary_lists_the_failed_first_and_counts_the_rest(
+    program_summary: tuple[DataQualityContext, str, str],
+) -> None:
+    """The failed tracker is listed and linked to its page; the other is counted."""
+    context, html, docx = program_summary
+    assert not context.detailed and context.collaboratives == []
+    assert [row.name for row in context.overview] == ["Broken collaborative"]
+    assert '<a href="data-quality/broken.html">Broken collaborative</a>' in html
+    assert context.overview_more == ["… and 1 more with open issues"]
+    for text in (html, docx):
+        assert "… and 1 more with open issues." in text
+        assert "Good collaborative" not in text  # no section of its own: its page has it
+        assert "is not a date" not in text  # no line per issue
+
+
+def test_a_program_summary_counts_open_issues_by_rule_most_serious_first(
+    program_summary: tuple[DataQualityContext, str, str],
+) -> None:
+    """One line per rule with its issues and collaboratives; acknowledged ones left out."""
+    context, html, docx = program_summary
+    rules = [(r.severity, r.rule, r.issues, r.collaboratives) for r in context.by_rule]
+    assert rules[0] == ("structural", "missing-tab", 1, 1)
+    assert ("error", "bad-date", 1, 1) in rules
+    assert "unknown-partner" not in {r.rule for r in context.by_rule}  # acknowledged
+    severities = [SEVERITY_ORDER[Severity(r.severity)] for r in context.by_rule]
+    assert severities == sorted(severities)
+    for text in (html, docx):
+        assert "Issues by rule" in text and "bad-date" in text
+
+
+def test_a_detailed_report_has_no_summary_parts(rendered: tuple[str, Path]) -> None:
+    """Up to `DETAILED_AT_MOST` collaboratives, the report is as it was: every section."""
+    html, docx = rendered
+    assert "Issues by rule" not in html and "Issues by rule" not in docx_text(docx)
+    assert '<a href="#collaborative-1">' in html
 
 
 def test_the_html_page_needs_nothing_from_the_network(rendered: tuple[str, Path]) -> None:
