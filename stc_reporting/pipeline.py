@@ -35,7 +35,7 @@ from stc_reporting.figures.periods import as_of_problem, last_day_of_previous_mo
 from stc_reporting.google_access import GoogleAccess
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.issues import Issue, sort_issues
-from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.locations import TEMPLATES_DIR, file_in_the_way
 from stc_reporting.outputs.audit import audit_document
 from stc_reporting.outputs.folder import OutputFolder, OutputFolderError, Transaction
 from stc_reporting.outputs.publish_run import PublishResult, PublishRunError, publish_run
@@ -129,9 +129,9 @@ def refuse_a_file_as_folder(out_dir: Path) -> None:
     Raises:
         NotADirectoryError: Naming the file in the way.
     """
-    for path in (out_dir, *out_dir.parents):
-        if path.exists() and not path.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    blocking = file_in_the_way(out_dir)
+    if blocking is not None:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(blocking))
 
 
 def plan_run(
