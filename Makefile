@@ -114,11 +114,12 @@ benchmark: $(VENV)
 	$(BIN)/python benchmarks/checks_gx_vs_pandas.py --trackers 500 --json out/benchmarks/checks_gx_vs_pandas.json
 	$(BIN)/python benchmarks/quick_start.py --runs 3 --json out/benchmarks/quick_start.json
 
-## benchmark-steps: time each domain step on scaled-up samples, and rendering alone
+## benchmark-steps: time each domain step on scaled-up samples, rendering alone, and the write step
 benchmark-steps: $(VENV)
 	$(BIN)/python benchmarks/run_pipeline.py
 	$(BIN)/python benchmarks/render_reports.py
 	$(BIN)/python benchmarks/quality_report.py --sizes 50 500
+	$(BIN)/python benchmarks/write_step.py --collaboratives 50
 
 ## server: start the Prefect server and UI on http://127.0.0.1:4200 (notifications link there)
 server: $(VENV)

@@ -223,7 +223,8 @@ def domain_run(with_reports: bool, config: Path, out: Path) -> tuple[dict[str, A
         with clock.stage("follow_up"):
             followup = pipeline.follow_up_issues(plan, issues, trackers)
         with clock.stage("roll_up"):
-            rollups = pipeline.roll_up(plan, trackers, issues)
+            traced = pipeline.roll_up(plan, trackers, issues)
+            rollups = traced.rollups
         reports, quality = RenderedReports(), []
         if with_reports:
             with clock.stage("render"):
@@ -233,7 +234,7 @@ def domain_run(with_reports: bool, config: Path, out: Path) -> tuple[dict[str, A
         with clock.stage("write"):
             rendered = [*reports.documents, *reports.inputs, *quality]
             files = pipeline.write_outputs(
-                plan, transaction, rollups, issues, followup, rendered, trackers
+                plan, transaction, traced, issues, followup, rendered, trackers
             )
     summary = pipeline.summarise(plan, rollups, files, reports, followup)
     return clock.stages, summary.exit_code

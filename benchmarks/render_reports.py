@@ -26,7 +26,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         plan = plan_run(REPO / "config/program.yaml", Path(scratch), date(2021, 10, 31))
         checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
-        rollups = roll_up(plan, checked.trackers, checked.issues)
+        rollups = roll_up(plan, checked.trackers, checked.issues).rollups
         for attempt in range(1, arguments.repeat + 1):
             start = time.perf_counter()
             result = render_reports(plan, rollups, checked.trackers, checked.issues)

@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from stc_reporting.locations import file_in_the_way
 from stc_reporting.outputs.folder import OutputFolderError
 
 EXIT_RUN_FAILED, EXIT_FIX_SETUP = 1, 2
@@ -73,7 +74,7 @@ def describe_os_error(error: OSError, out_dir: Path | None = None) -> str:
             "belongs to someone else; choose another output folder, or ask for write access"
         )
     if code in (errno.ENOTDIR, errno.EEXIST):
-        blocking = _file_in_the_way(path)
+        blocking = file_in_the_way(Path(path)) if path else None
         if blocking is not None:
             return f"{blocking} is a file, not a folder: choose a folder for the outputs"
     if code == errno.ELOOP:
@@ -97,13 +98,3 @@ def _where(path: str, out_dir: Path | None) -> str:
 
 def _path_of(error: OSError) -> str:
     return str(error.filename) if error.filename is not None else ""
-
-
-def _file_in_the_way(path: str) -> Path | None:
-    """The nearest existing part of `path` that is a file where a folder is needed."""
-    if not path:
-        return None
-    for candidate in (Path(path), *Path(path).parents):
-        if candidate.exists():
-            return candidate if not candidate.is_dir() else None
-    return None

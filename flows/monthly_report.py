@@ -279,12 +279,13 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
             followup.count("fixed"),
             extra=PROGRESS,
         )
-        rollups = compute_rollups(plan, trackers, issues)
+        traced = compute_rollups(plan, trackers, issues)
+        rollups = traced.rollups
         logger.info("Rendering the funder reports", extra=PROGRESS)
         reports = render_reports(plan, rollups, trackers, issues)
         quality = render_data_quality_report(plan, rollups, trackers, followup)
         rendered = [*reports.documents, *reports.inputs, *quality]
-        files = write_outputs(plan, transaction, rollups, issues, followup, rendered, trackers)
+        files = write_outputs(plan, transaction, traced, issues, followup, rendered, trackers)
     summary = summarise(plan, rollups, files, reports, followup)
     names = {c.id: c.name for c in plan.config.collaboratives}
     shared = _shared_in_drive(plan, files)

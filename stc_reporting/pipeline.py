@@ -29,13 +29,13 @@ from stc_reporting.config import (
     load_config,
     select_collaboratives,
 )
-from stc_reporting.figures.build import RunSelection, build_rollups, build_traced_rollups
+from stc_reporting.figures.build import RunSelection, TracedRollups, build_traced_rollups
 from stc_reporting.figures.document import Rollups
 from stc_reporting.figures.periods import as_of_problem, last_day_of_previous_month
 from stc_reporting.google_access import GoogleAccess
 from stc_reporting.ingest.reading import ParsedTracker, read_tracker, unreadable_tracker
 from stc_reporting.issues import Issue, sort_issues
-from stc_reporting.locations import TEMPLATES_DIR
+from stc_reporting.locations import TEMPLATES_DIR, file_in_the_way
 from stc_reporting.outputs.audit import audit_document
 from stc_reporting.outputs.folder import OutputFolder, OutputFolderError, Transaction
 from stc_reporting.outputs.publish_run import PublishResult, PublishRunError, publish_run
@@ -129,9 +129,9 @@ def refuse_a_file_as_folder(out_dir: Path) -> None:
     Raises:
         NotADirectoryError: Naming the file in the way.
     """
-    for path in (out_dir, *out_dir.parents):
-        if path.exists() and not path.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    blocking = file_in_the_way(out_dir)
+    if blocking is not None:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(blocking))
 
 
 def plan_run(
@@ -432,9 +432,16 @@ def output_transaction(
 # --- Roll up ---------------------------------------------------------------------------
 
 
-def roll_up(plan: RunPlan, trackers: Sequence[ParsedTracker], issues: Sequence[Issue]) -> Rollups:
-    """Compute every figure of the run: the rollups document (`figures/build.py`)."""
-    return build_rollups(plan.config, plan.selection, trackers, issues)
+def roll_up(
+    plan: RunPlan, trackers: Sequence[ParsedTracker], issues: Sequence[Issue]
+) -> TracedRollups:
+    """Compute every figure of the run, and the rows each came from (`figures/build.py`).
+
+    The rollups document and its lineage come from one computation: the reports are
+    rendered from `.rollups`, and `write_outputs` writes `rollups.json` and `audit.xlsx`
+    from both, so the audit shows exactly the figures written, without computing them again.
+    """
+    return build_traced_rollups(plan.config, plan.selection, trackers, issues)
 
 
 # --- Render and write ---------------------------------------------------------------------
@@ -504,7 +511,7 @@ def render_quality_report(
 def write_outputs(
     plan: RunPlan,
     transaction: Transaction,
-    rollups: Rollups,
+    traced: TracedRollups,
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
@@ -512,20 +519,14 @@ def write_outputs(
 ) -> list[WrittenFile]:
     """Write the run: rollups, issues, follow-up, audit, reports, snapshots, then the manifest.
 
-    A damaged follow-up file of this folder is kept under a dated name, never lost.
-    `audit.xlsx` is made from the lineage the figures stage records while computing
-    the figures again from the same trackers; they must be the figures given.
-
-    Raises:
-        RuntimeError: The figures computed again differ from `rollups` (a bug).
+    `rollups.json` and `audit.xlsx` are both written from `traced` (see `roll_up`): the
+    audit's figures are the file's by construction. A damaged follow-up file of this
+    folder is kept under a dated name, never lost.
     """
-    traced = build_traced_rollups(plan.config, plan.selection, trackers, issues)
-    if traced.rollups != rollups:
-        raise RuntimeError("the audit workbook's figures differ from rollups.json; nothing written")
     order = [c.id for c in plan.config.collaboratives]
     snapshots = snapshot_documents(trackers, plan.selection.as_of, plan.run_date)
     documents = [
-        *data_documents(rollups, issues, followup_json(followup)),
+        *data_documents(traced.rollups, issues, followup_json(followup)),
         audit_document(traced, order),
         *rendered,
         *snapshots,
@@ -592,14 +593,15 @@ def run_monthly_report(plan: RunPlan, progress: Progress = _quiet) -> RunOutcome
         progress(Step.FOLLOW_UP, "")
         followup = follow_up_issues(plan, checked.issues, checked.trackers)
         progress(Step.ROLL_UP, "")
-        rollups = roll_up(plan, checked.trackers, checked.issues)
+        traced = roll_up(plan, checked.trackers, checked.issues)
+        rollups = traced.rollups
         progress(Step.RENDER, "")
         reports = render_reports(plan, rollups, checked.trackers, checked.issues)
         quality = render_quality_report(plan, rollups, checked.trackers, followup)
         progress(Step.WRITE, "")
         rendered = [*reports.documents, *reports.inputs, *quality]
         files = write_outputs(
-            plan, transaction, rollups, checked.issues, followup, rendered, checked.trackers
+            plan, transaction, traced, checked.issues, followup, rendered, checked.trackers
         )
     summary = summarise(plan, rollups, files, reports, followup)
     return RunOutcome(checked, followup, rollups, reports, files, summary)

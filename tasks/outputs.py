@@ -22,6 +22,7 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 
 from stc_reporting.checks.followup import FollowUp
+from stc_reporting.figures.build import TracedRollups
 from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
@@ -44,14 +45,14 @@ PROGRESS_KEY = "reading-trackers"
 def write_outputs(
     plan: RunPlan,
     transaction: Transaction,
-    rollups: Rollups,
+    traced: TracedRollups,
     issues: Sequence[Issue],
     followup: FollowUp,
     rendered: Sequence[RenderedDocument],
     trackers: Sequence[ParsedTracker],
 ) -> list[WrittenFile]:
     """Write every file of the run (data, reports, snapshots) and the manifest: commit it."""
-    return write_all(plan, transaction, rollups, issues, followup, rendered, trackers)
+    return write_all(plan, transaction, traced, issues, followup, rendered, trackers)
 
 
 def show_results(

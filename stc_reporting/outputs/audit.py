@@ -20,7 +20,8 @@ Only ids, sheet rows, tabs, choice labels and numbers: never a tracker's free te
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -35,8 +36,14 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from stc_reporting.contract import TRACKER_FORMAT_VERSION
 from stc_reporting.figures.build import TracedRollups
 from stc_reporting.figures.document import SCHEMA_VERSION, CollaborativeFigures, Rollups
-from stc_reporting.figures.lineage import Contribution, Derivation, Method, PeriodLineage
-from stc_reporting.outputs.spreadsheet_safety import put_text
+from stc_reporting.figures.lineage import (
+    Contribution,
+    Derivation,
+    Exclusion,
+    Method,
+    PeriodLineage,
+)
+from stc_reporting.outputs.spreadsheet_safety import is_plain_text, put_text
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 
 AUDIT_FILE = "audit.xlsx"
@@ -147,17 +154,23 @@ def audit_document(traced: TracedRollups, collaborative_order: Sequence[str]) ->
 def audit_workbook(traced: TracedRollups, collaborative_order: Sequence[str]) -> bytes:
     """The bytes of `audit.xlsx` (see the module docstring).
 
-    Written in openpyxl's write-only mode, row after row: a tracker of many thousand rows
+    Written in openpyxl's write-only mode, row after row, plain text and numbers handed
+    over as values and each style made once (`_Lines`): a tracker of many thousand rows
     gives a workbook of a million cells in seconds, not minutes.
     """
     rollups, lineage = traced.rollups, traced.lineage
     reporting = [c for c in collaborative_order if c in lineage.collaboratives]
     groups, blocks = _layout(traced, reporting)
     workbook = Workbook(write_only=True)
-    _write_figures(workbook.create_sheet(FIGURES_SHEET), traced, reporting, blocks)
+    styles: dict[str, Any] = {}
+
+    def lines_of(name: str, header: Sequence[str]) -> _Lines:
+        return _Lines(workbook.create_sheet(name), name, header, styles)
+
+    _write_figures(lines_of(FIGURES_SHEET, FIGURES_HEADER), traced, reporting, blocks)
     left_off = [
-        _write_rows(workbook.create_sheet(ROWS_SHEET), groups),
-        _write_excluded(workbook.create_sheet(EXCLUDED_SHEET), traced, reporting),
+        lines_of(ROWS_SHEET, ROWS_HEADER).write_listed(_rows_lines(groups)),
+        lines_of(EXCLUDED_SHEET, EXCLUDED_HEADER).write_listed(_excluded_lines(traced, reporting)),
     ]
     _write_about(workbook.create_sheet(ABOUT_SHEET), rollups, [n for n in left_off if n])
     stamp = datetime(rollups.as_of.year, rollups.as_of.month, rollups.as_of.day)
@@ -195,14 +208,16 @@ def _layout(
     return groups, blocks
 
 
-def _write_rows(sheet: Any, groups: list[_Group]) -> str:
-    """Write the Rows sheet; say what was left off beyond `LINES_LIMIT`, if anything."""
-    _start(sheet, ROWS_SHEET, ROWS_HEADER)
-    lines = 1
+_Listed = tuple[list[Any], str]
+"""A line of the Rows or Excluded sheet: its values, and the address its `open` link goes to."""
+
+
+def _rows_lines(groups: list[_Group]) -> tuple[int, Iterator[_Listed]]:
+    """The Rows sheet's lines, after how many there are."""
     total = sum(len(contributions) for _, _, contributions in groups)
-    for period, collaborative, contributions in groups:
-        for contribution in contributions[: LINES_LIMIT + 1 - lines]:
-            values: list[Any] = [
+    lines = (
+        (
+            [
                 period,
                 contribution.figure,
                 contribution.key,
@@ -212,11 +227,13 @@ def _write_rows(sheet: Any, groups: list[_Group]) -> str:
                 contribution.record,
                 contribution.rule,
                 contribution.amount,
-            ]
-            sheet.append([*_cells(sheet, values), _external_link(sheet, contribution.link)])
-            lines += 1
-    _finish(sheet, ROWS_HEADER, lines)
-    return _left_off(ROWS_SHEET, total)
+            ],
+            contribution.link,
+        )
+        for period, collaborative, contributions in groups
+        for contribution in contributions
+    )
+    return total, lines
 
 
 def _grouped(
@@ -240,23 +257,21 @@ def _grouped(
 
 
 def _write_figures(
-    sheet: Any,
+    sheet: _Lines,
     traced: TracedRollups,
     reporting: Sequence[str],
     blocks: dict[tuple[str, str, str, str], _Block],
 ) -> None:
-    _start(sheet, FIGURES_SHEET, FIGURES_HEADER)
-    lines = 1
+    sheet.start()
     for scope, period, figures, lineage in _scopes(traced, reporting):
         for derivation in _in_file_order(lineage.derivations):
             value = figure_value(figures, derivation.figure, derivation.key)
             block = _block_of(blocks, period, scope, derivation)
             values = _figure_line(scope, period, derivation, value, block)
             listed = block is not None and block.count and block.first_row <= LINES_LIMIT + 1
-            link = _internal_link(sheet, block.first_row) if block and listed else None
-            sheet.append([*_cells(sheet, values), link])
-            lines += 1
-    _finish(sheet, FIGURES_HEADER, lines)
+            link = sheet.internal_link(block.first_row) if block and listed else None
+            sheet.append(values, link)
+    sheet.finish()
 
 
 def _scopes(
@@ -328,31 +343,35 @@ def _figure_line(
 # --- Excluded and About -------------------------------------------------------------
 
 
-def _write_excluded(sheet: Any, traced: TracedRollups, reporting: Sequence[str]) -> str:
-    """Write the Excluded sheet; say what was left off beyond `LINES_LIMIT`, if anything."""
-    _start(sheet, EXCLUDED_SHEET, EXCLUDED_HEADER)
-    lines = 1
-    total = 0
+def _excluded_lines(
+    traced: TracedRollups, reporting: Sequence[str]
+) -> tuple[int, Iterator[_Listed]]:
+    """The Excluded sheet's lines, after how many there are.
+
+    Collaborative by collaborative: its rows in error first, then each period's.
+    """
+    listed: list[tuple[str, str, Exclusion]] = []
     for collaborative in reporting:
         entry = traced.lineage.collaboratives[collaborative]
-        listed = [(ALL_PERIODS, exclusion) for exclusion in entry.rows_in_error]
+        listed += [(collaborative, ALL_PERIODS, exclusion) for exclusion in entry.rows_in_error]
         for period, lineage in entry.periods.items():
             if lineage is not None:
-                listed += [(period, exclusion) for exclusion in lineage.exclusions]
-        total += len(listed)
-        for period, exclusion in listed[: LINES_LIMIT + 1 - lines]:
-            values = [
+                listed += [(collaborative, period, exclusion) for exclusion in lineage.exclusions]
+    lines = (
+        (
+            [
                 collaborative,
                 period,
                 exclusion.tab,
                 exclusion.row,
                 exclusion.record,
                 exclusion.reason,
-            ]
-            sheet.append([*_cells(sheet, values), _external_link(sheet, exclusion.link)])
-            lines += 1
-    _finish(sheet, EXCLUDED_HEADER, lines)
-    return _left_off(EXCLUDED_SHEET, total)
+            ],
+            exclusion.link,
+        )
+        for collaborative, period, exclusion in listed
+    )
+    return len(listed), lines
 
 
 def _left_off(sheet: str, total: int) -> str:
@@ -396,20 +415,123 @@ def _write_about(sheet: Any, rollups: Rollups, left_off: Sequence[str]) -> None:
 # --- Cells --------------------------------------------------------------------------
 
 
-def _start(sheet: Any, name: str, header: Sequence[str]) -> None:
-    """Widths, frozen header, print setup, then the bold header row."""
-    for column, width in enumerate(WIDTHS[name], start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    _print_setup(sheet)
-    sheet.print_title_rows = "1:1"
-    titles = []
-    for title in header:
-        cell = WriteOnlyCell(sheet)
-        put_text(cell, title)
-        cell.font = _BOLD
-        titles.append(cell)
-    sheet.append(titles)
+class _Lines:
+    """Writes one sheet of lines under a bold header, fast.
+
+    Plain text and blanks are handed to openpyxl as values, which it writes with one
+    reused cell; only a number (left-aligned), a link, or text that needs `put_text` gets
+    a cell of its own, whose style is copied from the first cell given that style (set
+    cell by cell, a style costs more than writing the cell).
+
+    Args:
+        sheet: A write-only sheet of the workbook.
+        name: Its name (its widths are `WIDTHS[name]`).
+        header: Its header's titles.
+        styles: The workbook's styles made so far, by name, shared by its sheets.
+    """
+
+    def __init__(
+        self, sheet: Any, name: str, header: Sequence[str], styles: dict[str, Any]
+    ) -> None:
+        self._sheet = sheet
+        self._name = name
+        self._header = header
+        self._styles = styles
+        self._lines = 0
+
+    def start(self) -> None:
+        """Widths, frozen header, print setup, then the bold header row."""
+        sheet = self._sheet
+        for column, width in enumerate(WIDTHS[self._name], start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
+        _print_setup(sheet)
+        sheet.print_title_rows = "1:1"
+        titles = []
+        for title in self._header:
+            cell = WriteOnlyCell(sheet)
+            put_text(cell, title)
+            cell.font = _BOLD
+            titles.append(cell)
+        sheet.append(titles)
+        self._lines = 1
+
+    def append(self, values: Sequence[Any], link: Any = None) -> None:
+        """Add a line: its values, then its link cell, if any.
+
+        Text is always written as text, numbers left-aligned, blanks empty.
+        """
+        self._sheet.append([*map(self._cell, values), link])
+        self._lines += 1
+
+    def finish(self) -> None:
+        """The filter arrows over the header and every line."""
+        last_column = get_column_letter(len(self._header))
+        self._sheet.auto_filter.ref = f"A1:{last_column}{max(self._lines, 1)}"
+
+    def write_listed(self, listed: tuple[int, Iterable[_Listed]]) -> str:
+        """Write a sheet of tracker rows (Rows, Excluded), each with its `open` link.
+
+        Returns:
+            What was left off beyond `LINES_LIMIT` lines, in a sentence; "" if nothing.
+        """
+        total, lines = listed
+        self.start()
+        for values, address in lines:
+            if self._lines > LINES_LIMIT:
+                break
+            self.append(values, self.external_link(address))
+        self.finish()
+        return _left_off(self._name, total)
+
+    def internal_link(self, target_row: int) -> Any:
+        """A `rows` link to a line of the Rows sheet."""
+        cell = self._styled("link", _link_style)
+        put_text(cell, GO_TO_ROWS)
+        cell.hyperlink = Hyperlink(ref="", location=f"'{ROWS_SHEET}'!A{target_row}")
+        return cell
+
+    def external_link(self, address: str) -> Any:
+        """An `open` link to a cell of a Google Sheet; None without an address."""
+        if not address:
+            return None
+        cell = self._styled("link", _link_style)
+        put_text(cell, OPEN_CELL)
+        cell.hyperlink = address
+        return cell
+
+    def _cell(self, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            if is_plain_text(value):
+                return value
+            cell = WriteOnlyCell(self._sheet)
+            put_text(cell, value)
+            return cell
+        # Beside text columns, a right-aligned number runs into them.
+        cell = self._styled("number", _align_left)
+        cell.value = value
+        return cell
+
+    def _styled(self, name: str, apply: Callable[[Any], None]) -> Any:
+        """A new cell of this sheet with the style `apply` gives, made once per workbook."""
+        cell = WriteOnlyCell(self._sheet)
+        style = self._styles.get(name)
+        if style is None:
+            apply(cell)
+            self._styles[name] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
+
+def _align_left(cell: Any) -> None:
+    cell.alignment = _NUMBER
+
+
+def _link_style(cell: Any) -> None:
+    cell.style = "Hyperlink"
 
 
 def _print_setup(sheet: Any) -> None:
@@ -418,43 +540,3 @@ def _print_setup(sheet: Any) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _cells(sheet: Any, values: Sequence[Any]) -> list[Any]:
-    """A line's cells: text always as text, numbers left-aligned, blanks empty."""
-    cells: list[Any] = []
-    for value in values:
-        if value is None or value == "":
-            cells.append(None)
-            continue
-        cell = WriteOnlyCell(sheet)
-        if isinstance(value, str):
-            put_text(cell, value)
-        else:
-            cell.value = value
-            cell.alignment = _NUMBER  # beside text columns, a right-aligned number runs into them
-        cells.append(cell)
-    return cells
-
-
-def _internal_link(sheet: Any, target_row: int) -> Any:
-    cell = WriteOnlyCell(sheet)
-    put_text(cell, GO_TO_ROWS)
-    cell.hyperlink = Hyperlink(ref="", location=f"'{ROWS_SHEET}'!A{target_row}")
-    cell.style = "Hyperlink"
-    return cell
-
-
-def _external_link(sheet: Any, address: str) -> Any:
-    if not address:
-        return None
-    cell = WriteOnlyCell(sheet)
-    put_text(cell, OPEN_CELL)
-    cell.hyperlink = address
-    cell.style = "Hyperlink"
-    return cell
-
-
-def _finish(sheet: Any, header: Sequence[str], last_line: int) -> None:
-    last_column = get_column_letter(len(header))
-    sheet.auto_filter.ref = f"A1:{last_column}{max(last_line, 1)}"

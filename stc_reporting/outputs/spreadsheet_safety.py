@@ -11,7 +11,7 @@ and marked "quote prefix", so editing it keeps it text.
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 """What a formula-like value starts with (after leading spaces)."""
@@ -27,6 +27,20 @@ def is_formula_like(value: str) -> bool:
 def escape_formula(value: str) -> str:
     """Prefix a CSV cell that a spreadsheet would run as a formula with `'`."""
     return f"'{value}" if is_formula_like(value) else value
+
+
+def is_plain_text(value: str) -> bool:
+    """Whether openpyxl, given `value` as it is, writes it as text, unchanged, like `put_text`.
+
+    It is not when it is formula-like (openpyxl makes `=...` a formula, and the cell
+    needs its quote prefix), holds a control character an XLSX cannot hold, or is an
+    error code such as `#N/A` (openpyxl writes it as an error).
+    """
+    return (
+        not is_formula_like(value)
+        and value not in ERROR_CODES
+        and ILLEGAL_CHARACTERS_RE.search(value) is None
+    )
 
 
 def put_text(cell: Cell, value: str) -> None:

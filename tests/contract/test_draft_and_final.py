@@ -59,7 +59,7 @@ def renders(
     config = write_program(tmp, {"alpha": tabs, "beta": tabs})
     plan = plan_run(config, tmp / "out", date(2021, 10, 31), run_date=RUN_DATE)
     checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
-    rollups = roll_up(plan, checked.trackers, checked.issues)
+    rollups = roll_up(plan, checked.trackers, checked.issues).rollups
     draft = render_reports(plan, rollups, checked.trackers, checked.issues, is_draft=True)
     final = render_reports(plan, rollups, checked.trackers, checked.issues, is_draft=False)
     assert draft.failures == [] and final.failures == []

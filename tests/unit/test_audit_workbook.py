@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 from stc_reporting.contract.tabs import INDICATORS, headers
 from stc_reporting.outputs import audit
 from stc_reporting.outputs.audit import audit_workbook
-from stc_reporting.outputs.spreadsheet_safety import is_formula_like
+from stc_reporting.outputs.spreadsheet_safety import is_formula_like, is_plain_text, put_text
 from stc_reporting.privacy import find_personal_data
 from tests.audit_reading import read_audit, reconcile
 from tests.builders import (
@@ -238,3 +239,61 @@ def test_control_characters_in_an_id_are_written_as_a_replacement_mark() -> None
     traced, _ = roll_up({"alpha": tabs}, date(2021, 10, 31))
     read = read_audit(audit_workbook(traced, ["alpha"]))
     assert "A\ufffd\ufffd1" in {row["Record ID"] for row in read.rows}
+
+
+def _written(value: Any) -> tuple[Any, ...]:
+    """A one-cell write-only workbook, read back: the cell's value, type and quote prefix."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("S")
+    sheet.append([value(sheet) if callable(value) else value])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    cell = load_workbook(buffer)["S"]["A1"]
+    return cell.value, cell.data_type, cell.quotePrefix
+
+
+def _put(text: str) -> Any:
+    def make(sheet: Any) -> Any:
+        cell = WriteOnlyCell(sheet)
+        put_text(cell, text)
+        return cell
+
+    return make
+
+
+@pytest.mark.parametrize("text", ["Partner convening", "A-1", "3", "Ana's group", "#"])
+def test_plain_text_handed_over_as_a_value_is_written_exactly_as_put_text_writes_it(
+    text: str,
+) -> None:
+    """The audit hands plain text to openpyxl as it is: the same cell as put_text makes."""
+    assert is_plain_text(text)
+    assert _written(text) == _written(_put(text))
+
+
+@pytest.mark.parametrize("text", ["#N/A", "#REF!", "=1+1", "  @SUM(1)", "-2", "\uff1d1"])
+def test_text_openpyxl_would_change_is_not_plain_and_goes_through_put_text(text: str) -> None:
+    """An error code, a formula-like value: given as a value, it would not be put_text's cell."""
+    assert not is_plain_text(text)
+    assert _written(text) != _written(_put(text))
+
+
+def test_text_with_a_control_character_is_not_plain() -> None:
+    """As a value, openpyxl refuses it; put_text writes a replacement mark."""
+    assert not is_plain_text("A\x01")
+    assert _written(_put("A\x01"))[0] == "A\ufffd"
+
+
+def test_the_excluded_sheet_stops_at_the_limit_too_and_says_what_was_left_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows dated after the as-of date: Excluded lists the first few, About counts them all."""
+    monkeypatch.setattr(audit, "LINES_LIMIT", 3)
+    late = [activity(f"L{n}", day=date(2021, 9, 15)) for n in range(6)]
+    tabs = minimal_tabs(late, [partner()])
+    traced, _ = roll_up({"alpha": tabs}, date(2021, 6, 30))
+    read = read_audit(audit_workbook(traced, ["alpha"]))
+    total = sum(
+        len(p.exclusions) for p in traced.lineage.collaboratives["alpha"].periods.values() if p
+    )
+    assert total > 3 and len(read.excluded) == 3
+    assert f"The Excluded sheet lists the first 3 of {total:,} lines" in " ".join(read.about)

@@ -14,7 +14,9 @@ import pytest
 
 from flows.environment_failures import environment_failure
 from flows.prefect_api import LEFT_BY, STAND_DOWN, marked_processes, watch
+from stc_reporting.locations import file_in_the_way
 from stc_reporting.outputs.folder import OutputFolderError
+from stc_reporting.pipeline import refuse_a_file_as_folder
 
 pytestmark = pytest.mark.unit
 
@@ -49,6 +51,20 @@ def test_a_file_in_the_place_of_the_output_folder_is_named(tmp_path: Path) -> No
     failure = environment_failure(error, a_file)
     assert failure is not None and failure.exit_code == 2
     assert failure.line == f"{a_file} is a file, not a folder: choose a folder for the outputs"
+
+
+def test_the_file_in_the_way_is_the_nearest_existing_part_of_the_path_when_it_is_a_file(
+    tmp_path: Path,
+) -> None:
+    """A file, or a file above the path, is in the way; a folder or a path still to make is not."""
+    a_file = tmp_path / "out"
+    a_file.write_text("x")
+    assert file_in_the_way(a_file) == a_file
+    assert file_in_the_way(a_file / "run" / "2021-10") == a_file
+    assert file_in_the_way(tmp_path) is None
+    assert file_in_the_way(tmp_path / "new" / "run") is None
+    with pytest.raises(NotADirectoryError, match="out"):
+        refuse_a_file_as_folder(a_file / "run")
 
 
 def test_a_folder_error_is_an_environment_failure_and_a_bug_is_not() -> None:
