@@ -44,6 +44,7 @@ from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import RunPlan, output_transaction, plan_run, summarise
 from stc_reporting.run_request import ReportRequest, request_form, scope_words
+from tasks.handing import as_is
 from tasks.outputs import show_progress, show_results, start_progress, write_outputs
 from tasks.publishing import share_drafts
 from tasks.reports import render_data_quality_report, render_reports
@@ -261,11 +262,11 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
     spread = spread_reads and settings.trackers_per_read_run and plan.from_snapshots is None
     trackers = _read_on_workers(plan, settings) if spread else _read_here(plan)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
-    issues = check_trackers(plan.config, trackers, plan.run_date)
+    issues = check_trackers(as_is(plan.config), as_is(trackers), plan.run_date)
     with output_transaction(plan, _holder(plan), _say_waiting) as (transaction, recovered):
         for line in recovered:
             logger.warning(line, extra=PROGRESS)
-        followup = follow_up_issues(plan, issues, trackers)
+        followup = follow_up_issues(as_is(plan), as_is(issues), as_is(trackers))
         if followup.history_problem:
             logger.warning(followup.history_problem, extra=PROGRESS)
         for problem in followup.acknowledgement_problems:
@@ -279,12 +280,22 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
             followup.count("fixed"),
             extra=PROGRESS,
         )
-        rollups = compute_rollups(plan, trackers, issues)
+        rollups = compute_rollups(as_is(plan), as_is(trackers), as_is(issues))
         logger.info("Rendering the funder reports", extra=PROGRESS)
-        reports = render_reports(plan, rollups, trackers, issues)
-        quality = render_data_quality_report(plan, rollups, trackers, followup)
+        reports = render_reports(as_is(plan), as_is(rollups), as_is(trackers), as_is(issues))
+        quality = render_data_quality_report(
+            as_is(plan), as_is(rollups), as_is(trackers), as_is(followup)
+        )
         rendered = [*reports.documents, *reports.inputs, *quality]
-        files = write_outputs(plan, transaction, rollups, issues, followup, rendered, trackers)
+        files = write_outputs(
+            as_is(plan),
+            as_is(transaction),
+            as_is(rollups),
+            as_is(issues),
+            as_is(followup),
+            as_is(rendered),
+            as_is(trackers),
+        )
     summary = summarise(plan, rollups, files, reports, followup)
     names = {c.id: c.name for c in plan.config.collaboratives}
     shared = _shared_in_drive(plan, files)
