@@ -10,9 +10,8 @@ memory (largest resident set) are taken from the operating system when it ends:
 
 - `flow, reports`: `stc-report run`, the command people run, against a running Prefect
   server (started here on a loopback port with a PREFECT_HOME of its own, or `--api`).
-- `flow, no reports`: the same command with the two rendering tasks left out. The CLI
-  has no option to skip the reports, so this run patches them out of
-  `flows.monthly_report` inside its own process (nothing else changes).
+- `flow, no reports`: the same command with `--no-reports`, which skips the two
+  rendering tasks (nothing else changes).
 - `domain, reports` and `domain, no reports`: the same steps called one by one from
   `stc_reporting.pipeline`, no Prefect, each step timed (wall and CPU): read, check,
   follow up, roll up, render, data-quality report, write.
@@ -140,7 +139,7 @@ def measure_runs(config: Path, scratch: Path, server: Server) -> dict[str, Measu
     me = [sys.executable, str(Path(__file__).resolve())]
     commands = {
         "flow_with_reports": [STC_REPORT],
-        "flow_without_reports": [*me, "--flow-without-reports"],
+        "flow_without_reports": [STC_REPORT],
         "domain_with_reports": [*me, "--domain", "reports"],
         "domain_without_reports": [*me, "--domain", "none"],
     }
@@ -149,7 +148,10 @@ def measure_runs(config: Path, scratch: Path, server: Server) -> dict[str, Measu
     for kind, command in commands.items():
         out = scratch / kind
         before = server.cpu_seconds()
-        measured = measure([*command, *run_arguments(config, out)], env, scratch / f"{kind}.log")
+        arguments = run_arguments(config, out)
+        if kind == "flow_without_reports":
+            arguments.append("--no-reports")
+        measured = measure([*command, *arguments], env, scratch / f"{kind}.log")
         if kind.startswith("flow") and server.group is not None:
             measured.server_cpu_seconds = round(server.cpu_seconds() - before, 2)
         measured.reports_written = sum(1 for _ in out.rglob("*.docx"))
@@ -161,24 +163,6 @@ def measure_runs(config: Path, scratch: Path, server: Server) -> dict[str, Measu
 
 
 # --- Inside a measured process: the flow without reports, the domain steps ------------
-
-
-def flow_without_reports(arguments: Sequence[str]) -> None:
-    """`stc-report run` with the two rendering tasks replaced by ones that render nothing."""
-    import flows.monthly_report as monthly_report
-    from flows.cli import main
-    from stc_reporting.reports.document import RenderedReports
-
-    def no_reports(*_args: object, **_kwargs: object) -> RenderedReports:
-        return RenderedReports()
-
-    def no_quality_report(*_args: object, **_kwargs: object) -> list[object]:
-        return []
-
-    monthly_report.render_reports = no_reports  # type: ignore[attr-defined, assignment]
-    monthly_report.render_data_quality_report = no_quality_report  # type: ignore[attr-defined, assignment]
-    sys.argv = ["stc-report", *arguments]
-    main()
 
 
 class StageClock:
@@ -451,9 +435,6 @@ def benchmark(
 
 def main() -> None:
     """Measure, print the table, write the JSON."""
-    if len(sys.argv) > 1 and sys.argv[1] == "--flow-without-reports":
-        flow_without_reports(sys.argv[2:])
-        return
     if len(sys.argv) > 2 and sys.argv[1] == "--domain":
         domain_main(sys.argv[2], sys.argv[3:])
         return

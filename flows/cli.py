@@ -210,6 +210,15 @@ def run(
             show_default=False,
         ),
     ] = None,
+    no_reports: Annotated[
+        bool,
+        typer.Option(
+            "--no-reports",
+            help="Skip rendering the funder reports and the data-quality report (an "
+            "operator's option, to time or test the rest of the run; report drafts "
+            "already in --out stay as they were).",
+        ),
+    ] = False,
 ) -> None:
     """Run the monthly-report flow: check trackers, compute figures, write outputs."""
     ids = _only_ids(ctx, only)
@@ -239,6 +248,7 @@ def run(
                 out_dir=str(out),
                 compare_to=str(compare_to) if compare_to else None,
                 from_snapshots=str(from_snapshots) if from_snapshots else None,
+                no_reports=no_reports,
             )
     except (FolderBusyError, ConfigError) as error:
         errors.print(f"[bold red]Stopped:[/] {escape(str(error))}", highlight=False)

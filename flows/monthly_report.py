@@ -16,7 +16,7 @@ outputs are written, with a message naming who failed and why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -30,8 +30,11 @@ from flows.approval import Drafted, approve_and_publish, recall_drafts, remember
 from flows.read_trackers import read_on_workers
 from flows.run_states import STOPPING_ERRORS, final_state, stopped
 from flows.settings import DeploymentSettings
+from stc_reporting.checks.followup import FollowUp
 from stc_reporting.config import CollaborativeConfig, Config, ConfigError, load_config
+from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.issues import Issue
 from stc_reporting.outputs.run_page import (
     file_address,
     issues_by_rule,
@@ -43,17 +46,22 @@ from stc_reporting.outputs.runs import draft_run, previous_run, run_folder
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import RunPlan, output_transaction, plan_run, summarise
+from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.run_request import ReportRequest, request_form, scope_words
-from tasks.outputs import show_progress, show_results, start_progress, write_outputs
+from tasks.handing import as_is
+from tasks.outputs import (
+    PROGRESS_READ,
+    PROGRESS_RENDERED,
+    RunProgress,
+    show_progress,
+    show_results,
+    start_progress,
+    write_outputs,
+)
 from tasks.publishing import share_drafts
 from tasks.reports import render_data_quality_report, render_reports
 from tasks.rollups import compute_rollups
-from tasks.sources import (
-    google_secret_json,
-    read_tracker,
-    share_sheets_quota,
-    tracker_or_unreadable,
-)
+from tasks.sources import Batch, google_secret_json, read_in_batches, share_sheets_quota
 from tasks.validate import check_trackers, follow_up_issues
 
 # Progress lines carry this marker so `stc-report run` can show them as they come.
@@ -190,6 +198,7 @@ def monthly_report_to_folder(
     out_dir: str = "out",
     compare_to: str | None = None,
     from_snapshots: str | None = None,
+    no_reports: bool = False,
 ) -> State:
     """Check every collaborative's tracker and write this month's outputs into `out_dir`.
 
@@ -202,6 +211,9 @@ def monthly_report_to_folder(
             run in the output folder.
         from_snapshots: An earlier run's `snapshots` folder to make that run again
             from, without the trackers. Blank: read the trackers.
+        no_reports: Render neither the funder reports nor the data-quality report (an
+            operator's and benchmarks' option, to time the rest of the run): drafts an
+            earlier run left in `out_dir` stay as they were, and the summary says so.
 
     Returns:
         Completed when every collaborative reported, else Failed naming who failed;
@@ -217,7 +229,8 @@ def monthly_report_to_folder(
             from_snapshots=Path(from_snapshots) if from_snapshots else None,
             google_secret=google_secret_json,
         )
-        return final_state(_write_run(plan, DeploymentSettings()).summary)
+        written = _write_run(plan, DeploymentSettings(), with_reports=not no_reports)
+        return final_state(written.summary)
     except STOPPING_ERRORS as error:
         return stopped(error, Path(out_dir))
 
@@ -241,7 +254,12 @@ def run_to_folder(**parameters: Any) -> RunSummary:
 # --- The steps both run ----------------------------------------------------------------
 
 
-def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool = False) -> Drafted:
+def _write_run(
+    plan: RunPlan,
+    settings: DeploymentSettings,
+    spread_reads: bool = False,
+    with_reports: bool = True,
+) -> Drafted:
     """Read, check, follow up, roll up, render, write; show the results on the run's page.
 
     Args:
@@ -249,6 +267,8 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
         settings: What the deployment fixes.
         spread_reads: Read in `read-trackers` runs over the workers, when the deployment
             asks for it (`STC_TRACKERS_PER_READ_RUN`); `stc-report run` never does.
+        with_reports: Render the funder reports and the data-quality report
+            (`stc-report run --no-reports` does not).
     """
     logger = get_run_logger()
     selection = plan.selection
@@ -258,34 +278,46 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
         selection.as_of,
         extra=PROGRESS,
     )
+    progress = start_progress(len(selection.collaboratives), with_reports)
     spread = spread_reads and settings.trackers_per_read_run and plan.from_snapshots is None
-    trackers = _read_on_workers(plan, settings) if spread else _read_here(plan)
+    trackers = _read_on_workers(plan, settings, progress) if spread else _read_here(plan, progress)
     logger.info("Checking every tracker against the data-quality rules", extra=PROGRESS)
-    issues = check_trackers(plan.config, trackers, plan.run_date)
+    issues = check_trackers(as_is(plan.config), as_is(trackers), plan.run_date)
+    progress.checked = len(trackers)
+    show_progress(progress, force=True)
     with output_transaction(plan, _holder(plan), _say_waiting) as (transaction, recovered):
         for line in recovered:
             logger.warning(line, extra=PROGRESS)
-        followup = follow_up_issues(plan, issues, trackers)
+        followup = follow_up_issues(as_is(plan), as_is(issues), as_is(trackers))
         if followup.history_problem:
             logger.warning(followup.history_problem, extra=PROGRESS)
         for problem in followup.acknowledgement_problems:
             logger.warning(problem, extra=PROGRESS)
         logger.info(
-            "Found %d data-quality issues (%d new, %d still open, %d fixed since last run); "
-            "computing figures",
+            "Checked %d trackers: %d data-quality issues (%d new, %d still open, %d fixed "
+            "since last run); computing figures",
+            progress.checked,
             len(issues),
             followup.count("new"),
             followup.count("open"),
             followup.count("fixed"),
             extra=PROGRESS,
         )
-        traced = compute_rollups(plan, trackers, issues)
+        traced = compute_rollups(as_is(plan), as_is(trackers), as_is(issues))
         rollups = traced.rollups
-        logger.info("Rendering the funder reports", extra=PROGRESS)
-        reports = render_reports(plan, rollups, trackers, issues)
-        quality = render_data_quality_report(plan, rollups, trackers, followup)
+        reports, quality = _render(plan, rollups, trackers, issues, followup, progress)
         rendered = [*reports.documents, *reports.inputs, *quality]
-        files = write_outputs(plan, transaction, traced, issues, followup, rendered, trackers)
+        files = write_outputs(
+            as_is(plan),
+            as_is(transaction),
+            as_is(traced),
+            as_is(issues),
+            as_is(followup),
+            as_is(rendered),
+            as_is(trackers),
+        )
+    progress.written = True
+    show_progress(progress, force=True)
     summary = summarise(plan, rollups, files, reports, followup)
     names = {c.id: c.name for c in plan.config.collaboratives}
     shared = _shared_in_drive(plan, files)
@@ -296,6 +328,31 @@ def _write_run(plan: RunPlan, settings: DeploymentSettings, spread_reads: bool =
     wait_days = settings.approval_timeout_hours / 24
     review = review_markdown(summary, issues_by_rule(issues), links, wait_days)
     return Drafted(summary=summary, draft=draft, review=review)
+
+
+def _render(
+    plan: RunPlan,
+    rollups: Rollups,
+    trackers: list[ParsedTracker],
+    issues: list[Issue],
+    followup: FollowUp,
+    progress: RunProgress,
+) -> tuple[RenderedReports, list[RenderedDocument]]:
+    """Render the funder reports and the data-quality report, unless the run skips them."""
+    logger = get_run_logger()
+    if not progress.with_reports:
+        logger.info("Not rendering the reports (--no-reports)", extra=PROGRESS)
+        return RenderedReports(), []
+    logger.info("Rendering the funder reports", extra=PROGRESS)
+    reports = render_reports(as_is(plan), as_is(rollups), as_is(trackers), as_is(issues))
+    quality = render_data_quality_report(
+        as_is(plan), as_is(rollups), as_is(trackers), as_is(followup)
+    )
+    progress.rendered = len(reports.documents)
+    show_progress(progress, force=True)
+    rendered = PROGRESS_RENDERED.format(rendered=progress.rendered)
+    logger.info(rendered[:1].upper() + rendered[1:], extra=PROGRESS)
+    return reports, quality
 
 
 def _address(plan: RunPlan, settings: DeploymentSettings) -> Callable[[Path], str]:
@@ -330,34 +387,31 @@ def _holder(plan: RunPlan) -> str:
     return f"monthly-report flow run {flow_run.name}, {plan.describe()}"
 
 
-def _read_here(plan: RunPlan) -> list[ParsedTracker]:
-    """Read every tracker in this run, four at once; a read failing for good fails alone."""
-    chosen = plan.selection.collaboratives
-    sheets = share_sheets_quota(plan.sheets)
-    futures = [read_tracker.submit(c, sheets, plan.from_snapshots) for c in chosen]
-    progress = start_progress(len(chosen))
-    trackers = []
-    for done, (collaborative, future) in enumerate(zip(chosen, futures, strict=True), start=1):
-        tracker = tracker_or_unreadable(collaborative, future)
-        _say_read(collaborative, tracker)
-        show_progress(progress, done, len(chosen))
-        trackers.append(tracker)
-    return trackers
+def _read_here(plan: RunPlan, progress: RunProgress) -> list[ParsedTracker]:
+    """Read every tracker in this run, a batch per task, four at once; a failed read fails alone."""
+
+    def on_batch(batch: Batch, trackers: list[ParsedTracker]) -> None:
+        _count_reads(progress, zip(batch, trackers, strict=True))
+
+    return read_in_batches(
+        plan.selection.collaboratives,
+        share_sheets_quota(plan.sheets),
+        MAX_PARALLEL_READS,
+        plan.from_snapshots,
+        on_batch,
+    )
 
 
-def _read_on_workers(plan: RunPlan, settings: DeploymentSettings) -> list[ParsedTracker]:
+def _read_on_workers(
+    plan: RunPlan, settings: DeploymentSettings, progress: RunProgress
+) -> list[ParsedTracker]:
     """Read the trackers in `read-trackers` runs of a few each, spread over the workers."""
-    chosen = plan.selection.collaboratives
-    progress = start_progress(len(chosen))
-    done: list[str] = []
 
     def on_read(collaborative: CollaborativeConfig, tracker: ParsedTracker) -> None:
-        done.append(collaborative.id)
-        _say_read(collaborative, tracker)
-        show_progress(progress, len(done), len(chosen))
+        _count_reads(progress, [(collaborative, tracker)])
 
     return read_on_workers(
-        chosen,
+        plan.selection.collaboratives,
         config_path=plan.config_path,
         as_of=plan.selection.as_of,
         run_date=plan.run_date,
@@ -367,10 +421,20 @@ def _read_on_workers(plan: RunPlan, settings: DeploymentSettings) -> list[Parsed
     )
 
 
-def _say_read(collaborative: CollaborativeConfig, tracker: ParsedTracker) -> None:
-    status = f"failed: {tracker.failure.reason}" if tracker.failure else "read"
-    rows = sum(len(tab.rows) for tab in tracker.tabs.values())
-    get_run_logger().info("%s: %s (%d rows)", collaborative.name, status, rows, extra=PROGRESS)
+def _count_reads(
+    progress: RunProgress, read: Iterable[tuple[CollaborativeConfig, ParsedTracker]]
+) -> None:
+    """Count trackers read, say each failure; move the bar and say the count, once a second."""
+    logger = get_run_logger()
+    for collaborative, tracker in read:
+        progress.read += 1
+        if tracker.failure:
+            reason = tracker.failure.reason
+            logger.info("%s: failed: %s", collaborative.name, reason, extra=PROGRESS)
+    if show_progress(progress, force=progress.read == progress.trackers):
+        logger.info(
+            PROGRESS_READ.format(read=progress.read, trackers=progress.trackers), extra=PROGRESS
+        )
 
 
 if __name__ == "__main__":

@@ -34,12 +34,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from stc_reporting.config import CollaborativeConfig
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.pipeline import plan_run, read_stored_snapshots
+from tasks.handing import as_is
 from tasks.sources import (
     google_secret_json,
-    read_tracker,
+    read_in_batches,
     share_sheets_quota,
     store_snapshots,
-    tracker_or_unreadable,
 )
 
 READ_DEPLOYMENT = "read-trackers/read-trackers"
@@ -99,10 +99,8 @@ def read_trackers(
         google_secret=google_secret_json,
     )
     sheets = share_sheets_quota(plan.sheets)
-    chosen = plan.selection.collaboratives
-    futures = [read_tracker.submit(c, sheets) for c in chosen]
-    trackers = [tracker_or_unreadable(c, f) for c, f in zip(chosen, futures, strict=True)]
-    return store_snapshots(Path(folder), trackers, as_of, run_date)
+    trackers = read_in_batches(plan.selection.collaboratives, sheets, PARALLEL_READS)
+    return store_snapshots(Path(folder), as_is(trackers), as_of, run_date)
 
 
 def batches(items: Sequence[Item], size: int) -> list[tuple[Item, ...]]:

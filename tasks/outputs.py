@@ -1,13 +1,15 @@
 """Writing the run's files and showing what was written in the Prefect UI.
 
 Artifacts carry stable keys, so the Artifacts page keeps each one's history across
-runs: `run-summary`, `issues-by-tab`, `reading-trackers`, one link per draft. They hold
+runs: `run-summary`, `issues-by-tab`, `run-progress`, one link per draft. They hold
 counts, names and file links only, never a tracker's cell (docs/privacy.md).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import cast
 from uuid import UUID
 
@@ -36,7 +38,7 @@ from stc_reporting.reports.document import RenderedDocument
 
 SUMMARY_KEY = "run-summary"
 ISSUES_KEY = "issues-by-tab"
-PROGRESS_KEY = "reading-trackers"
+PROGRESS_KEY = "run-progress"
 
 
 @task(
@@ -85,17 +87,85 @@ def show_results(
         )
 
 
-def start_progress(total: int) -> UUID:
-    """A progress bar on the run's page while its trackers are read."""
+@dataclass
+class RunProgress:
+    """The run's progress bar and what it counts: trackers read and checked, reports rendered.
+
+    Attributes:
+        artifact: The progress artifact on the run's page.
+        trackers: How many trackers the run reads.
+        with_reports: Whether the run renders reports (`stc-report run --no-reports` does not).
+        read: Trackers read so far (failed reads included: they are done).
+        checked: Trackers checked so far.
+        rendered: Funder reports rendered, or None until they are (and without reports).
+        written: Whether the outputs are written.
+        shown_at: When the bar last moved (`time.monotonic`).
+    """
+
+    artifact: UUID
+    trackers: int
+    with_reports: bool = True
+    read: int = 0
+    checked: int = 0
+    rendered: int | None = None
+    written: bool = False
+    shown_at: float = field(default_factory=time.monotonic)
+
+    def percent(self) -> float:
+        """How far the run is, in percent.
+
+        Each tracker counts once read, once checked and once rendered for (all at once,
+        when the reports are made); writing the outputs counts once more.
+        """
+        rendering = self.trackers if self.with_reports else 0
+        total = 2 * self.trackers + rendering + 1
+        done = self.read + self.checked + int(self.written)
+        done += rendering if self.rendered is not None else 0
+        return 100.0 * done / total
+
+    def description(self) -> str:
+        """`Read 120 of 500 trackers`, then `...; checked 500; rendered 480 reports`."""
+        parts = [PROGRESS_READ.format(read=self.read, trackers=self.trackers)]
+        if self.checked:
+            parts.append(PROGRESS_CHECKED.format(checked=self.checked))
+        if self.rendered is not None:
+            parts.append(PROGRESS_RENDERED.format(rendered=self.rendered))
+        if self.written:
+            parts.append(PROGRESS_WRITTEN)
+        return "; ".join(parts)
+
+
+PROGRESS_READ = "Read {read} of {trackers} trackers"
+PROGRESS_CHECKED = "checked {checked}"
+PROGRESS_RENDERED = "rendered {rendered} funder reports and the data-quality report"
+PROGRESS_WRITTEN = "wrote the outputs"
+PROGRESS_EVERY_SECONDS = 1.0
+"""The bar moves at most once a second while trackers are read (each step's end always shows)."""
+
+
+def start_progress(trackers: int, with_reports: bool = True) -> RunProgress:
+    """A progress bar on the run's page, from the first read to the written outputs."""
+    description = PROGRESS_READ.format(read=0, trackers=trackers)
     # Called from the (sync) flow: Prefect's dispatch returns the id, not a coroutine.
-    artifact = create_progress_artifact(
-        0.0, key=PROGRESS_KEY, description=f"Reading {total} trackers"
-    )
-    return cast("UUID", artifact)
+    artifact = create_progress_artifact(0.0, key=PROGRESS_KEY, description=description)
+    return RunProgress(cast("UUID", artifact), trackers, with_reports)
 
 
-def show_progress(artifact: UUID, done: int, total: int) -> None:
-    """Move the bar: `done` of `total` trackers read."""
+def show_progress(progress: RunProgress, *, force: bool = False) -> bool:
+    """Move the bar to what `progress` counts now, unless it moved less than a second ago.
+
+    Args:
+        progress: The run's progress, counts updated by the caller.
+        force: Move it whatever the time (the end of a step).
+
+    Returns:
+        Whether it moved.
+    """
+    now = time.monotonic()
+    if not force and now - progress.shown_at < PROGRESS_EVERY_SECONDS:
+        return False
+    progress.shown_at = now
     update_progress_artifact(
-        artifact, 100.0 * done / total, description=f"Read {done} of {total} trackers"
+        progress.artifact, progress.percent(), description=progress.description()
     )
+    return True

@@ -1,4 +1,4 @@
-"""Fetching trackers: one task run per collaborative, retried on passing faults.
+"""Fetching trackers: a task run per batch of trackers, each read retried on passing faults.
 
 Also what a run that reads on behalf of another (`flows/read_trackers.py`) needs: the
 tracker or a failed one for each read, and a task that stores their snapshots.
@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import random
+import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -20,9 +23,8 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import State
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectNotFound
-from prefect.futures import PrefectFuture
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run as prefect_flow_run
-from prefect.tasks import exponential_backoff
 
 from stc_reporting import pipeline
 from stc_reporting.config import CollaborativeConfig
@@ -31,6 +33,7 @@ from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
 from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.sheets import SheetsReading
+from tasks.handing import as_is
 
 SHEETS_READS_LIMIT = "sheets-reads"
 """The Prefect global concurrency limit that every worker's Sheets reads share, if it exists.
@@ -41,7 +44,22 @@ Create it once per server (`make sheets-reads-limit`): a limit of 60 with a slot
 
 
 READ_TRIES = 4
-"""How many times the read task runs when its source does not answer (3 retries)."""
+"""How many times a tracker is read when its source does not answer (3 retries)."""
+
+READ_RETRY_SECONDS = (2.0, 4.0, 8.0)
+"""The waits before the 2nd, 3rd and 4th tries (doubling), each made random by half."""
+
+READ_RETRY_JITTER = 0.5
+"""How much of each wait is random, so that failed reads do not all come back together."""
+
+READ_TASKS_PER_WORKER = 4
+"""How many read tasks each of a run's read threads takes, one after the other.
+
+A run's trackers are read in batches, one task each, rather than one task per tracker:
+a task run costs Prefect a few round trips, 500 of them far more than reading the
+workbooks. Four batches a thread keep the threads evenly busy (a slow batch does not
+hold up the others for long) and move the progress bar some sixteen times a run.
+"""
 
 READS_KEPT_FAILING = "its source did not answer after {tries} tries ({error}); try again later"
 """Why a collaborative failed whose read kept meeting passing faults until its retries ran out."""
@@ -52,43 +70,75 @@ READ_STOPPED = (
 )
 """Why a collaborative failed whose read raised something no source reports (a bug)."""
 
+READ_RETRYING = "%s: its source did not answer (%s); try %d of %d in %.1f s"
+"""The log line before a passing fault's retry (collaborative, error, next try, tries, wait)."""
 
-def _is_passing_fault(task: object, task_run: object, state: object) -> bool:
-    """Retry only faults that may clear (rate limits, 5xx, time-outs), never bad data."""
-    try:
-        state.result()  # type: ignore[attr-defined]
-    except TrackerTemporarilyUnavailableError:
-        return True
-    except Exception:
-        return False
-    return False
+READ_BUG = "%s: reading it stopped on an unexpected error, not retried"
+"""The log line, with the traceback, of a read that raised something no source reports."""
+
+Batch = tuple[CollaborativeConfig, ...]
+OnBatch = Callable[[Batch, list[ParsedTracker]], None]
 
 
 # Tracker contents are never cached or persisted: they may hold text that must
 # not be stored outside the tracker (privacy rules, docs/privacy.md).
-@task(
-    name="read tracker",
-    task_run_name="read {collaborative.id}",
-    retries=READ_TRIES - 1,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_jitter_factor=0.5,
-    retry_condition_fn=_is_passing_fault,
-    cache_policy=NO_CACHE,
-    persist_result=False,
-)
-def read_tracker(
+@task(name="read trackers", cache_policy=NO_CACHE, persist_result=False)
+def read_batch(
+    collaboratives: Sequence[CollaborativeConfig],
+    sheets: SheetsReading | None = None,
+    from_snapshots: Path | None = None,
+) -> list[ParsedTracker]:
+    """Read a batch of trackers one after the other; a read failing for good fails alone.
+
+    Each tracker comes from its workbook or Google Sheet, or its snapshot. A Google Sheet
+    is read in one request with its own bounded retries, within `google.timeout_seconds`,
+    and every read of this run shares one read limiter (`google.reads_per_minute`); with a
+    `SHEETS_READS_LIMIT` on the server, each request also takes one of its slots (see
+    `share_sheets_quota`). A source that does not answer is tried `READ_TRIES` times.
+    """
+    return [read_with_retries(c, sheets, from_snapshots) for c in collaboratives]
+
+
+def read_with_retries(
     collaborative: CollaborativeConfig,
     sheets: SheetsReading | None = None,
     from_snapshots: Path | None = None,
 ) -> ParsedTracker:
-    """Read one collaborative's tracker from its workbook or Google Sheet, or its snapshot.
+    """Read one tracker, trying again only on passing faults (rate limits, 5xx, time-outs).
 
-    A Google Sheet is read in one request with its own bounded retries, within
-    `google.timeout_seconds`, and every read of this run shares one read limiter
-    (`google.reads_per_minute`); with a `SHEETS_READS_LIMIT` on the server, each request
-    also takes one of its slots (see `share_sheets_quota`).
+    Returns:
+        The tracker read, or a failed one saying why, truly: "after 4 tries" only when
+        the source did not answer; anything else was tried once, and is a bug whose
+        traceback is in the run's log.
     """
-    return fetch_tracker(collaborative, sheets, from_snapshots)
+    for attempt in range(1, READ_TRIES):
+        try:
+            return fetch_tracker(collaborative, sheets, from_snapshots)
+        except TrackerTemporarilyUnavailableError as error:
+            wait = _jittered(READ_RETRY_SECONDS[attempt - 1])
+            get_run_logger().warning(
+                READ_RETRYING, collaborative.id, error, attempt + 1, READ_TRIES, wait
+            )
+            time.sleep(wait)
+        except Exception as error:
+            return _bug(collaborative, error)
+    try:
+        return fetch_tracker(collaborative, sheets, from_snapshots)
+    except TrackerTemporarilyUnavailableError as error:
+        reason = READS_KEPT_FAILING.format(tries=READ_TRIES, error=error)
+        return unreadable_tracker(collaborative.id, reason)
+    except Exception as error:
+        return _bug(collaborative, error)
+
+
+def _jittered(seconds: float) -> float:
+    return seconds * random.uniform(1 - READ_RETRY_JITTER, 1 + READ_RETRY_JITTER)
+
+
+def _bug(collaborative: CollaborativeConfig, error: Exception) -> ParsedTracker:
+    """A read that raised what no source raises: its traceback to the log, its reason in words."""
+    get_run_logger().exception(READ_BUG, collaborative.id)
+    return unreadable_tracker(collaborative.id, READ_STOPPED.format(error=type(error).__name__))
 
 
 def share_sheets_quota(sheets: SheetsReading | None) -> SheetsReading | None:
@@ -134,31 +184,79 @@ def share_sheets_quota(sheets: SheetsReading | None) -> SheetsReading | None:
     return dataclasses.replace(sheets, before_read=gate)
 
 
-def tracker_or_unreadable(
-    collaborative: CollaborativeConfig, future: PrefectFuture[ParsedTracker]
-) -> ParsedTracker:
-    """Wait for one read; a read that failed for good fails its collaborative only.
+def read_in_batches(
+    collaboratives: Sequence[CollaborativeConfig],
+    sheets: SheetsReading | None,
+    workers: int,
+    from_snapshots: Path | None = None,
+    on_batch: OnBatch | None = None,
+) -> list[ParsedTracker]:
+    """Read the trackers in `read trackers` tasks of a batch each, on the flow's threads.
+
+    Call it from a flow whose task runner has `workers` threads.
 
     Args:
-        collaborative: Whose tracker the read task reads.
-        future: The `read_tracker` task run.
+        collaboratives: Whose trackers to read, in order.
+        sheets: The run's Google Sheets reading (see `share_sheets_quota`).
+        workers: The flow's read threads: `READ_TASKS_PER_WORKER` batches for each.
+        from_snapshots: A folder of an earlier run's snapshots to read them from.
+        on_batch: Told each batch with its trackers as it finishes (progress).
 
     Returns:
-        The tracker read, or a failed one saying why, truly: "after 4 tries" only when
-        the source did not answer (the task retries only that); any other failure was
-        not retried, and is a bug whose traceback is in the run's log.
+        One tracker per collaborative, in the order given.
+    """
+    batches = read_batches(collaboratives, workers * READ_TASKS_PER_WORKER)
+    futures = {
+        read_batch.with_options(task_run_name=batch_name(batch)).submit(
+            as_is(batch), as_is(sheets), from_snapshots
+        ): batch
+        for batch in batches
+    }
+    read: dict[str, ParsedTracker] = {}
+    for future in as_completed(list(futures)):
+        batch = futures[future]
+        trackers = batch_or_unreadable(batch, future)
+        read.update((c.id, tracker) for c, tracker in zip(batch, trackers, strict=True))
+        if on_batch is not None:
+            on_batch(batch, trackers)
+    return [read[c.id] for c in collaboratives]
+
+
+def read_batches(collaboratives: Sequence[CollaborativeConfig], count: int) -> list[Batch]:
+    """Split the collaboratives into at most `count` consecutive batches of even size."""
+    size = max(1, math.ceil(len(collaboratives) / max(1, count)))
+    return [tuple(collaboratives[i : i + size]) for i in range(0, len(collaboratives), size)]
+
+
+def batch_name(batch: Sequence[CollaborativeConfig]) -> str:
+    """`read fresno`; `read fresno, oakland, ukiah and 22 more` for a larger batch."""
+    ids = [c.id for c in batch]
+    return "read " + ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+def batch_or_unreadable(
+    batch: Sequence[CollaborativeConfig], future: PrefectFuture[list[ParsedTracker]]
+) -> list[ParsedTracker]:
+    """Wait for one batch's read; should its task itself fail, fail its collaboratives.
+
+    `read_batch` fails a tracker alone, so its task fails only when something outside
+    any one read stopped it (its worker thread, Prefect itself).
+
+    Returns:
+        One tracker per collaborative of the batch, read or failed with the reason.
     """
     future.wait()
     if future.state.is_completed():
         return future.result()
-    return unreadable_tracker(collaborative.id, failed_read_reason(future.state))
+    reason = failed_read_reason(future.state)
+    return [unreadable_tracker(c.id, reason) for c in batch]
 
 
 def failed_read_reason(state: State[Any]) -> str:
     """Why a read task failed for good, without claiming retries that never happened.
 
-    Only passing faults are retried (`_is_passing_fault`): anything else failed on its
-    first try, so "did not answer after 4 tries" would mislead.
+    Only passing faults are retried: anything else failed on its first try, so "did not
+    answer after 4 tries" would mislead.
     """
     try:
         error = state.result(raise_on_failure=False)

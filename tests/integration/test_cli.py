@@ -38,6 +38,9 @@ def test_run_on_the_samples_exits_zero_and_summarises(sample_config: Path, tmp_p
     )
     assert result.exit_code == 0, result.output
     assert "Reading 2 trackers" in result.output
+    assert "Read 2 of 2 trackers" in result.output
+    assert "Checked 2 trackers: " in result.output
+    assert "Rendered 2 funder reports and the data-quality report" in result.output
     assert "Every collaborative reported." in result.output
     assert list(read_rollups(out / "rollups.json").collaboratives) == ["oakland", "fresno"]
 

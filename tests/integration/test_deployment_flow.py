@@ -78,7 +78,7 @@ def test_a_clean_run_is_named_for_its_month_and_shows_its_results(
             "write outputs",
         ]
     )
-    assert {"run-summary", "issues-by-tab", "reading-trackers", "program-report"} <= set(artifacts)
+    assert {"run-summary", "issues-by-tab", "run-progress", "program-report"} <= set(artifacts)
     assert "draft-collaborative-fresno" in artifacts and "data-quality-report" in artifacts
     (month,) = list(deployment_env.iterdir())
     (folder,) = list(month.iterdir())

@@ -1,49 +1,88 @@
-"""A read task that failed for good says why truthfully: retried faults, or a bug tried once."""
+"""A read that failed for good says why truthfully: retried faults, or a bug tried once."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from stc_reporting.config import load_config
+import tasks.sources
+from stc_reporting.config import CollaborativeConfig, load_config
 from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
-from tasks.sources import READ_STOPPED, READ_TRIES, READS_KEPT_FAILING, tracker_or_unreadable
+from tasks.sources import (
+    READ_STOPPED,
+    READ_TRIES,
+    READS_KEPT_FAILING,
+    batch_or_unreadable,
+    read_with_retries,
+)
 
 pytestmark = pytest.mark.integration
 
-
-@task(persist_result=False, cache_policy=NO_CACHE)
-def failing_read(error: str) -> ParsedTracker:
-    """A read whose source raises a passing fault, or something no source raises."""
-    if error == "passing":
-        raise TrackerTemporarilyUnavailableError("HTTP 503 five times")
-    raise ZeroDivisionError("a bug in reading")
+ERRORS = {
+    "passing": TrackerTemporarilyUnavailableError("HTTP 503 five times"),
+    "bug": ZeroDivisionError("a bug in reading"),
+}
 
 
 @flow
-def read_failing(sample_config: Path, error: str) -> ParsedTracker:
-    """One collaborative's read failing for good, as the monthly flow waits for it."""
-    collaborative = load_config(sample_config).collaboratives[0]
-    return tracker_or_unreadable(collaborative, failing_read.submit(error))
+def read_failing(collaborative: CollaborativeConfig) -> ParsedTracker:
+    """One collaborative's read failing for good, as a batch of the monthly flow reads it."""
+    return read_with_retries(collaborative)
 
 
 @pytest.mark.parametrize(
-    ("error", "reason"),
+    ("error", "reason", "tries"),
     [
-        ("passing", READS_KEPT_FAILING.format(tries=READ_TRIES, error="HTTP 503 five times")),
-        ("bug", READ_STOPPED.format(error="ZeroDivisionError")),
+        ("passing", READS_KEPT_FAILING.format(tries=READ_TRIES, error=ERRORS["passing"]), 4),
+        ("bug", READ_STOPPED.format(error="ZeroDivisionError"), 1),
     ],
 )
 def test_a_failed_read_claims_retries_only_for_passing_faults(
-    sample_config: Path, error: str, reason: str
+    sample_config: Path, monkeypatch: pytest.MonkeyPatch, error: str, reason: str, tries: int
 ) -> None:
     """A bug failed on its one try: it must not read 'kept failing after several tries'."""
-    tracker = read_failing(sample_config, error)
+    calls: list[str] = []
+
+    def fetch(collaborative: CollaborativeConfig, *_args: Any) -> ParsedTracker:
+        calls.append(collaborative.id)
+        raise ERRORS[error]
+
+    monkeypatch.setattr(tasks.sources, "fetch_tracker", fetch)
+    monkeypatch.setattr(tasks.sources, "READ_RETRY_SECONDS", (0.01,) * 3)
+    collaborative = load_config(sample_config).collaboratives[0]
+    tracker = read_failing(collaborative)
+    assert len(calls) == tries
     assert tracker.failure is not None
     assert tracker.failure.kind is FailureKind.UNREADABLE
     assert tracker.failure.reason == f"the tracker could not be read: {reason}"
+
+
+@task(persist_result=False, cache_policy=NO_CACHE)
+def crashing_batch(collaboratives: list[CollaborativeConfig]) -> list[ParsedTracker]:
+    """A batch's task stopped by something outside any one read."""
+    raise RuntimeError("the worker thread went away")
+
+
+@flow
+def read_crashing(collaboratives: list[CollaborativeConfig]) -> list[ParsedTracker]:
+    return batch_or_unreadable(collaboratives, crashing_batch.submit(collaboratives))
+
+
+def test_a_batch_whose_task_failed_fails_each_of_its_collaboratives_once_tried(
+    sample_config: Path,
+) -> None:
+    """Every tracker of the batch fails with the bug's reason; none claims retries."""
+    collaboratives = load_config(sample_config).collaboratives[:2]
+    trackers = read_crashing(collaboratives)
+    assert [t.collaborative for t in trackers] == [c.id for c in collaboratives]
+    for tracker in trackers:
+        assert tracker.failure is not None
+        assert tracker.failure.reason == (
+            "the tracker could not be read: " + READ_STOPPED.format(error="RuntimeError")
+        )
