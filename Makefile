@@ -118,6 +118,7 @@ benchmark: $(VENV)
 benchmark-steps: $(VENV)
 	$(BIN)/python benchmarks/run_pipeline.py
 	$(BIN)/python benchmarks/render_reports.py
+	$(BIN)/python benchmarks/xlsx_read.py --sizes 50 500 --json out/benchmarks/xlsx_read.json
 
 ## server: start the Prefect server and UI on http://127.0.0.1:4200 (notifications link there)
 server: $(VENV)
