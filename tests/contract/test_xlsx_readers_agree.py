@@ -6,13 +6,19 @@ the same: the sample trackers, every tracker of the bad-input corpus, a generate
 portfolio, and workbooks of generated cells (numbers, text that looks like numbers,
 booleans, dates, times, percent and other formats, error cells, formulas, empty text).
 The samples and the portfolio must take the fast path, or it would prove nothing.
+
+openpyxl writes text into each cell (inline strings); Excel, LibreOffice and Google Sheets
+write it once into a shared-strings part. Each workbook of generated cells and each sample
+is also read rewritten that way.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
+import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -55,6 +61,51 @@ def _read(path: Path) -> RawTracker | str:
         return f"unreadable: {error}"
 
 
+INLINE_TEXT = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"( s="[0-9]+")? t="inlineStr"><is>(<t(?: xml:space="preserve")?>'
+    rb".*?</t>)</is></c>",
+    re.DOTALL,
+)
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+SHARED_STRINGS_RELATION = (
+    b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/'
+    b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+)
+
+
+def with_shared_strings(path: Path, target: Path) -> Path:
+    """The workbook rewritten with its text in a shared-strings part, as Excel saves it."""
+    strings: list[bytes] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        strings.append(match.group(3))
+        style = match.group(2) or b""
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), style, len(strings) - 1)
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as copy:
+        for name in source.namelist():
+            content = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                content = INLINE_TEXT.sub(shared, content)
+            elif name == "[Content_Types].xml":
+                content = content.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+            elif name == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    b"</Relationships>", SHARED_STRINGS_RELATION + b"</Relationships>"
+                )
+            copy.writestr(name, content)
+        items = b"".join(b"<si>%s</si>" % text for text in strings)
+        copy.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'count="%d" uniqueCount="%d">%s</sst>' % (len(strings), len(strings), items),
+        )
+    return target
+
+
 def takes_fast_path(path: Path) -> bool:
     """Whether calamine reads this workbook (rather than leaving it to openpyxl)."""
     return read_tabs_fast(path.read_bytes(), is_percent_format) is not None
@@ -67,6 +118,19 @@ def test_each_sample_tracker_is_read_by_calamine_with_the_cells_openpyxl_gives(
     fast, slow = read_both(sample, monkeypatch)
     assert takes_fast_path(sample)
     assert fast == slow
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_each_sample_saved_with_shared_strings_reads_the_same_text_with_both_readers(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = with_shared_strings(sample, tmp_path / sample.name)
+    assert zipfile.ZipFile(shared).read("xl/sharedStrings.xml").count(b"<si>") > 100
+    fast, slow = read_both(shared, monkeypatch)
+    assert takes_fast_path(shared)
+    assert fast == slow
+    assert isinstance(fast, RawTracker) and isinstance(slow, RawTracker)
+    assert fast.tabs == _read(sample).tabs  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("case", TRACKER_CASES, ids=lambda case: case.id)
@@ -158,12 +222,14 @@ def test_workbooks_of_generated_cells_read_the_same_with_both_readers(
         for row, column, value, number_format in cells:
             cell = sheet.cell(row=row, column=column, value=value)
             cell.number_format = number_format
-    path = tmp_path_factory.mktemp("cells") / "generated.xlsx"
+    folder = tmp_path_factory.mktemp("cells")
+    path = folder / "generated.xlsx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook.save(path)
-        fast, slow = read_both(path, monkeypatch)
-    assert fast == slow
+        for saved in (path, with_shared_strings(path, folder / "shared.xlsx")):
+            fast, slow = read_both(saved, monkeypatch)
+            assert fast == slow, saved.name
 
 
 def test_the_openpyxl_setting_reads_a_workbook_with_openpyxl_alone(
