@@ -10,6 +10,7 @@ differently, and the cells calamine cannot know are taken from the XML with open
 own functions:
 
 - error cells, formulas, ISO date cells, a 1904 date system, empty text, `_x…_` escapes,
+  phonetic runs, spaces at an end of a text not marked `xml:space="preserve"`,
   cells or rows without a reference, numbers written in a form whose float could be a
   whole number or lose digits (`12.0`, `1E3`, 16 digits or more), a worksheet without a
   dimension, rows out of order, an unknown style, a dialog or macro sheet: the workbook is
@@ -63,6 +64,8 @@ _UNKNOWN_TYPE = re.compile(rb't="(?!(?:n|s|b|inlineStr)")')  # errors, ISO dates
 _CELL_WITHOUT_REFERENCE = re.compile(rb'<c(?=[\s>/])(?! r=")')
 _ROW_WITHOUT_NUMBER = re.compile(rb'<row(?=[\s>/])(?! r=")')
 _EMPTY_TEXT = re.compile(rb"<t(?:\s[^>]*)?(?:/>|></t>)")
+# Text with spaces at an end but no `xml:space="preserve"`: calamine trims it, openpyxl not.
+_UNPRESERVED_SPACE = re.compile(rb"<t>(?:[ \t\r\n]|[^<]*[ \t\r\n]</t>)")
 # A saved value openpyxl and calamine read alike: an integer, or a decimal that does not
 # end in zeros (`12.0` is a float to openpyxl, and a whole float becomes an int here).
 _UNSAFE_NUMBER = re.compile(rb"<v>(?!-?[0-9]+(?:\.[0-9]*[1-9])?</v>)")
@@ -188,11 +191,25 @@ def _number_format(format_id: int, custom: list[str]) -> str:
 
 
 def _strings_are_plain(archive: zipfile.ZipFile) -> bool:
-    """Whether the shared strings hold no empty text and no `_x…_` escapes."""
+    """Whether the shared strings' text reads alike in both readers."""
     if "xl/sharedStrings.xml" not in archive.namelist():
         return True
     strings = archive.read("xl/sharedStrings.xml")
-    return b"_x" not in strings and not _EMPTY_TEXT.search(strings)
+    return _text_is_plain(strings)
+
+
+def _text_is_plain(xml: bytes) -> bool:
+    """Whether the text in this XML reads alike in both readers.
+
+    Not so with empty text, an `_x…_` escape, a phonetic run, or spaces at an end of a
+    text without `xml:space="preserve"`.
+    """
+    return (
+        b"_x" not in xml
+        and b"<rPh" not in xml
+        and not _EMPTY_TEXT.search(xml)
+        and not _UNPRESERVED_SPACE.search(xml)
+    )
 
 
 def _read_with_calamine(
@@ -238,11 +255,10 @@ def _sheet_is_plain(xml: bytes, unknown_style: re.Pattern[bytes]) -> bool:
     """Whether nothing in a worksheet's XML could read differently in calamine."""
     return (
         b"<sheetData" in xml
-        and b"_x" not in xml
+        and _text_is_plain(xml)
         and not _FORMULA.search(xml)
         and not _CELL_WITHOUT_REFERENCE.search(xml)
         and not _ROW_WITHOUT_NUMBER.search(xml)
-        and not _EMPTY_TEXT.search(xml)
         and not _UNSAFE_NUMBER.search(xml)
         and not _is_attribute(xml, _UNKNOWN_TYPE)
         and not _is_attribute(xml, unknown_style)

@@ -271,3 +271,45 @@ def test_a_time_only_and_a_percent_cell_read_as_openpyxl_reads_them(tmp_path: Pa
     tab = XlsxSource(path).read().tabs[0]
     assert tab.rows[0].cells == (time(13, 30), 0.662)
     assert tab.percent_cells == frozenset({(2, 1)})
+
+
+XML_EDITS = {
+    "spaces at the ends, unpreserved": (b"<t>Plain</t>", b"<t>  Plain  </t>"),
+    "raw line breaks": (b"<t>Plain</t>", b"<t>Pl\r\nai\rn</t>"),
+    "a number spelled 12.0": (b"<v>12</v>", b"<v>12.0</v>"),
+    "a number with an exponent": (b"<v>12</v>", b"<v>1.2E1</v>"),
+    "a 17-digit integer": (b"<v>12</v>", b"<v>12345678901234567</v>"),
+    "a decimal that rounds to a whole number": (b"<v>12</v>", b"<v>11.99999999999999999</v>"),
+    "a cell without a reference": (b'<c r="B2" t="n">', b'<c t="n">'),
+    "a style after the type": (b'<c r="C2" s="1" t="n">', b'<c r="C2" t="n" s="1">'),
+    "an error cell": (b'<c r="B2" t="n"><v>12</v>', b'<c r="B2" t="e"><v>#REF!</v>'),
+    "an ISO date cell": (b'<c r="B2" t="n"><v>12</v>', b'<c r="B2" t="d"><v>2021-03-04</v>'),
+    "a dimension narrower than its cells": (
+        b'<dimension ref="A1:C2"/>',
+        b'<dimension ref="A1:B2"/>',
+    ),
+    "no dimension": (b'<dimension ref="A1:C2"/>', b""),
+}
+
+
+@pytest.mark.parametrize("edit", XML_EDITS, ids=str)
+def test_a_worksheet_written_unusually_reads_the_same_with_both_readers(
+    edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forms other writers use, made by editing a workbook's XML: the same cells either way."""
+    workbook = Workbook()
+    workbook.active.append(["Text", "Number", "Date"])
+    workbook.active.append(["Plain", 12, date(2021, 3, 4)])
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    old, new = XML_EDITS[edit]
+    edited = tmp_path / "edited.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(edited, "w") as copy:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                assert old in content
+                content = content.replace(old, new)
+            copy.writestr(name, content)
+    fast, slow = read_both(edited, monkeypatch)
+    assert fast == slow
