@@ -120,6 +120,7 @@ benchmark-steps: $(VENV)
 	$(BIN)/python benchmarks/render_reports.py
 	$(BIN)/python benchmarks/quality_report.py --sizes 50 500
 	$(BIN)/python benchmarks/write_step.py --collaboratives 50
+	$(BIN)/python benchmarks/xlsx_read.py --sizes 50 500 --json out/benchmarks/xlsx_read.json
 
 ## server: start the Prefect server and UI on http://127.0.0.1:4200 (notifications link there)
 server: $(VENV)

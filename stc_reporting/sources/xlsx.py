@@ -1,7 +1,8 @@
-"""Reading a tracker from a local `.xlsx` workbook with openpyxl."""
+"""Reading a tracker from a local `.xlsx` workbook: calamine where it is sure, else openpyxl."""
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -23,9 +24,12 @@ from stc_reporting.sources.workbook_file import (
     UNREADABLE_CONTENT,
     workbook_file_problem,
 )
+from stc_reporting.sources.xlsx_calamine import read_tabs_fast
 
 # Quoted text and [colour]/[condition] sections of a number format are not the format.
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+READER_VARIABLE = "STC_XLSX_READER"
+"""Set to `openpyxl` to read every workbook with openpyxl alone (docs/operations.md)."""
 # A formula element in a worksheet's XML (`<f>`, `<f t="shared" .../>`, `<x:f>`).
 _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
@@ -34,8 +38,11 @@ class XlsxSource:
     """A tracker kept as an `.xlsx` file (a Google Sheet downloaded, or the template).
 
     openpyxl gives typed cells (int, float, datetime, bool, str) and shows error
-    cells as their text (`#REF!`), which the reader reports; the faster calamine
-    reader turns those into silent blanks, so it is not used (stack notes).
+    cells as their text (`#REF!`), which the reader reports. calamine reads about five
+    times faster but turns those into silent blanks, gives numbers as floats and knows no
+    number formats, so it reads a workbook only when its XML shows nothing it could read
+    differently (`xlsx_calamine.py`); every other workbook is read with openpyxl, as is
+    every workbook when `STC_XLSX_READER=openpyxl`.
     """
 
     def __init__(self, path: Path) -> None:
@@ -59,6 +66,8 @@ class XlsxSource:
             raise TrackerUnreadableError(f"the tracker file {self.path} does not exist")
         if (problem := workbook_file_problem(self.path)) is not None:
             raise TrackerUnreadableError(problem)
+        if (tabs := _read_fast(self.path)) is not None:
+            return RawTracker(description=str(self.path), tabs=tuple(tabs))
         try:
             tabs = _read_tabs(self.path)
             if _has_formulas(self.path):
@@ -74,6 +83,17 @@ class XlsxSource:
                 UNREADABLE_CONTENT.format(name=self.path.name, detail=detail[:200])
             ) from error
         return RawTracker(description=str(self.path), tabs=tuple(tabs))
+
+
+def _read_fast(path: Path) -> list[RawTab] | None:
+    """The tabs as calamine reads them, when it gives openpyxl's cells; None otherwise."""
+    if os.environ.get(READER_VARIABLE, "").strip().lower() == "openpyxl":
+        return None
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None  # openpyxl then says why the file cannot be read
+    return read_tabs_fast(content, is_percent_format)
 
 
 def _read_tabs(path: Path) -> list[RawTab]:
