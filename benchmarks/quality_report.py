@@ -50,7 +50,7 @@ def measure(size: int, scratch: Path) -> dict[str, Any]:
     plan = plan_run(folder / "program.yaml", scratch / f"out-{size}", date(2021, 10, 31))
     checked = read_and_check(plan.config, plan.selection.collaboratives, plan.run_date)
     followup = follow_up_issues(plan, checked.issues, checked.trackers)
-    rollups = roll_up(plan, checked.trackers, checked.issues)
+    rollups = roll_up(plan, checked.trackers, checked.issues).rollups
     wall, cpu = time.perf_counter(), time.process_time()
     documents = render_dq_report(
         rollups,
