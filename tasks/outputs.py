@@ -1,8 +1,9 @@
 """Writing the run's files and showing what was written in the Prefect UI.
 
 Artifacts carry stable keys, so the Artifacts page keeps each one's history across
-runs: `run-summary`, `issues-by-tab`, `run-progress`, one link per draft. They hold
-counts, names and file links only, never a tracker's cell (docs/privacy.md).
+runs: `run-summary`, `issues-by-tab`, `run-progress`, a link per draft (beyond 25
+collaboratives, only the program's and those of the collaboratives the summary lists).
+They hold counts, names and file links only, never a tracker's cell (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ from stc_reporting.figures.document import Rollups
 from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.outputs.folder import Transaction
-from stc_reporting.outputs.run_page import RunLink, issue_rows, summary_markdown
+from stc_reporting.outputs.run_page import (
+    RunLink,
+    issue_rows,
+    links_to_show,
+    summary_markdown,
+)
 from stc_reporting.outputs.summary import RunSummary
 from stc_reporting.outputs.writer import WrittenFile
 from stc_reporting.pipeline import RunPlan
@@ -65,7 +71,7 @@ def show_results(
     run_name: str,
     names: dict[str, str],
 ) -> None:
-    """Put the run's summary, its issues table and a link to each draft on its page.
+    """Put the run's summary, its issues table and links to the drafts on its page.
 
     Called from the flow itself, not a task, so the artifacts belong to the flow run
     and lead its Artifacts tab.
@@ -81,7 +87,7 @@ def show_results(
         description=f"{run_name}: data-quality issues per collaborative and tab "
         "(details in issues.csv and the data-quality report).",
     )
-    for link in links:
+    for link in links_to_show(links, summary):
         create_link_artifact(
             key=link.key, link=link.url, link_text=link.text, description=link.text
         )

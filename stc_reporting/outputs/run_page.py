@@ -199,16 +199,37 @@ def summary_markdown(
         *headline_figures(rollups),
         "",
         "## Files",
-        *(
-            f"- [{link.text}]({link.url})"
-            for link in links
-            if link.kind is not DocumentKind.DATA_QUALITY_PAGE
-        ),
+        *_files_lines(links, summary),
         *_pages_line(links, {entry.name for entry in rows.shown}),
         f"- Every file of this run: `{summary.out_dir}`",
         *(f"\n> {note}" for note in summary.notes),
     ]
     return "\n".join(lines)
+
+
+def links_to_show(links: Sequence[RunLink], summary: RunSummary) -> list[RunLink]:
+    """The links a run's page carries: all, or beyond `SHOWN_AT_MOST` collaboratives a few.
+
+    A program of hundreds would get a link (one artifact, one call to the Prefect API)
+    per draft and per data-quality page; beyond `SHOWN_AT_MOST` collaboratives only the
+    program-wide files and those of the collaboratives the summary table lists are
+    linked. Every file is in the run's folder either way.
+    """
+    if len(summary.collaboratives) <= SHOWN_AT_MOST:
+        return list(links)
+    shown = {entry.name for entry in rows_to_show(summary.collaboratives).shown}
+    return [link for link in links if not link.name or link.name in shown]
+
+
+def _files_lines(links: Sequence[RunLink], summary: RunSummary) -> list[str]:
+    """A line per draft shown (`links_to_show`), and how many more are in `reports/`."""
+    drafts = [link for link in links if link.kind is not DocumentKind.DATA_QUALITY_PAGE]
+    shown = links_to_show(drafts, summary)
+    lines = [f"- [{link.text}]({link.url})" for link in shown]
+    more = len(drafts) - len(shown)
+    if more:
+        lines.append(f"- … and {more:,} more report drafts in the run's `reports/` folder")
+    return lines
 
 
 def _pages_line(links: Sequence[RunLink], shown: set[str]) -> list[str]:

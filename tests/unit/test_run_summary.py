@@ -15,7 +15,12 @@ from rich.console import Console
 
 import flows.cli
 from stc_reporting.figures.document import Rollups
-from stc_reporting.outputs.run_page import review_markdown, run_links, summary_markdown
+from stc_reporting.outputs.run_page import (
+    links_to_show,
+    review_markdown,
+    run_links,
+    summary_markdown,
+)
 from stc_reporting.outputs.summary import SHOWN_AT_MOST, files_written, rows_to_show
 from stc_reporting.outputs.writer import WrittenFile
 from tests.builders import portfolio_summary
@@ -93,6 +98,34 @@ def test_the_run_page_summary_of_500_is_short_and_links_only_the_pages_it_lists(
     review = review_markdown(summary, {}, links, 7)
     assert len([line for line in review.splitlines() if line.startswith("- **")]) == 25
     assert "- … and 438 more collaboratives reported with no problem." in review
+
+
+def test_at_500_the_page_links_the_program_files_and_the_listed_collaboratives_only(
+    tmp_path: Path,
+) -> None:
+    """1,000 link artifacts are 1,000 API calls: 25 drafts, 25 pages, the rest counted."""
+    summary = portfolio_summary(500, FAILED, WITH_PROBLEMS, out_dir=str(tmp_path))
+    ids = [c.id for c in summary.collaboratives]
+    files = [
+        WrittenFile("reports/program-report-draft.docx", "program-report", None, "0" * 64, 1),
+        WrittenFile("data-quality-report.html", "data-quality-report", None, "0" * 64, 1),
+        *(
+            WrittenFile(f"reports/{i}-draft.docx", "collaborative-report", i, "0" * 64, 1)
+            for i in ids
+        ),
+        *(WrittenFile(f"data-quality/{i}.html", "data-quality-page", i, "0" * 64, 1) for i in ids),
+    ]
+    names = {c.id: c.name for c in summary.collaboratives}
+    links = run_links(tmp_path, files, names)
+    shown = links_to_show(links, summary)
+    listed = {c.name for c in rows_to_show(summary.collaboratives).shown}
+    assert len(shown) == 2 + 2 * SHOWN_AT_MOST
+    assert {link.name for link in shown if link.name} == listed
+    text = summary_markdown(summary, _rollups(), "run", links)
+    assert text.count("-draft.docx)") == 1 + SHOWN_AT_MOST
+    assert "- … and 475 more report drafts in the run's `reports/` folder" in text
+    few = portfolio_summary(5, out_dir=str(tmp_path))
+    assert links_to_show(links, few) == links
 
 
 def test_the_cli_summary_of_500_fits_a_screen(monkeypatch: pytest.MonkeyPatch) -> None:
