@@ -180,6 +180,12 @@ def summarise_run(
     )
 
 
+NOTES_AT_MOST = 5
+"""Report drafts named one by one in a run's notes; the rest are counted in one more note."""
+NOT_MADE_MORE = "{count:,} more report drafts were not made, and there is no earlier draft of them."
+KEPT_MORE = "{count:,} more report drafts are those of an earlier run, kept as they were."
+
+
 def run_notes(
     folder: Path,
     rollups: Rollups,
@@ -216,6 +222,8 @@ def run_notes(
             "they were."
         )
     expected: list[str | None] = [] if partial else [None]
+    not_made: list[str] = []
+    kept_earlier: list[str] = []
     for collaborative in [*expected, *entries]:
         path = report_path(collaborative)
         failed = collaborative is not None and entries[collaborative].status == "failed"
@@ -223,12 +231,23 @@ def run_notes(
             continue
         if not (folder / path).is_file():
             if not failed:
-                notes.append(f"{path} was not made, and there is no earlier draft of it.")
+                not_made.append(f"{path} was not made, and there is no earlier draft of it.")
             continue
         why = (
             f"{entries[collaborative].name} failed"
             if failed and collaborative
             else "it could not be remade"
         )
-        notes.append(f"{path} is the draft of an earlier run, kept as it was: {why} this time.")
+        kept_earlier.append(
+            f"{path} is the draft of an earlier run, kept as it was: {why} this time."
+        )
+    notes.extend(_at_most(kept_earlier, KEPT_MORE))
+    notes.extend(_at_most(not_made, NOT_MADE_MORE))
     return notes
+
+
+def _at_most(notes: list[str], more: str) -> list[str]:
+    """The first `NOTES_AT_MOST` notes, then one counting the others (a run of 500)."""
+    if len(notes) <= NOTES_AT_MOST:
+        return notes
+    return [*notes[:NOTES_AT_MOST], more.format(count=len(notes) - NOTES_AT_MOST)]

@@ -17,7 +17,7 @@ from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.issues import DataQualityCounts, Issue, Severity
 from stc_reporting.outputs.folder import OutputFolder
 from stc_reporting.outputs.spreadsheet_safety import escape_formula
-from stc_reporting.outputs.summary import run_notes
+from stc_reporting.outputs.summary import NOTES_AT_MOST, run_notes
 from stc_reporting.outputs.writer import (
     ISSUE_COLUMNS,
     WrittenFile,
@@ -186,6 +186,24 @@ def test_the_run_names_every_draft_it_did_not_remake(tmp_path: Path) -> None:
         "reports/collaborative-oakland.docx is the draft of an earlier run, kept as it was: "
         "Allies Against Violence failed this time.",
         "reports/collaborative-fresno.docx was not made, and there is no earlier draft of it.",
+    ]
+
+
+def test_a_run_of_many_names_five_drafts_not_made_and_counts_the_rest(tmp_path: Path) -> None:
+    """`--no-reports` over 40 collaboratives: six notes, not forty-one."""
+    ids = [f"c{number:03}" for number in range(40)]
+    entries = {i: ROLLUPS.collaboratives["fresno"].model_copy(update={"name": i}) for i in ids}
+    many = ROLLUPS.model_copy(update={"collaboratives": entries, "collaboratives_failed": []})
+    notes = run_notes(tmp_path, many, [], partial=False)
+    assert notes[:NOTES_AT_MOST] == [
+        f"{path} was not made, and there is no earlier draft of it."
+        for path in [
+            "reports/program-report.docx",
+            *(f"reports/collaborative-c00{n}.docx" for n in range(4)),
+        ]
+    ]
+    assert notes[NOTES_AT_MOST:] == [
+        "36 more report drafts were not made, and there is no earlier draft of them."
     ]
 
 
