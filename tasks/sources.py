@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import random
-import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -30,6 +28,8 @@ from stc_reporting import pipeline
 from stc_reporting.config import CollaborativeConfig
 from stc_reporting.google_access import SECRET_BLOCK
 from stc_reporting.ingest.reading import ParsedTracker, unreadable_tracker
+from stc_reporting.ingest.retries import READ_STOPPED, READ_TRIES, READS_KEPT_FAILING
+from stc_reporting.ingest.retries import read_with_retries as retrying
 from stc_reporting.pipeline import fetch_tracker
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
 from stc_reporting.sources.sheets import SheetsReading
@@ -43,15 +43,6 @@ Create it once per server (`make sheets-reads-limit`): a limit of 60 with a slot
 """
 
 
-READ_TRIES = 4
-"""How many times a tracker is read when its source does not answer (3 retries)."""
-
-READ_RETRY_SECONDS = (2.0, 4.0, 8.0)
-"""The waits before the 2nd, 3rd and 4th tries (doubling), each made random by half."""
-
-READ_RETRY_JITTER = 0.5
-"""How much of each wait is random, so that failed reads do not all come back together."""
-
 READ_TASKS_PER_WORKER = 4
 """How many read tasks each of a run's read threads takes, one after the other.
 
@@ -60,21 +51,6 @@ a task run costs Prefect a few round trips, 500 of them far more than reading th
 workbooks. Four batches a thread keep the threads evenly busy (a slow batch does not
 hold up the others for long) and move the progress bar some sixteen times a run.
 """
-
-READS_KEPT_FAILING = "its source did not answer after {tries} tries ({error}); try again later"
-"""Why a collaborative failed whose read kept meeting passing faults until its retries ran out."""
-
-READ_STOPPED = (
-    "reading it stopped on an unexpected error ({error}), which was not retried; "
-    "the run's log in the Prefect UI has the details to report to the pipeline's maintainers"
-)
-"""Why a collaborative failed whose read raised something no source reports (a bug)."""
-
-READ_RETRYING = "%s: its source did not answer (%s); try %d of %d in %.1f s"
-"""The log line before a passing fault's retry (collaborative, error, next try, tries, wait)."""
-
-READ_BUG = "%s: reading it stopped on an unexpected error, not retried"
-"""The log line, with the traceback, of a read that raised something no source reports."""
 
 Batch = tuple[CollaborativeConfig, ...]
 OnBatch = Callable[[Batch, list[ParsedTracker]], None]
@@ -104,41 +80,9 @@ def read_with_retries(
     sheets: SheetsReading | None = None,
     from_snapshots: Path | None = None,
 ) -> ParsedTracker:
-    """Read one tracker, trying again only on passing faults (rate limits, 5xx, time-outs).
-
-    Returns:
-        The tracker read, or a failed one saying why, truly: "after 4 tries" only when
-        the source did not answer; anything else was tried once, and is a bug whose
-        traceback is in the run's log.
-    """
-    for attempt in range(1, READ_TRIES):
-        try:
-            return fetch_tracker(collaborative, sheets, from_snapshots)
-        except TrackerTemporarilyUnavailableError as error:
-            wait = _jittered(READ_RETRY_SECONDS[attempt - 1])
-            get_run_logger().warning(
-                READ_RETRYING, collaborative.id, error, attempt + 1, READ_TRIES, wait
-            )
-            time.sleep(wait)
-        except Exception as error:
-            return _bug(collaborative, error)
-    try:
-        return fetch_tracker(collaborative, sheets, from_snapshots)
-    except TrackerTemporarilyUnavailableError as error:
-        reason = READS_KEPT_FAILING.format(tries=READ_TRIES, error=error)
-        return unreadable_tracker(collaborative.id, reason)
-    except Exception as error:
-        return _bug(collaborative, error)
-
-
-def _jittered(seconds: float) -> float:
-    return seconds * random.uniform(1 - READ_RETRY_JITTER, 1 + READ_RETRY_JITTER)
-
-
-def _bug(collaborative: CollaborativeConfig, error: Exception) -> ParsedTracker:
-    """A read that raised what no source raises: its traceback to the log, its reason in words."""
-    get_run_logger().exception(READ_BUG, collaborative.id)
-    return unreadable_tracker(collaborative.id, READ_STOPPED.format(error=type(error).__name__))
+    """Read one tracker, again only on passing faults (`stc_reporting.ingest.retries`)."""
+    read = partial(fetch_tracker, collaborative, sheets, from_snapshots)
+    return retrying(read, collaborative.id, get_run_logger())
 
 
 def share_sheets_quota(sheets: SheetsReading | None) -> SheetsReading | None:

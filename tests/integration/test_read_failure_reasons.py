@@ -9,18 +9,14 @@ import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+import stc_reporting.ingest.retries
 import tasks.sources
 from stc_reporting.config import CollaborativeConfig, load_config
 from stc_reporting.ingest.failure import FailureKind
 from stc_reporting.ingest.reading import ParsedTracker
+from stc_reporting.ingest.retries import READ_STOPPED, READ_TRIES, READS_KEPT_FAILING
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
-from tasks.sources import (
-    READ_STOPPED,
-    READ_TRIES,
-    READS_KEPT_FAILING,
-    batch_or_unreadable,
-    read_with_retries,
-)
+from tasks.sources import batch_or_unreadable, read_with_retries
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +50,7 @@ def test_a_failed_read_claims_retries_only_for_passing_faults(
         raise ERRORS[error]
 
     monkeypatch.setattr(tasks.sources, "fetch_tracker", fetch)
-    monkeypatch.setattr(tasks.sources, "READ_RETRY_SECONDS", (0.01,) * 3)
+    monkeypatch.setattr(stc_reporting.ingest.retries, "READ_RETRY_SECONDS", (0.01,) * 3)
     collaborative = load_config(sample_config).collaboratives[0]
     tracker = read_failing(collaborative)
     assert len(calls) == tries

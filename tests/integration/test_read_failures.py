@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import stc_reporting.ingest.retries
 import tasks.sources
 from flows.monthly_report import run_to_folder
 from stc_reporting.ingest.reading import ParsedTracker
@@ -58,8 +59,8 @@ def test_a_source_that_never_answers_is_tried_four_times_and_says_so(
     calls: list[str] = []
     never = TrackerTemporarilyUnavailableError("HTTP 503")
     monkeypatch.setattr(tasks.sources, "fetch_tracker", failing_for("oakland", never, calls))
-    monkeypatch.setattr(tasks.sources, "READ_RETRY_SECONDS", (0.01,) * 3)
+    monkeypatch.setattr(stc_reporting.ingest.retries, "READ_RETRY_SECONDS", (0.01,) * 3)
     found = reasons(sample_config, tmp_path / "out")
-    assert calls.count("oakland") == tasks.sources.READ_TRIES == 4
+    assert calls.count("oakland") == stc_reporting.ingest.retries.READ_TRIES == 4
     assert "its source did not answer after 4 tries (HTTP 503)" in found["oakland"]
     assert [i for i, reason in found.items() if reason] == ["oakland"]
