@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,7 +52,12 @@ from stc_reporting.reports.labels import (
     ReportLabels,
     load_labels,
 )
-from stc_reporting.reports.render import reproducible_zip, template_environment
+from stc_reporting.reports.pool import render_jobs
+from stc_reporting.reports.render import (
+    ReportRenderError,
+    reproducible_zip,
+    template_environment,
+)
 from stc_reporting.reports.sections import plain_reason
 
 DOCX_TEMPLATE = "data-quality-report.docx"
@@ -61,6 +66,8 @@ REPORT_NAME = "data-quality-report"
 PAGES_FOLDER = "data-quality"
 """Each collaborative's page: `data-quality/<collaborative id>.html` and `.docx`."""
 CELL_SIZE = 18  # half-points: the issue tables' 9 pt
+PAGES_FOR_A_POOL = 40
+"""From this many documents to render (the report and each page), a pool renders them."""
 
 
 class IssueLine(BaseModel):
@@ -491,11 +498,7 @@ def render_dq_report(
     context = build_dq_context(
         rollups, collaboratives, trackers, followup, program, made_on, wording
     )
-    kind = DocumentKind.DATA_QUALITY_REPORT
-    documents = [
-        RenderedDocument(f"{REPORT_NAME}.html", kind, None, render_dq_html(context, templates)),
-        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, render_dq_docx(context, templates)),
-    ]
+    jobs = [QualityDocumentsJob(REPORT_NAME, None, context, templates, DEFAULT_LANGUAGE)]
     tracker_of = {t.collaborative: t for t in trackers}
     for collaborative in collaboratives:
         language = (languages or {}).get(collaborative.id, DEFAULT_LANGUAGE)
@@ -508,20 +511,47 @@ def render_dq_report(
             made_on,
             load_labels(language, templates),
         )
-        documents += _page_documents(collaborative.id, page, language, templates)
+        path = f"{PAGES_FOLDER}/{collaborative.id}"
+        jobs.append(QualityDocumentsJob(path, collaborative.id, page, templates, language))
+    documents: list[RenderedDocument] = []
+    for job, made in zip(jobs, render_jobs(jobs, pool_from=PAGES_FOR_A_POOL), strict=True):
+        if made.error is not None:  # as before the pool: the run stops, saying which and why
+            raise ReportRenderError(f"{job.path}: {made.error}")
+        documents += made.documents
     return documents
 
 
-def _page_documents(
-    collaborative: str, page: DataQualityContext, language: str, templates: Path
-) -> list[RenderedDocument]:
-    path, kind = f"{PAGES_FOLDER}/{collaborative}", DocumentKind.DATA_QUALITY_PAGE
-    html = render_dq_html(page, templates, language)
-    docx = render_dq_docx(page, templates, language)
-    return [
-        RenderedDocument(f"{path}.html", kind, collaborative, html),
-        RenderedDocument(f"{path}.docx", kind, collaborative, docx),
-    ]
+@dataclass(frozen=True)
+class QualityDocumentsJob:
+    """The data-quality report or one collaborative's page, to render as HTML and Word.
+
+    Attributes:
+        path: Where its files go under `--out`, without `.html` or `.docx`.
+        collaborative: Whose page it is; None for the report of every collaborative.
+        context: Its finished context.
+        templates: The folder of the templates.
+        language: The language of its templates.
+    """
+
+    path: str
+    collaborative: str | None
+    context: DataQualityContext
+    templates: Path
+    language: str
+
+    def render(self) -> list[RenderedDocument]:
+        """Render the HTML page and the Word document."""
+        kind = (
+            DocumentKind.DATA_QUALITY_REPORT
+            if self.collaborative is None
+            else DocumentKind.DATA_QUALITY_PAGE
+        )
+        html = render_dq_html(self.context, self.templates, self.language)
+        docx = render_dq_docx(self.context, self.templates, self.language)
+        return [
+            RenderedDocument(f"{self.path}.html", kind, self.collaborative, html),
+            RenderedDocument(f"{self.path}.docx", kind, self.collaborative, docx),
+        ]
 
 
 def template_for(name: str, language: str, templates: Path = TEMPLATES_DIR) -> str:
