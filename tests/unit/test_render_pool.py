@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from stc_reporting.config import ConfigError
+from stc_reporting.pipeline import plan_run
 from stc_reporting.reports import pool
 from stc_reporting.reports.pool import (
     PROCESSES_VARIABLE,
@@ -174,3 +175,12 @@ def test_the_number_of_processes_is_the_variable_s_else_the_usable_cores() -> No
 def test_a_number_of_processes_that_is_no_whole_number_above_zero_is_refused(value: str) -> None:
     with pytest.raises(ConfigError, match=f"{PROCESSES_VARIABLE} must be a whole number.*{value}"):
         render_processes({PROCESSES_VARIABLE: value})
+
+
+def test_a_run_told_a_bad_number_of_processes_stops_before_any_tracker_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PROCESSES_VARIABLE, "all")
+
+    with pytest.raises(ConfigError, match=PROCESSES_VARIABLE):
+        plan_run(REPO / "config" / "program.yaml", tmp_path / "out")
