@@ -40,8 +40,9 @@ from stc_reporting.reports.texts import (
 
 PROGRAM_TEMPLATE = "program-report.docx"
 COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
-REPORTS_FOR_A_POOL = 4
-"""From this many reports, a pool of processes renders them (fewer: the run's own process)."""
+REPORTS_FOR_A_POOL = 12
+"""From this many reports, worker processes help render them: below, a worker's start
+(about 1.5 CPU seconds) costs more than it saves on a busy machine (the samples make 6)."""
 
 
 def template_path(templates: Path, name: str, language: str) -> Path:
@@ -155,7 +156,7 @@ def render_reports_from(
     except AssertionError as error:  # a bug: no report may print an unsafe number
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
-    outcomes: list[FunderReportJob | str] = []
+    outcomes: list[FunderReportJob | _NotMade] = []
     for collaborative, template in jobs:
         relative = report_path(collaborative)
         language = texts.language_of(collaborative)
@@ -172,7 +173,7 @@ def render_reports_from(
                 program_texts=texts.program,
             )
         except Exception as error:
-            outcomes.append(f"{relative} was not made: {error}")
+            outcomes.append(_NotMade(relative, str(error)))
             continue
         outcomes.append(FunderReportJob(relative, collaborative, path, context))
     _render(outcomes, result)
@@ -206,15 +207,23 @@ class FunderReportJob:
         return [RenderedDocument(self.path, kind, self.collaborative, content)]
 
 
-def _render(outcomes: Sequence[FunderReportJob | str], result: RenderedReports) -> None:
+@dataclass(frozen=True)
+class _NotMade:
+    """A report whose context could not be made: where it would go, and why."""
+
+    path: str
+    error: str
+
+
+def _render(outcomes: Sequence[FunderReportJob | _NotMade], result: RenderedReports) -> None:
     """Render the jobs (in a pool when there are enough); keep each report's place in order."""
     jobs = [outcome for outcome in outcomes if isinstance(outcome, FunderReportJob)]
     rendered = iter(render_jobs(jobs, pool_from=REPORTS_FOR_A_POOL))
     for outcome in outcomes:
-        if isinstance(outcome, str):
-            result.failures.append(outcome)
-            continue
-        made = next(rendered)
-        if made.error is not None:
-            result.failures.append(f"{outcome.path} was not made: {made.error}")
-        result.documents.extend(made.documents)
+        error = outcome.error if isinstance(outcome, _NotMade) else None
+        if isinstance(outcome, FunderReportJob):
+            made = next(rendered)
+            error = made.error
+            result.documents.extend(made.documents)
+        if error is not None:
+            result.failures.append(f"{outcome.path} was not made: {error}")
