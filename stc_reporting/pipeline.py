@@ -51,6 +51,7 @@ from stc_reporting.outputs.writer import (
 from stc_reporting.reports.document import RenderedDocument, RenderedReports
 from stc_reporting.reports.funder import render_funder_reports
 from stc_reporting.reports.narratives import NARRATIVES_FILE, NarrativesError, load_narratives
+from stc_reporting.reports.pool import render_processes
 from stc_reporting.reports.quality import render_dq_report
 from stc_reporting.reports.texts import ProgramTexts
 from stc_reporting.sources import TrackerTemporarilyUnavailableError
@@ -162,10 +163,11 @@ def plan_run(
     Raises:
         NotADirectoryError: `out_dir`, or a folder above it, is a file.
         ConfigError: The config cannot be used, `only` names an unknown id, `as_of` is
-            in the future or before the program started, or the snapshots replayed come
-            from runs with different dates.
+            in the future or before the program started, the snapshots replayed come
+            from runs with different dates, or `STC_RENDER_PROCESSES` is no number.
     """
     refuse_a_file_as_folder(out_dir)
+    render_processes()  # a bad STC_RENDER_PROCESSES stops the run now, not after reading
     config = load_config(config_path)
     collaboratives = select_collaboratives(config, list(only) if only else None)
     if from_snapshots is not None:

@@ -9,7 +9,7 @@ Nothing is written here: the output writer writes what this returns.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from stc_reporting.ingest.reading import ParsedTracker
 from stc_reporting.issues import Issue
 from stc_reporting.locations import TEMPLATES_DIR
 from stc_reporting.reports.context import build_report_context
+from stc_reporting.reports.context_models import ReportContext
 from stc_reporting.reports.document import (
     REPORTS_FOLDER,
     DocumentKind,
@@ -27,6 +28,7 @@ from stc_reporting.reports.document import (
 )
 from stc_reporting.reports.labels import LabelsError, ReportLabels, load_labels
 from stc_reporting.reports.people_counts import people_suppression
+from stc_reporting.reports.pool import render_jobs
 from stc_reporting.reports.render import ReportRenderError, render_report
 from stc_reporting.reports.texts import (
     REPORT_TEXTS_FILE,
@@ -38,6 +40,9 @@ from stc_reporting.reports.texts import (
 
 PROGRAM_TEMPLATE = "program-report.docx"
 COLLABORATIVE_TEMPLATE = "collaborative-report.docx"
+REPORTS_FOR_A_POOL = 12
+"""From this many reports, worker processes help render them: below, a worker's start
+(about 1.5 CPU seconds) costs more than it saves on a busy machine (the samples make 6)."""
 
 
 def template_path(templates: Path, name: str, language: str) -> Path:
@@ -151,6 +156,7 @@ def render_reports_from(
     except AssertionError as error:  # a bug: no report may print an unsafe number
         result.failures.append(f"no report was made: small-number suppression failed ({error})")
         return result
+    outcomes: list[FunderReportJob | _NotMade] = []
     for collaborative, template in jobs:
         relative = report_path(collaborative)
         language = texts.language_of(collaborative)
@@ -166,14 +172,58 @@ def render_reports_from(
                 is_draft=is_draft,
                 program_texts=texts.program,
             )
-            content = render_report(path, context)
         except Exception as error:
-            result.failures.append(f"{relative} was not made: {error}")
+            outcomes.append(_NotMade(relative, str(error)))
             continue
+        outcomes.append(FunderReportJob(relative, collaborative, path, context))
+    _render(outcomes, result)
+    return result
+
+
+@dataclass(frozen=True)
+class FunderReportJob:
+    """One funder report to render, with all it needs (a worker process renders it).
+
+    Attributes:
+        path: Where it goes under `--out`.
+        collaborative: Whose report it is; None for the program report.
+        template: Its Word template.
+        context: Its finished context.
+    """
+
+    path: str
+    collaborative: str | None
+    template: Path
+    context: ReportContext
+
+    def render(self) -> list[RenderedDocument]:
+        """Render the report's .docx."""
         kind = (
             DocumentKind.PROGRAM_REPORT
-            if collaborative is None
+            if self.collaborative is None
             else DocumentKind.COLLABORATIVE_REPORT
         )
-        result.documents.append(RenderedDocument(relative, kind, collaborative, content))
-    return result
+        content = render_report(self.template, self.context)
+        return [RenderedDocument(self.path, kind, self.collaborative, content)]
+
+
+@dataclass(frozen=True)
+class _NotMade:
+    """A report whose context could not be made: where it would go, and why."""
+
+    path: str
+    error: str
+
+
+def _render(outcomes: Sequence[FunderReportJob | _NotMade], result: RenderedReports) -> None:
+    """Render the jobs (in a pool when there are enough); keep each report's place in order."""
+    jobs = [outcome for outcome in outcomes if isinstance(outcome, FunderReportJob)]
+    rendered = iter(render_jobs(jobs, pool_from=REPORTS_FOR_A_POOL))
+    for outcome in outcomes:
+        error = outcome.error if isinstance(outcome, _NotMade) else None
+        if isinstance(outcome, FunderReportJob):
+            made = next(rendered)
+            error = made.error
+            result.documents.extend(made.documents)
+        if error is not None:
+            result.failures.append(f"{outcome.path} was not made: {error}")

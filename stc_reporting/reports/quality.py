@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -60,7 +60,12 @@ from stc_reporting.reports.labels import (
     ReportLabels,
     load_labels,
 )
-from stc_reporting.reports.render import reproducible_zip, template_environment
+from stc_reporting.reports.pool import render_jobs
+from stc_reporting.reports.render import (
+    ReportRenderError,
+    reproducible_zip,
+    template_environment,
+)
 from stc_reporting.reports.sections import plain_reason
 
 DOCX_TEMPLATE = "data-quality-report.docx"
@@ -73,6 +78,8 @@ DETAILED_AT_MOST = 25
 """The most collaboratives the internal report details one by one (and lists in full)."""
 CHANGES_AT_MOST = 50
 """The most new (and fixed) issues the internal report lists; the others are counted."""
+PAGES_FOR_A_POOL = 40
+"""From this many documents to render (the report and each page), a pool renders them."""
 
 
 class IssueLine(BaseModel):
@@ -649,12 +656,7 @@ def render_dq_report(
     context = build_dq_context(
         rollups, collaboratives, trackers, followup, program, made_on, wording
     )
-    kind = DocumentKind.DATA_QUALITY_REPORT
-    word = WordRenderer(templates)
-    documents = [
-        RenderedDocument(f"{REPORT_NAME}.html", kind, None, render_dq_html(context, templates)),
-        RenderedDocument(f"{REPORT_NAME}.docx", kind, None, word.render(context)),
-    ]
+    jobs = [QualityDocumentsJob(REPORT_NAME, None, context, templates, DEFAULT_LANGUAGE)]
     tracker_of = {t.collaborative: t for t in trackers}
     labels: dict[str, ReportLabels] = {}
     for collaborative in collaboratives:
@@ -670,24 +672,47 @@ def render_dq_report(
             made_on,
             labels[language],
         )
-        documents += _page_documents(collaborative.id, page, language, templates, word)
+        path = f"{PAGES_FOLDER}/{collaborative.id}"
+        jobs.append(QualityDocumentsJob(path, collaborative.id, page, templates, language))
+    documents: list[RenderedDocument] = []
+    for job, made in zip(jobs, render_jobs(jobs, pool_from=PAGES_FOR_A_POOL), strict=True):
+        if made.error is not None:  # as before the pool: the run stops, saying which and why
+            raise ReportRenderError(f"{job.path}: {made.error}")
+        documents += made.documents
     return documents
 
 
-def _page_documents(
-    collaborative: str,
-    page: DataQualityContext,
-    language: str,
-    templates: Path,
-    word: WordRenderer,
-) -> list[RenderedDocument]:
-    path, kind = f"{PAGES_FOLDER}/{collaborative}", DocumentKind.DATA_QUALITY_PAGE
-    html = render_dq_html(page, templates, language)
-    docx = word.render(page, language)
-    return [
-        RenderedDocument(f"{path}.html", kind, collaborative, html),
-        RenderedDocument(f"{path}.docx", kind, collaborative, docx),
-    ]
+@dataclass(frozen=True)
+class QualityDocumentsJob:
+    """The data-quality report or one collaborative's page, to render as HTML and Word.
+
+    Attributes:
+        path: Where its files go under `--out`, without `.html` or `.docx`.
+        collaborative: Whose page it is; None for the report of every collaborative.
+        context: Its finished context.
+        templates: The folder of the templates.
+        language: The language of its templates.
+    """
+
+    path: str
+    collaborative: str | None
+    context: DataQualityContext
+    templates: Path
+    language: str
+
+    def render(self) -> list[RenderedDocument]:
+        """Render the HTML page and the Word document."""
+        kind = (
+            DocumentKind.DATA_QUALITY_REPORT
+            if self.collaborative is None
+            else DocumentKind.DATA_QUALITY_PAGE
+        )
+        html = render_dq_html(self.context, self.templates, self.language)
+        docx = _word_renderer(self.templates).render(self.context, self.language)
+        return [
+            RenderedDocument(f"{self.path}.html", kind, self.collaborative, html),
+            RenderedDocument(f"{self.path}.docx", kind, self.collaborative, docx),
+        ]
 
 
 def template_for(name: str, language: str, templates: Path = TEMPLATES_DIR) -> str:
@@ -806,6 +831,12 @@ def _cell_text(document: DocxTemplate, line: dict[str, str]) -> RichText:
         underline=True,
         size=CELL_SIZE,
     )
+
+
+@lru_cache(maxsize=4)
+def _word_renderer(templates: Path) -> WordRenderer:
+    """One `WordRenderer` per templates folder in each process (the run's, or a worker)."""
+    return WordRenderer(templates)
 
 
 def render_dq_docx(
