@@ -36,7 +36,7 @@ AS_OF, RUN_DATE = date(2021, 10, 31), date(2021, 11, 20)
 def _render_all(
     plan: RunPlan, checked: CheckedTrackers
 ) -> tuple[list[RenderedDocument], list[str]]:
-    rollups = roll_up(plan, checked.trackers, checked.issues)
+    rollups = roll_up(plan, checked.trackers, checked.issues).rollups
     followup = follow_up_issues(plan, checked.issues, checked.trackers)
     reports = render_reports(plan, rollups, checked.trackers, checked.issues)
     pages = render_quality_report(plan, rollups, checked.trackers, followup)
