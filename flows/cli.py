@@ -229,17 +229,18 @@ def run(
         _check_as_of(as_of.date(), loaded)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    from flows.monthly_report import run_to_folder  # deferred: Prefect takes ~1 s to import
     from flows.prefect_api import prefect_api
-    from stc_reporting.checks.validation import import_great_expectations
 
     handler = _ProgressHandler()
-    logging.getLogger("prefect.flow_runs").addHandler(handler)
     try:
         with (
             console.status("Starting the monthly-report flow...", spinner="dots") as status,
-            prefect_api(meanwhile=import_great_expectations),
+            prefect_api(meanwhile=_import_the_run),
         ):
+            from flows.monthly_report import run_to_folder
+
+            # Only now: importing Prefect's flow engine sets its logging up afresh.
+            logging.getLogger("prefect.flow_runs").addHandler(handler)
             handler.status = status
             summary = run_to_folder(
                 config_path=str(config),
@@ -257,6 +258,14 @@ def run(
         logging.getLogger("prefect.flow_runs").removeHandler(handler)
     _print_run_summary(summary)
     raise typer.Exit(summary.exit_code)
+
+
+def _import_the_run() -> None:
+    """Import the flow and Great Expectations (seconds) while the Prefect server starts."""
+    import flows.monthly_report  # noqa: F401  (deferred: seconds, with Prefect and the domain)
+    from stc_reporting.checks.validation import import_great_expectations
+
+    import_great_expectations()
 
 
 class _ProgressHandler(logging.Handler):

@@ -51,8 +51,8 @@ def prefect_api(meanwhile: Callable[[], None] = lambda: None) -> Iterator[None]:
 
     Args:
         meanwhile: Work to do while a temporary server starts (seconds, on a fresh
-            Prefect home), in a thread joined before the flow begins; done before
-            checking a configured API otherwise.
+            Prefect home), before the flow begins; done before checking a configured
+            API otherwise.
 
     Raises:
         PrefectApiUnreachableError: `PREFECT_API_URL` is set and nothing answers there.
@@ -92,23 +92,43 @@ def temporary_server(meanwhile: Callable[[], None] = lambda: None) -> Iterator[N
     """Start Prefect's temporary server now, watched so it never outlives this process.
 
     Args:
-        meanwhile: Run in a thread while the server starts, and finished before the flow.
-    """
-    from prefect.server.api.server import SubprocessASGIServer
+        meanwhile: Done here while a thread starts the server, before the flow begins.
 
+    Raises:
+        Exception: What stopped the server from starting (Prefect's own errors).
+    """
     token = f"{os.getpid()}-{secrets.token_hex(8)}"
     pipe = _watch(token)  # before the server: a kill while it starts leaves nothing either
     os.environ[LEFT_BY] = token  # the server (and anything else started now) inherits it
     # atexit runs hooks last-registered first, and start() registers Prefect's hook that
     # stops the server: so the watchdog stands down after the server has been stopped.
     atexit.register(_stand_down, pipe)
-    # The server starts in its own process; this one only polls it meanwhile, so work
-    # such as importing the libraries the run needs goes on in parallel, on the other core.
-    helper = threading.Thread(target=meanwhile, name="while-the-server-starts", daemon=True)
-    helper.start()
-    SubprocessASGIServer().start()  # the instance the flow engine will find and use
-    helper.join()
+    # On a fresh Prefect home the server takes seconds to start (importing its app,
+    # creating its database), mostly in its own process: this one imports what the run
+    # needs meanwhile, on the other core.
+    starting = _ServerStart()
+    starting.start()
+    meanwhile()
+    starting.join()
+    if starting.error is not None:
+        raise starting.error
     yield
+
+
+class _ServerStart(threading.Thread):
+    """Starts the instance of Prefect's temporary server the flow engine will find and use."""
+
+    def __init__(self) -> None:
+        super().__init__(name="prefect-temporary-server", daemon=True)
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            from prefect.server.api.server import SubprocessASGIServer
+
+            SubprocessASGIServer().start()
+        except Exception as error:  # raised again in the command's thread
+            self.error = error
 
 
 def _watch(token: str) -> IO[bytes]:
