@@ -487,8 +487,8 @@ class Styles:
         fit, cell_format = known
         if fit.startswith("<r>") and fit.endswith("</r>"):
             # XlsxWriter copies text shaped like its own rich-text XML into the file as it
-            # is: written as two runs of the same font, it is escaped like any text.
-            runs: list[Any] = [fit[:1], self._run, fit[1:]]
+            # is: written as two runs of the cell's font, it is escaped like any text.
+            runs: list[Any] = [fit[:1], cell_format or self._run, fit[1:]]
             sheet.write_rich_string(row, column, *runs, *([cell_format] if cell_format else []))
         else:
             sheet.write_string(row, column, fit, cell_format)
