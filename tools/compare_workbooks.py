@@ -3,10 +3,16 @@
 Usage: python tools/compare_workbooks.py BEFORE.xlsx AFTER.xlsx
 
 Made to check that a change to how `audit.xlsx` is written leaves it the same: for every
-sheet, each cell's value, type, link and style (bold, alignment, quote prefix, named
-style), the column widths, row heights, frozen panes, filter and print titles. Prints
-the first differences, then whether the files' XML parts are also byte for byte the same
-(the zip's own dates aside). Exits 1 when a sheet differs.
+sheet, each cell's value, type, link and style (font, fill, number format, alignment,
+quote prefix, named style), the column widths, row heights, frozen panes, filter, print
+titles and page setup. Prints the first differences, then whether the files' XML parts are
+also byte for byte the same (the zip's own dates aside). Exits 1 when a sheet differs.
+
+It compares what a reader sees, not how the file spells it, so two libraries that write
+the same workbook in different XML compare equal: a font attribute left out is the
+workbook's default font's; a page count to fit left out is 1; a row without a height is
+the sheet's default height; one `<col>` over several columns gives each its width; an
+empty cell has no type; a web link's `#` part is part of its address, however stored.
 """
 
 from __future__ import annotations
@@ -18,41 +24,91 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 SHOWN = 20
 """Most differences printed per sheet."""
 
 
-def cell_facts(cell: Any) -> tuple[Any, ...]:
+def cell_facts(cell: Any, default_font: Any) -> tuple[Any, ...]:
     """What a reader sees of a cell: value, type, link, and how it looks."""
-    link = cell.hyperlink
+    font, fill, alignment = cell.font, cell.fill, cell.alignment
     return (
         cell.value,
-        cell.data_type,
-        (link.target, link.location) if link is not None else None,
-        cell.font.b,
-        cell.font.u,
-        cell.alignment.horizontal,
-        cell.alignment.wrap_text,
+        cell.data_type if cell.value is not None else None,
+        _address(cell.hyperlink),
+        font.name or default_font.name,
+        font.sz or default_font.sz,
+        bool(font.b),
+        bool(font.i),
+        font.u,
+        _colour(font.color) or _colour(default_font.color),
+        fill.fill_type,
+        _colour(fill.fgColor) if fill.fill_type else None,
+        cell.number_format,
+        alignment.horizontal,
+        alignment.vertical,
+        bool(alignment.wrap_text),
         cell.quotePrefix,
         cell.style,
     )
 
 
-def sheet_facts(sheet: Any) -> Iterator[tuple[str, Any]]:
+def _address(link: Any) -> tuple[str | None, str | None] | None:
+    """Where a link goes: (address, None) for a web address, (None, cell) inside the workbook.
+
+    A web address's part after `#` may be stored as the link's location (Excel's own way,
+    and XlsxWriter's) or left in the address (openpyxl's): a spreadsheet opens the same.
+    """
+    if link is None:
+        return None
+    if link.target:
+        return (f"{link.target}#{link.location}" if link.location else link.target, None)
+    return (None, link.location)
+
+
+def _colour(colour: Any) -> Any:
+    """A colour as (theme, tint) or its RGB; None when there is none."""
+    if colour is None:
+        return None
+    if colour.type == "theme":
+        return ("theme", colour.theme, colour.tint)
+    return (colour.type, colour.value)
+
+
+def sheet_facts(sheet: Any, default_font: Any) -> Iterator[tuple[str, Any]]:
     """A sheet's layout, then every cell, as (where, what) pairs."""
     yield "dimensions", sheet.dimensions
     yield "frozen panes", sheet.freeze_panes
     yield "filter", sheet.auto_filter.ref
     yield "print titles", sheet.print_title_rows
-    yield "orientation", sheet.page_setup.orientation
-    widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
-    yield "column widths", widths
-    heights = {key: dim.height for key, dim in sheet.row_dimensions.items() if dim.height}
+    setup = sheet.page_setup
+    fit = [1 if pages is None else int(pages) for pages in (setup.fitToWidth, setup.fitToHeight)]
+    yield "page setup", (setup.orientation, *fit)  # a page count left out is 1
+    yield "fit to page", sheet.sheet_properties.pageSetUpPr.fitToPage
+    margins = sheet.page_margins
+    yield "margins", (margins.left, margins.right, margins.top, margins.bottom)
+    yield "header and footer margins", (margins.header, margins.footer)
+    yield "column widths", _widths(sheet)
+    default_height = sheet.sheet_format.defaultRowHeight
+    heights = {
+        key: dim.height
+        for key, dim in sheet.row_dimensions.items()
+        if dim.height and dim.height != default_height
+    }
     yield "row heights", heights
     for row in sheet.iter_rows():
         for cell in row:
-            yield cell.coordinate, cell_facts(cell)
+            yield cell.coordinate, cell_facts(cell, default_font)
+
+
+def _widths(sheet: Any) -> dict[str, Any]:
+    """Each column's width (a `<col>` may span several columns)."""
+    widths = {}
+    for dim in sheet.column_dimensions.values():
+        for column in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+            widths[get_column_letter(column)] = dim.width
+    return widths
 
 
 def compare_sheets(before: Path, after: Path) -> list[str]:
@@ -61,11 +117,12 @@ def compare_sheets(before: Path, after: Path) -> list[str]:
     if old.sheetnames != new.sheetnames:
         return [f"sheets: {old.sheetnames} != {new.sheetnames}"]
     differences = []
+    old_font, new_font = old._fonts[0], new._fonts[0]  # the workbook's default font
     for name in old.sheetnames:
         found = [
             f"{name}!{where_old}: {what_old!r} != {where_new}: {what_new!r}"
             for (where_old, what_old), (where_new, what_new) in zip(
-                sheet_facts(old[name]), sheet_facts(new[name]), strict=False
+                sheet_facts(old[name], old_font), sheet_facts(new[name], new_font), strict=False
             )
             if (where_old, what_old) != (where_new, what_new)
         ]

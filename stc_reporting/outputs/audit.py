@@ -20,18 +20,15 @@ Only ids, sheet rows, tabs, choice labels and numbers: never a tracker's free te
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from copy import copy
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from stc_reporting.contract import TRACKER_FORMAT_VERSION
 from stc_reporting.figures.build import TracedRollups
@@ -43,7 +40,8 @@ from stc_reporting.figures.lineage import (
     Method,
     PeriodLineage,
 )
-from stc_reporting.outputs.spreadsheet_safety import is_plain_text, put_text
+from stc_reporting.outputs.spreadsheet_safety import is_formula_like, xlsx_text
+from stc_reporting.outputs.streamed_sheet import StreamedSheet
 from stc_reporting.reports.document import DocumentKind, RenderedDocument
 
 AUDIT_FILE = "audit.xlsx"
@@ -90,8 +88,6 @@ WIDTHS = {
     EXCLUDED_SHEET: (16, 16, 15, 12, 16, 80, 8),
     ABOUT_SHEET: (100,),
 }
-_NUMBER = Alignment(horizontal="left")
-_BOLD = Font(bold=True)
 _LINE_POINTS = 15
 LINES_LIMIT = 100_000
 """Most lines listed on the Rows and Excluded sheets: a run stays seconds long even for a
@@ -100,6 +96,13 @@ LEFT_OFF = (
     "The {sheet} sheet lists the first {limit:,} of {total:,} lines: the figures' rows "
     "counted and values on the Figures sheet are whole; filter a collaborative's tracker "
     "to see the rest."
+)
+LINKS_LIMIT = 65_530
+"""Most links a sheet of a spreadsheet holds (Excel's limit): lines past it keep the word
+of their link, without the link, and About says so."""
+UNLINKED = (
+    "The {sheet} sheet links its first {limit:,} lines: a spreadsheet holds no more links on "
+    "a sheet; the {total:,} lines after them say '{word}' without a link."
 )
 GO_TO_ROWS = "rows"
 OPEN_CELL = "open"
@@ -154,30 +157,47 @@ def audit_document(traced: TracedRollups, collaborative_order: Sequence[str]) ->
 def audit_workbook(traced: TracedRollups, collaborative_order: Sequence[str]) -> bytes:
     """The bytes of `audit.xlsx` (see the module docstring).
 
-    Written in openpyxl's write-only mode, row after row, plain text and numbers handed
-    over as values and each style made once (`_Lines`): a tracker of many thousand rows
-    gives a workbook of a million cells in seconds, not minutes.
+    Written with XlsxWriter in its constant-memory mode, row after row, each cell by the
+    writer of its type (text is never handed to the generic `write`, which would make
+    `=...` a formula): a tracker of many thousand rows gives a workbook of a million cells
+    in seconds. The same run gives the same bytes: the document's dates are the data's
+    as-of day, and XlsxWriter gives every part of the zip the same date in 1980.
     """
     rollups, lineage = traced.rollups, traced.lineage
     reporting = [c for c in collaborative_order if c in lineage.collaboratives]
     groups, blocks = _layout(traced, reporting)
-    workbook = Workbook(write_only=True)
-    styles: dict[str, Any] = {}
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    styles = Styles(workbook)
 
     def lines_of(name: str, header: Sequence[str]) -> _Lines:
-        return _Lines(workbook.create_sheet(name), name, header, styles)
+        return _Lines(workbook.add_worksheet(name, StreamedSheet), name, header, styles)
 
-    _write_figures(lines_of(FIGURES_SHEET, FIGURES_HEADER), traced, reporting, blocks)
-    left_off = [
-        lines_of(ROWS_SHEET, ROWS_HEADER).write_listed(_rows_lines(groups)),
-        lines_of(EXCLUDED_SHEET, EXCLUDED_HEADER).write_listed(_excluded_lines(traced, reporting)),
+    figures = lines_of(FIGURES_SHEET, FIGURES_HEADER)
+    _write_figures(figures, traced, reporting, blocks)
+    rows = lines_of(ROWS_SHEET, ROWS_HEADER)
+    excluded = lines_of(EXCLUDED_SHEET, EXCLUDED_HEADER)
+    notes = [
+        rows.write_listed(_rows_lines(groups)),
+        excluded.write_listed(_excluded_lines(traced, reporting)),
+        *(sheet.unlinked() for sheet in (figures, rows, excluded)),
     ]
-    _write_about(workbook.create_sheet(ABOUT_SHEET), rollups, [n for n in left_off if n])
+    about = workbook.add_worksheet(ABOUT_SHEET, StreamedSheet)
+    _write_about(about, styles, rollups, [note for note in notes if note])
     stamp = datetime(rollups.as_of.year, rollups.as_of.month, rollups.as_of.day)
-    workbook.properties.created = workbook.properties.modified = stamp
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.set_properties({"created": stamp})
+    workbook.close()
     return buffer.getvalue()
+
+
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    # Only what `write` would guess from a string; off, so that a slip to `write` still
+    # writes text as text.
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
 # --- Rows ---------------------------------------------------------------------------
@@ -269,8 +289,8 @@ def _write_figures(
             block = _block_of(blocks, period, scope, derivation)
             values = _figure_line(scope, period, derivation, value, block)
             listed = block is not None and block.count and block.first_row <= LINES_LIMIT + 1
-            link = sheet.internal_link(block.first_row) if block and listed else None
-            sheet.append(values, link)
+            target = f"internal:'{ROWS_SHEET}'!A{block.first_row}" if block and listed else ""
+            sheet.append(values, target, GO_TO_ROWS)
     sheet.finish()
 
 
@@ -388,7 +408,7 @@ def code_version() -> str:
         return "unknown"
 
 
-def _write_about(sheet: Any, rollups: Rollups, left_off: Sequence[str]) -> None:
+def _write_about(sheet: Worksheet, styles: Styles, rollups: Rollups, notes: Sequence[str]) -> None:
     facts = (
         f"Program: {rollups.program}",
         f"Data as of: {rollups.as_of.isoformat()}",
@@ -399,75 +419,144 @@ def _write_about(sheet: Any, rollups: Rollups, left_off: Sequence[str]) -> None:
         f"rollups.json schema {SCHEMA_VERSION}",
     )
     width = WIDTHS[ABOUT_SHEET][0]
-    sheet.column_dimensions["A"].width = width
+    _set_widths(sheet, (width,))
     _print_setup(sheet)
-    for line, text in enumerate((*ABOUT, *left_off, *facts), start=1):
-        cell = WriteOnlyCell(sheet)
-        put_text(cell, text)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if line == 1:
-            cell.font = Font(bold=True, size=13)
+    for row, text in enumerate((*ABOUT, *notes, *facts)):
         # Spreadsheets do not grow a wrapped row on opening: give it its lines' height.
-        sheet.row_dimensions[line].height = _LINE_POINTS * (1 + len(text) * 6 // (width * 5))
-        sheet.append([cell])
+        sheet.set_row(row, _LINE_POINTS * (1 + len(text) * 6 // (width * 5)))
+        style = _TITLE if row == 0 else _WRAPPED
+        if text:
+            styles.write_text(sheet, row, 0, text, style)
+        else:
+            sheet.write_blank(row, 0, None, styles.format(style))
 
 
 # --- Cells --------------------------------------------------------------------------
 
+_Style = tuple[tuple[str, Any], ...]
+"""A cell format's XlsxWriter properties, as a key."""
+_PLAIN: _Style = ()
+_BOLD: _Style = (("bold", True),)
+_NUMBER: _Style = (("align", "left"),)
+"""Beside text columns, a right-aligned number runs into them."""
+_WRAPPED: _Style = (("text_wrap", True), ("valign", "top"))
+_TITLE: _Style = (*_WRAPPED, ("bold", True), ("font_size", 13))
+_LINK: _Style = (
+    ("hyperlink", True),
+    # The look links have always had here (the built-in Hyperlink style as openpyxl made
+    # it): the theme's link colour, 12 points, not underlined.
+    ("underline", 0),
+    ("font_size", 12),
+    ("font_scheme", "minor"),
+)
 
-class _Lines:
-    """Writes one sheet of lines under a bold header, fast.
 
-    Plain text and blanks are handed to openpyxl as values, which it writes with one
-    reused cell; only a number (left-aligned), a link, or text that needs `put_text` gets
-    a cell of its own, whose style is copied from the first cell given that style (set
-    cell by cell, a style costs more than writing the cell).
+class Styles:
+    """The workbook's cell formats, each made once, and text written with the right one.
 
     Args:
-        sheet: A write-only sheet of the workbook.
-        name: Its name (its widths are `WIDTHS[name]`).
-        header: Its header's titles.
-        styles: The workbook's styles made so far, by name, shared by its sheets.
+        workbook: The workbook being written.
     """
 
-    def __init__(
-        self, sheet: Any, name: str, header: Sequence[str], styles: dict[str, Any]
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self._workbook = workbook
+        self._formats: dict[tuple[_Style, bool], Format | None] = {}
+        self._texts: dict[tuple[str, _Style], tuple[str, Format | None]] = {}
+        self._run = workbook.add_format()
+
+    def format(self, style: _Style, quoted: bool = False) -> Format | None:
+        """The format of `style` (None for plain cells), "quote prefix" if `quoted`."""
+        key = (style, quoted)
+        if key not in self._formats:
+            properties = dict(style) | ({"quote_prefix": True} if quoted else {})
+            self._formats[key] = self._workbook.add_format(properties) if properties else None
+        return self._formats[key]
+
+    def write_text(
+        self, sheet: Worksheet, row: int, column: int, text: str, style: _Style = _PLAIN
     ) -> None:
+        """Write text as a string cell, whatever it holds: never a formula, an error, a number.
+
+        Characters an XLSX cannot hold become `�`; formula-like text is marked "quote
+        prefix", so that editing it keeps it text.
+        """
+        known = self._texts.get((text, style))
+        if known is None:
+            fit = xlsx_text(text)
+            known = self._texts[(text, style)] = (fit, self.format(style, is_formula_like(fit)))
+        fit, cell_format = known
+        if fit.startswith("<r>") and fit.endswith("</r>"):
+            # XlsxWriter copies text shaped like its own rich-text XML into the file as it
+            # is: written as two runs of the cell's font, it is escaped like any text.
+            runs: list[Any] = [fit[:1], cell_format or self._run, fit[1:]]
+            sheet.write_rich_string(row, column, *runs, *([cell_format] if cell_format else []))
+        else:
+            sheet.write_string(row, column, fit, cell_format)
+
+
+class _Lines:
+    """Writes one sheet of lines under a bold header, row after row.
+
+    Args:
+        sheet: A sheet of the workbook (written in constant-memory mode: rows in order).
+        name: Its name (its widths are `WIDTHS[name]`).
+        header: Its header's titles.
+        styles: The workbook's formats.
+    """
+
+    def __init__(self, sheet: Worksheet, name: str, header: Sequence[str], styles: Styles) -> None:
         self._sheet = sheet
         self._name = name
         self._header = header
         self._styles = styles
+        self._number = styles.format(_NUMBER)
+        self._link = styles.format(_LINK)
         self._lines = 0
+        self._links = 0
+        self._unlinked_word = ""
 
     def start(self) -> None:
         """Widths, frozen header, print setup, then the bold header row."""
         sheet = self._sheet
-        for column, width in enumerate(WIDTHS[self._name], start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
-        sheet.freeze_panes = "A2"
+        _set_widths(sheet, WIDTHS[self._name])
+        sheet.freeze_panes(1, 0)
         _print_setup(sheet)
-        sheet.print_title_rows = "1:1"
-        titles = []
-        for title in self._header:
-            cell = WriteOnlyCell(sheet)
-            put_text(cell, title)
-            cell.font = _BOLD
-            titles.append(cell)
-        sheet.append(titles)
+        sheet.repeat_rows(0)
+        for column, title in enumerate(self._header):
+            self._styles.write_text(sheet, 0, column, title, _BOLD)
         self._lines = 1
 
-    def append(self, values: Sequence[Any], link: Any = None) -> None:
-        """Add a line: its values, then its link cell, if any.
+    def append(self, values: Sequence[Any], target: str = "", word: str = "") -> None:
+        """Add a line: its values, then a link to `target` saying `word`, if any.
 
         Text is always written as text, numbers left-aligned, blanks empty.
         """
-        self._sheet.append([*map(self._cell, values), link])
+        sheet, row, styles = self._sheet, self._lines, self._styles
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                styles.write_text(sheet, row, column, value, _PLAIN)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, column, value, self._number)
+            else:
+                sheet.write_number(row, column, value, self._number)
+        if target:
+            self._write_link(row, len(values), target, word)
         self._lines += 1
+
+    def _write_link(self, row: int, column: int, target: str, word: str) -> None:
+        if self._links < LINKS_LIMIT:
+            self._links += 1
+            self._sheet.write_url(row, column, target, self._link, word)
+        else:
+            self._unlinked_word = word
+            self._links += 1
+            self._styles.write_text(self._sheet, row, column, word, _PLAIN)
 
     def finish(self) -> None:
         """The filter arrows over the header and every line."""
-        last_column = get_column_letter(len(self._header))
-        self._sheet.auto_filter.ref = f"A1:{last_column}{max(self._lines, 1)}"
+        self._sheet.autofilter(0, 0, max(self._lines, 1) - 1, len(self._header) - 1)
 
     def write_listed(self, listed: tuple[int, Iterable[_Listed]]) -> str:
         """Write a sheet of tracker rows (Rows, Excluded), each with its `open` link.
@@ -480,63 +569,37 @@ class _Lines:
         for values, address in lines:
             if self._lines > LINES_LIMIT:
                 break
-            self.append(values, self.external_link(address))
+            self.append(values, address, OPEN_CELL)
         self.finish()
         return _left_off(self._name, total)
 
-    def internal_link(self, target_row: int) -> Any:
-        """A `rows` link to a line of the Rows sheet."""
-        cell = self._styled("link", _link_style)
-        put_text(cell, GO_TO_ROWS)
-        cell.hyperlink = Hyperlink(ref="", location=f"'{ROWS_SHEET}'!A{target_row}")
-        return cell
-
-    def external_link(self, address: str) -> Any:
-        """An `open` link to a cell of a Google Sheet; None without an address."""
-        if not address:
-            return None
-        cell = self._styled("link", _link_style)
-        put_text(cell, OPEN_CELL)
-        cell.hyperlink = address
-        return cell
-
-    def _cell(self, value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            if is_plain_text(value):
-                return value
-            cell = WriteOnlyCell(self._sheet)
-            put_text(cell, value)
-            return cell
-        # Beside text columns, a right-aligned number runs into them.
-        cell = self._styled("number", _align_left)
-        cell.value = value
-        return cell
-
-    def _styled(self, name: str, apply: Callable[[Any], None]) -> Any:
-        """A new cell of this sheet with the style `apply` gives, made once per workbook."""
-        cell = WriteOnlyCell(self._sheet)
-        style = self._styles.get(name)
-        if style is None:
-            apply(cell)
-            self._styles[name] = copy(cell._style)
-        else:
-            cell._style = copy(style)
-        return cell
+    def unlinked(self) -> str:
+        """What lines had no room for their link (`LINKS_LIMIT`), in a sentence; "" if none."""
+        if self._links <= LINKS_LIMIT:
+            return ""
+        return UNLINKED.format(
+            sheet=self._name,
+            limit=LINKS_LIMIT,
+            total=self._links - LINKS_LIMIT,
+            word=self._unlinked_word,
+        )
 
 
-def _align_left(cell: Any) -> None:
-    cell.alignment = _NUMBER
+def _set_widths(sheet: Worksheet, widths: Sequence[int]) -> None:
+    """Column widths as the file stores them (Excel's width, padding included)."""
+    for column, width in enumerate(widths):
+        # XlsxWriter adds the padding to a width in characters; in pixels, it stores
+        # exactly `width` (7 pixels a character of the default font).
+        sheet.set_column_pixels(column, column, width * _PIXELS_PER_CHARACTER)
 
 
-def _link_style(cell: Any) -> None:
-    cell.style = "Hyperlink"
+_PIXELS_PER_CHARACTER = 7
 
 
-def _print_setup(sheet: Any) -> None:
-    """Printed or saved as PDF: landscape, every column on the page."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+def _print_setup(sheet: Worksheet) -> None:
+    """Printed or saved as PDF: landscape, every column on the page, the usual margins."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+    sheet.set_header("", margin=0.5)
+    sheet.set_footer("", margin=0.5)

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import io
 import math
+import zipfile
 from datetime import date
 from typing import Any
 
 import pytest
+import xlsxwriter
 from hypothesis import given
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 
 from stc_reporting.contract.tabs import INDICATORS, headers
 from stc_reporting.outputs import audit
 from stc_reporting.outputs.audit import audit_workbook
-from stc_reporting.outputs.spreadsheet_safety import is_formula_like, is_plain_text, put_text
+from stc_reporting.outputs.spreadsheet_safety import is_formula_like
+from stc_reporting.outputs.streamed_sheet import StreamedSheet
 from stc_reporting.privacy import find_personal_data
 from tests.audit_reading import read_audit, reconcile
 from tests.builders import (
@@ -82,7 +84,9 @@ def test_the_workbook_names_its_versions_links_google_rows_and_lists_excluded_ro
     )
     assert line[9].value == "open" and line[9].hyperlink is not None
     sheet = "https://docs.google.com/spreadsheets/d/sheet-alpha/edit"
-    assert line[9].hyperlink.target == f"{sheet}#gid=100&range=A2"
+    # Stored as spreadsheets store a link: the address, and its part after `#` as its location.
+    link = line[9].hyperlink
+    assert (link.target, link.location) == (sheet, "gid=100&range=A2")
     reasons = {(r["Period"], r["Record ID"]): r["Reason"] for r in audit.excluded}
     assert reasons[("Y2", "A2")] == "Dated before the period"
     assert reasons[("(every period)", "A3")].startswith("Has an error (")
@@ -241,46 +245,77 @@ def test_control_characters_in_an_id_are_written_as_a_replacement_mark() -> None
     assert "A\ufffd\ufffd1" in {row["Record ID"] for row in read.rows}
 
 
-def _written(value: Any) -> tuple[Any, ...]:
-    """A one-cell write-only workbook, read back: the cell's value, type and quote prefix."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("S")
-    sheet.append([value(sheet) if callable(value) else value])
+HOSTILE_IDS = [
+    "=1+1", "@SUM(1)", "-2", "\uff1d1",  # formulas
+    "3", "1e5", "TRUE",  # numbers, a boolean
+    "http://example.org/x", "<r>x</r>", "<r><t>x</t></r>", "a & <b>",  # a link, XML
+]  # fmt: skip
+"""Record ids that reach the audit (a tracker's error codes are read as errors, not ids)."""
+
+
+def test_ids_a_spreadsheet_would_read_as_something_else_are_written_as_that_very_text() -> None:
+    """Formulas, numbers, links, rich-text XML: each is a plain string cell."""
+    tabs = minimal_tabs([activity(identifier) for identifier in HOSTILE_IDS], [partner()])
+    traced, _ = roll_up({"alpha": tabs}, date(2021, 10, 31))
+    workbook = load_workbook(io.BytesIO(audit_workbook(traced, ["alpha"])))
+    record_ids = [*workbook["Rows"]["G"][1:], *workbook["Excluded"]["E"][1:]]
+    written = {cell.value: cell for cell in record_ids}
+    for identifier in HOSTILE_IDS:
+        cell = written[identifier]
+        assert cell.data_type == "s" and cell.hyperlink is None, identifier
+        assert cell.quotePrefix == is_formula_like(identifier), identifier
+
+
+@pytest.mark.parametrize(
+    ("text", "read_back"),
+    [
+        *((text, text) for text in HOSTILE_IDS),
+        *((code, code) for code in ("#N/A", "#REF!", "#DIV/0!", "#NULL!", "#NUM!")),
+        ("  @SUM(1)", "  @SUM(1)"),
+        ("A\x01\x1b1", "A\ufffd\ufffd1"),
+        ("\ufffe", "\ufffd"),
+        (" padded ", " padded "),
+    ],
+)
+def test_any_text_is_written_as_a_string_cell_holding_it(text: str, read_back: str) -> None:
+    """Error codes, formulas, numbers, XML: a string; a character an XLSX cannot hold: `�`."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(buffer, audit.WORKBOOK_OPTIONS)
+    sheet = workbook.add_worksheet("S", StreamedSheet)
+    audit.Styles(workbook).write_text(sheet, 0, 0, text)
+    workbook.close()
     cell = load_workbook(buffer)["S"]["A1"]
-    return cell.value, cell.data_type, cell.quotePrefix
+    assert (cell.value, cell.data_type, cell.hyperlink) == (read_back, "s", None)
+    assert cell.quotePrefix == is_formula_like(text)
 
 
-def _put(text: str) -> Any:
-    def make(sheet: Any) -> Any:
-        cell = WriteOnlyCell(sheet)
-        put_text(cell, text)
-        return cell
+def test_the_same_run_writes_the_same_bytes_dated_by_the_data_not_the_clock() -> None:
+    """Written twice, the workbook is the same file; its document dates are the as-of day."""
+    traced, _ = roll_up({"alpha": planted_tracker()}, date(2021, 10, 31))
+    first, second = (audit_workbook(traced, ["alpha"]) for _ in range(2))
+    assert first == second
+    properties = load_workbook(io.BytesIO(first)).properties
+    assert properties.created.date() == properties.modified.date() == date(2021, 10, 31)
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {part.date_time[0] for part in archive.infolist()} == {1980}  # a fixed date
 
-    return make
 
-
-@pytest.mark.parametrize("text", ["Partner convening", "A-1", "3", "Ana's group", "#"])
-def test_plain_text_handed_over_as_a_value_is_written_exactly_as_put_text_writes_it(
-    text: str,
+def test_past_a_sheets_link_limit_lines_keep_their_word_without_a_link_and_about_says_so(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The audit hands plain text to openpyxl as it is: the same cell as put_text makes."""
-    assert is_plain_text(text)
-    assert _written(text) == _written(_put(text))
-
-
-@pytest.mark.parametrize("text", ["#N/A", "#REF!", "=1+1", "  @SUM(1)", "-2", "\uff1d1"])
-def test_text_openpyxl_would_change_is_not_plain_and_goes_through_put_text(text: str) -> None:
-    """An error code, a formula-like value: given as a value, it would not be put_text's cell."""
-    assert not is_plain_text(text)
-    assert _written(text) != _written(_put(text))
-
-
-def test_text_with_a_control_character_is_not_plain() -> None:
-    """As a value, openpyxl refuses it; put_text writes a replacement mark."""
-    assert not is_plain_text("A\x01")
-    assert _written(_put("A\x01"))[0] == "A\ufffd"
+    """A spreadsheet holds so many links a sheet: the Figures lines after them say 'rows'."""
+    monkeypatch.setattr(audit, "LINKS_LIMIT", 3)
+    tabs = minimal_tabs([activity(f"A{n}") for n in range(5)], [partner()])
+    traced, _ = roll_up({"alpha": tabs}, date(2021, 10, 31))
+    content = audit_workbook(traced, ["alpha"])
+    figures = load_workbook(io.BytesIO(content))["Figures"]
+    words = [cell for cell in figures["L"][1:] if cell.value]
+    assert len(words) > 3 and {cell.value for cell in words} == {"rows"}
+    assert [cell.hyperlink is not None for cell in words] == [True] * 3 + [False] * (len(words) - 3)
+    assert all(cell.style == "Normal" for cell in words[3:])
+    about = " ".join(read_audit(content).about)
+    assert "The Figures sheet links its first 3 lines" in about
+    assert f"the {len(words) - 3:,} lines after them say 'rows' without a link" in about
 
 
 def test_the_excluded_sheet_stops_at_the_limit_too_and_says_what_was_left_off(
