@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -91,6 +93,34 @@ def build_traced_rollups(
     Returns:
         The document and its lineage (what `audit.xlsx` shows).
     """
+    with cycle_collector_paused():
+        return _traced_rollups(config, selection, trackers, issues)
+
+
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the figures and their lineage are built.
+
+    The lineage is hundreds of thousands of small objects and no reference cycles; each
+    pass of the collector walks every one, which was half of the roll-up's time at 500
+    collaboratives (12 s against 6). Reference counting frees them all the same, and the
+    collector is back on when the figures are built.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _traced_rollups(
+    config: Config,
+    selection: RunSelection,
+    trackers: Sequence[ParsedTracker],
+    issues: Sequence[Issue],
+) -> TracedRollups:
     program = config.program
     periods = reporting_periods(program.start, program.years, selection.as_of)
     by_collaborative: dict[str, list[Issue]] = defaultdict(list)

@@ -173,11 +173,17 @@ def tab_of(record: Record) -> str:
     return _TAB_OF[type(record)].name
 
 
+# Looked up once: a run asks for a record's id once per figure it counts toward.
+_ID_FIELD: dict[type, str | None] = {
+    kind: "indicator_id" if kind is Measurement else tab.id_field for kind, tab in _TAB_OF.items()
+}
+
+
 def record_id(record: Record) -> str:
     """The id a person finds the row by: its ID column, or a month as `YYYY-MM`."""
     if isinstance(record, Submission):
         return f"{record.month:%Y-%m}"
-    field = "indicator_id" if isinstance(record, Measurement) else _TAB_OF[type(record)].id_field
+    field = _ID_FIELD[type(record)]
     value = getattr(record, field) if field else None
     return "" if value is None else str(value)
 
